@@ -1,0 +1,263 @@
+"""The `pubmed-warehouse` command: a thin layer over the flows and the core.
+
+`load` (and later `sync`) run Prefect flows; `query`, `status`, `rejects` and `export` open the
+warehouse directly and never start Prefect.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from importlib.resources import files
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from warehouse import status as warehouse_status
+from warehouse.config import Settings
+from warehouse.db import connect
+from warehouse.errors import WarehouseError
+
+app = typer.Typer(
+    help="Load PubMed records (XML, MEDLINE, abstract text) into a DuckDB warehouse.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True, soft_wrap=True)
+
+EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Warehouse file [env PUBMED_WAREHOUSE_DB, default pubmed.duckdb]."),
+]
+
+
+def _settings(db: Path | None) -> Settings:
+    settings = Settings()
+    return settings.model_copy(update={"db": db}) if db else settings
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {message}")
+    return typer.Exit(code)
+
+
+def sample_dir() -> Path:
+    """The bundled sample of real NCBI records shipped inside the package."""
+    return Path(str(files("warehouse") / "sample"))
+
+
+@app.command()
+def load(
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or globs.")] = None,
+    db: DbOption = None,
+    batch_size: Annotated[int | None, typer.Option(help="Records per batch.")] = None,
+) -> None:
+    """Load files of any supported format (detected from content, .gz transparent).
+
+    With no PATH, loads the bundled sample.
+
+    Example: pubmed-warehouse load pubmed26n0001.xml.gz exports/*.nbib
+    """
+    from flows.ingest import ingest
+    from warehouse.progress import file_progress
+
+    settings = _settings(db)
+    targets = paths or [str(sample_dir())]
+    started = time.perf_counter()
+    try:
+        with file_progress(console) as on_records:
+            results = ingest(
+                targets,
+                db=str(settings.db),
+                batch_size=batch_size or settings.batch_size,
+                on_records=on_records,
+            )
+    except (WarehouseError, FileNotFoundError) as exc:
+        raise _fail(str(exc)) from None
+    seconds = time.perf_counter() - started
+    _print_load_summary(results, settings.db, seconds)
+    rejected = sum(r.rejected for r in results)
+    if rejected:
+        errors.print(f"{rejected} records rejected: see `pubmed-warehouse rejects`")
+        raise typer.Exit(EXIT_REJECTS)
+
+
+def _print_load_summary(results, db: Path, seconds: float) -> None:
+    files_table = Table(title="files")
+    for column in (
+        "file",
+        "status",
+        "records",
+        "inserted",
+        "replaced",
+        "unchanged",
+        "skipped",
+        "deleted",
+        "rejected",
+    ):
+        files_table.add_column(column, justify="left" if column in ("file", "status") else "right")
+    for r in results:
+        files_table.add_row(
+            Path(r.source_file).name,
+            r.status,
+            *(
+                str(v)
+                for v in (
+                    r.records,
+                    r.inserted,
+                    r.replaced,
+                    r.unchanged,
+                    r.skipped,
+                    r.deleted,
+                    r.rejected,
+                )
+            ),
+        )
+    console.print(files_table)
+    con = connect(db, read_only=True)
+    try:
+        console.print(_rows_table("rows per table", warehouse_status.table_counts(con)))
+    finally:
+        con.close()
+    console.print(f"{len(results)} files in {seconds:.1f} s into {db}")
+
+
+def _rows_table(title: str, counts: dict[str, int]) -> Table:
+    table = Table(title=title)
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in counts.items():
+        table.add_row(name, f"{count:,}")
+    return table
+
+
+@app.command()
+def query(
+    sql: Annotated[str | None, typer.Argument(help="SQL to run.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Read the SQL from a file.")] = None,
+    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Run SQL against the warehouse (read-only) and print the result.
+
+    Example: pubmed-warehouse query "select pub_year, count(*) from articles group by all"
+    """
+    if (sql is None) == (file is None):
+        raise _fail("give either SQL or --file PATH")
+    if output not in ("table", "csv", "json"):
+        raise _fail(f"--format must be table, csv or json, not {output!r}")
+    text = sql if sql is not None else file.read_text(encoding="utf-8")
+    try:
+        con = connect(_settings(db).db, read_only=True)
+        try:
+            result = con.execute(text)
+            columns = [d[0] for d in result.description or []]
+            rows = result.fetchall()
+        finally:
+            con.close()
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    except Exception as exc:  # duckdb raises many error classes; all mean "bad SQL" here
+        raise _fail(f"query failed: {exc}") from None
+    _print_rows(columns, rows, output)
+
+
+def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
+    if output == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif output == "json":
+        records = [dict(zip(columns, row, strict=True)) for row in rows]
+        sys.stdout.write(json.dumps(records, default=str, ensure_ascii=False, indent=2) + "\n")
+    else:
+        table = Table()
+        for column in columns:
+            table.add_column(column)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+@app.command()
+def status(db: DbOption = None) -> None:
+    """Show what is loaded: rows per table, files ingested, rejects and the last run.
+
+    Example: pubmed-warehouse status --db pubmed.duckdb
+    """
+    try:
+        con = connect(_settings(db).db, read_only=True)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        console.print(_rows_table("rows per table", warehouse_status.table_counts(con)))
+        summary = warehouse_status.file_summary(con)
+    finally:
+        con.close()
+    for key, value in summary.items():
+        console.print(f"{key}: {value}")
+
+
+@app.command()
+def rejects(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
+) -> None:
+    """List rejected records and files with file, position and reason.
+
+    Example: pubmed-warehouse rejects --limit 20
+    """
+    try:
+        con = connect(_settings(db).db, read_only=True)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    try:
+        _, rows = warehouse_status.rejects(con, limit)
+    finally:
+        con.close()
+    if not rows:
+        console.print("no rejects")
+        return
+    for source_file, position, fmt, pmid, reason, rejected_at in rows:
+        where = (
+            f"{source_file}:{position}" if position is not None else f"{source_file} (whole file)"
+        )
+        console.print(
+            f"[bold]{where}[/] format={fmt} pmid={pmid} at {rejected_at:%Y-%m-%d %H:%M}",
+            soft_wrap=True,
+        )
+        console.print(f"  {reason}", soft_wrap=True, markup=False)
+
+
+@app.command()
+def export(
+    directory: Annotated[Path, typer.Argument(help="Folder to write Parquet files into.")],
+    db: DbOption = None,
+) -> None:
+    """Write every table and view as Parquet, for lakes and other engines.
+
+    Example: pubmed-warehouse export lake/
+    """
+    from warehouse.export import export_parquet
+
+    try:
+        con = connect(_settings(db).db, read_only=True)
+        try:
+            written = export_parquet(con, directory)
+        finally:
+            con.close()
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"wrote {len(written)} tables and views to {directory}")
+
+
+def main() -> None:
+    app()

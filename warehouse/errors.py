@@ -1,0 +1,30 @@
+"""Named errors of the warehouse core; the CLI turns them into messages and exit codes."""
+
+
+class WarehouseError(Exception):
+    """Base class of every error the warehouse reports to its users."""
+
+
+class UnsupportedFormat(WarehouseError):
+    """A file is none of the supported formats (xml, medline, abstract-text)."""
+
+
+class DamagedFile(WarehouseError):
+    """A file of a known format cannot be read to its end (truncated gzip, broken XML)."""
+
+
+class MalformedRecord(WarehouseError):
+    """One record cannot be read; it goes to `rejects` and the rest of the file loads."""
+
+    def __init__(self, reason: str, pmid: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.pmid = pmid
+
+
+class WarehouseLocked(WarehouseError):
+    """Another process is writing to the warehouse file."""
+
+
+class ConfigError(WarehouseError):
+    """A setting or argument is unusable."""

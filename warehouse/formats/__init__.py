@@ -1,0 +1,21 @@
+"""Format parsers: one module per input format, each with `parse(stream, batch_size)`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from warehouse.errors import UnsupportedFormat
+from warehouse.formats.records import ParsedBatch
+
+Parser = Callable[[BinaryIO, int], Iterator[ParsedBatch]]
+FORMATS = ("xml", "medline", "abstract-text")
+
+
+def parser_for(fmt: str) -> Parser:
+    """The `parse` function of a format."""
+    if fmt == "xml":
+        from warehouse.formats import xml
+
+        return xml.parse
+    raise UnsupportedFormat(f"no parser for format {fmt!r} yet")

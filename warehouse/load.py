@@ -1,0 +1,310 @@
+"""Load one input file into the warehouse: one transaction, newest wins, nothing half-loaded.
+
+Batches from a parser are normalized and staged through Arrow into temporary tables; once the
+whole file has been read, the SQL in `sql/load/` decides per PMID (insert, replace, unchanged,
+skipped) and applies it together with the file's deletions, rejects and ledger row. A file that
+cannot be read to its end changes nothing but a reject row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse.errors import DamagedFile, UnsupportedFormat
+from warehouse.formats import parser_for
+from warehouse.formats.records import CHILD_TABLES, RECORD_TABLES, ParsedBatch
+from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
+from warehouse.normalize import SourceInfo, normalize
+from warehouse.schema import read_sql
+
+log = logging.getLogger(__name__)
+
+EXCERPT_CHARS = 300
+ACTIONS = ("insert", "replace", "unchanged", "skipped-older", "skipped-poorer")
+
+
+@dataclass
+class FileResult:
+    """What loading one file did; the counts of its `ingested_files` row."""
+
+    source_file: str
+    status: str  # loaded | rejected | already-loaded
+    format: str | None = None
+    file_order_key: str | None = None
+    records: int = 0
+    inserted: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    deleted: int = 0
+    rejected: int = 0
+    message: str | None = None
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+ProgressCallback = Callable[[int], None]
+
+
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    batch_size: int = 2000,
+    flow_run_id: str | None = None,
+    on_records: ProgressCallback | None = None,
+) -> FileResult:
+    """Load one file in one transaction; a file already in `ingested_files` is skipped."""
+    started = datetime.now()
+    source = str(path)
+    sha256 = sha256_of(path)
+    if con.execute("select 1 from ingested_files where sha256 = ?", [sha256]).fetchone():
+        return FileResult(source, "already-loaded", message="same bytes already loaded")
+    key = file_order_key(path)
+    try:
+        fmt = detect_format(read_head(path))
+    except (UnsupportedFormat, DamagedFile) as exc:
+        result = _reject_file(con, path, None, key, str(exc), started)
+    else:
+        result = _load_in_transaction(con, path, fmt, key, started, batch_size, on_records)
+    _record_file(con, result, sha256, started, flow_run_id)
+    result.seconds = (datetime.now() - started).total_seconds()
+    return result
+
+
+def _load_in_transaction(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str,
+    key: str | None,
+    started: datetime,
+    batch_size: int,
+    on_records: ProgressCallback | None,
+) -> FileResult:
+    """Stage and apply a whole file; on a damaged file roll back and reject it instead."""
+    con.begin()
+    try:
+        return _load_batches(
+            con, _read_batches(path, fmt, batch_size), str(path), fmt, key, started, on_records
+        )
+    except DamagedFile as exc:
+        con.rollback()
+        return _reject_file(con, path, fmt, key, str(exc), started)
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _read_batches(path: Path, fmt: str, batch_size: int) -> Iterable[ParsedBatch]:
+    """Parsed batches of a file, read lazily while the loader stages them."""
+    parse = parser_for(fmt)
+    with open_input(path) as stream:
+        yield from parse(stream, batch_size)
+
+
+def _load_batches(
+    con: duckdb.DuckDBPyConnection,
+    batches: Iterable[ParsedBatch],
+    source: str,
+    fmt: str,
+    key: str | None,
+    started: datetime,
+    on_records: ProgressCallback | None,
+) -> FileResult:
+    """Stage every batch, then decide and apply (inside the caller's transaction)."""
+    info = SourceInfo(fmt, source, key, started)
+    result = FileResult(source, "loaded", fmt, key)
+    _create_staging(con)
+    seen: set[int] = set()
+    for batch in batches:
+        frames = normalize(batch, info)
+        _drop_earlier_versions(con, frames["articles"], seen)
+        _stage(con, frames, batch)
+        _stage_rejects(con, batch, source, fmt, started)
+        result.records += batch.records
+        result.rejected += len(batch.rejects)
+        if on_records:
+            on_records(batch.records)
+    _apply(con, result, key, started)
+    _drop_staging(con)
+    return result
+
+
+def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
+    for table in RECORD_TABLES:
+        con.execute(f'create or replace temp table stage_{table} as from "{table}" limit 0')
+    con.execute("create or replace temp table stage_deletions (pmid bigint)")
+
+
+def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    for table in (*RECORD_TABLES, "deletions"):
+        con.execute(f"drop table if exists stage_{table}")
+    con.execute("drop table if exists decisions")
+    con.execute("drop table if exists delete_decisions")
+
+
+def _drop_earlier_versions(
+    con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, seen: set[int]
+) -> None:
+    """A PMID met again later in the same file replaces its earlier staged record."""
+    pmids = set(articles["pmid"].to_list())
+    repeated = pmids & seen
+    seen |= pmids
+    if repeated:
+        con.register("repeated", pl.DataFrame({"pmid": sorted(repeated)}).to_arrow())
+        for table in RECORD_TABLES:
+            con.execute(f"delete from stage_{table} where pmid in (select pmid from repeated)")
+        con.unregister("repeated")
+
+
+def _stage(
+    con: duckdb.DuckDBPyConnection, frames: dict[str, pl.DataFrame], batch: ParsedBatch
+) -> None:
+    """Insert a batch's frames into the staging tables through Arrow."""
+    for table, frame in frames.items():
+        if frame.height:
+            con.register("incoming", frame.to_arrow())
+            con.execute(f"insert into stage_{table} select * from incoming")
+            con.unregister("incoming")
+    if batch.deleted_pmids:
+        con.register("incoming", pl.DataFrame({"pmid": batch.deleted_pmids}).to_arrow())
+        con.execute("insert into stage_deletions select pmid from incoming")
+        con.unregister("incoming")
+
+
+def _stage_rejects(
+    con: duckdb.DuckDBPyConnection, batch: ParsedBatch, source: str, fmt: str, at: datetime
+) -> None:
+    if not batch.rejects:
+        return
+    frame = _rejects_frame(batch, source, fmt, at)
+    con.register("incoming", frame.to_arrow())
+    con.execute("insert into rejects select * from incoming")
+    con.unregister("incoming")
+
+
+def _rejects_frame(batch: ParsedBatch, source: str, fmt: str, at: datetime) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(source, r.position, fmt, r.pmid, r.reason, r.excerpt, at) for r in batch.rejects],
+        schema={
+            "source_file": pl.String,
+            "position": pl.Int64,
+            "format": pl.String,
+            "pmid": pl.Int64,
+            "reason": pl.String,
+            "excerpt": pl.String,
+            "rejected_at": pl.Datetime("us"),
+        },
+        orient="row",
+    )
+
+
+def _apply(
+    con: duckdb.DuckDBPyConnection, result: FileResult, key: str | None, at: datetime
+) -> None:
+    """Decide per PMID, replace whole records, apply deletions, log changes; then commit."""
+    con.execute(read_sql("load/decide.sql"))
+    counts = dict(con.execute("select action, count(*) from decisions group by all").fetchall())
+    applied = "select pmid from decisions where action in ('insert', 'replace')"
+    replaced = "select pmid from decisions where action = 'replace'"
+    for table in (*CHILD_TABLES, "articles"):
+        con.execute(f'delete from "{table}" where pmid in ({replaced})')
+    for table in RECORD_TABLES:
+        con.execute(f'insert into "{table}" select * from stage_{table} where pmid in ({applied})')
+    con.execute(
+        """
+        update articles set file_order_key = s.file_order_key, source_file = s.source_file
+        from stage_articles as s
+        where articles.pmid = s.pmid
+          and s.pmid in (select pmid from decisions where action = 'unchanged' and newer_file)
+        """
+    )
+    con.execute(
+        "insert into changes select pmid, ?, action, record_hash, ? from decisions",
+        [result.source_file, at],
+    )
+    result.deleted = _apply_deletions(con, result.source_file, key, at)
+    result.inserted = counts.get("insert", 0)
+    result.replaced = counts.get("replace", 0)
+    result.unchanged = counts.get("unchanged", 0)
+    result.skipped = counts.get("skipped-older", 0) + counts.get("skipped-poorer", 0)
+
+
+def _apply_deletions(
+    con: duckdb.DuckDBPyConnection, source: str, key: str | None, at: datetime
+) -> int:
+    """Remove the PMIDs of the file's DeleteCitation from every table; returns how many."""
+    con.execute(read_sql("load/decide_deletes.sql"), {"file_order_key": key})
+    doomed = "select pmid from delete_decisions"
+    for table in RECORD_TABLES:
+        con.execute(f'delete from "{table}" where pmid in ({doomed})')
+    con.execute(
+        "insert into deletions select pmid, ?, ?, 'DeleteCitation', ? from delete_decisions",
+        [source, key, at],
+    )
+    con.execute(
+        "insert into changes select pmid, ?, 'delete', null, ? from delete_decisions", [source, at]
+    )
+    return con.execute("select count(*) from delete_decisions").fetchone()[0]
+
+
+def _reject_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    fmt: str | None,
+    key: str | None,
+    reason: str,
+    at: datetime,
+) -> FileResult:
+    """Record a whole-file reject (nothing else of the file is kept)."""
+    try:
+        excerpt = read_head(path, EXCERPT_CHARS).decode("utf-8", "replace")
+    except DamagedFile:
+        excerpt = None
+    con.begin()
+    con.execute(
+        "insert into rejects values (?, null, ?, null, ?, ?, ?)",
+        [str(path), fmt, reason, excerpt, at],
+    )
+    log.warning("rejected %s: %s", path, reason)
+    return FileResult(str(path), "rejected", fmt, key, rejected=1, message=reason)
+
+
+def _record_file(
+    con: duckdb.DuckDBPyConnection,
+    result: FileResult,
+    sha256: str,
+    started: datetime,
+    flow_run_id: str | None,
+) -> None:
+    """Write the file's ledger row and commit the file's transaction."""
+    con.execute(
+        "insert into ingested_files values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?)",
+        [
+            result.source_file,
+            sha256,
+            result.status,
+            result.format,
+            result.file_order_key,
+            result.records,
+            result.inserted,
+            result.replaced,
+            result.unchanged,
+            result.skipped,
+            result.deleted,
+            result.rejected,
+            started,
+            flow_run_id,
+        ],
+    )
+    con.commit()

@@ -1,0 +1,133 @@
+"""Turn parsed row batches into typed polars frames, one per table, in the schema's columns.
+
+Everything here is a polars expression over whole columns: whitespace, dates, ORCIDs and the
+derived article columns are computed the same way whichever format a record came in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import polars as pl
+
+from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch
+from warehouse.schema import table_schemas
+
+MONTH_NUMBERS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+SEASON_MONTHS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+RAW_TEXT_COLUMNS = {"record_hash"}
+"""String columns kept byte for byte (everything else has its whitespace folded)."""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where a batch came from; stamped on every article row."""
+
+    source_format: str
+    source_file: str
+    file_order_key: str | None
+    loaded_at: datetime
+
+
+def normalize(batch: ParsedBatch, source: SourceInfo) -> dict[str, pl.DataFrame]:
+    """One typed frame per record table, columns in the order of the table's DDL."""
+    return {table: _normalize_table(table, rows, source) for table, rows in batch.rows.items()}
+
+
+def _normalize_table(table: str, rows: list[tuple], source: SourceInfo) -> pl.DataFrame:
+    target = table_schemas()[table]
+    parsed = PARSED_COLUMNS[table]
+    frame = pl.DataFrame(
+        rows,
+        schema={c: (pl.String if target[c] == pl.Date else target[c]) for c in parsed},
+        orient="row",
+    )
+    frame = frame.with_columns(_clean_text(c) for c in parsed if _is_text(target[c], c))
+    frame = frame.with_columns(
+        pl.col(c).str.to_date("%Y-%m-%d", strict=False) for c in parsed if target[c] == pl.Date
+    )
+    if table == "articles":
+        frame = frame.with_columns(_article_columns(source))
+    if table == "authors":
+        frame = frame.with_columns(orcid=_orcid(pl.col("orcid")))
+    return frame.select(pl.col(c).cast(dtype) for c, dtype in target.items())
+
+
+def _is_text(dtype: pl.DataType, column: str) -> bool:
+    return dtype == pl.String and column not in RAW_TEXT_COLUMNS
+
+
+def _clean_text(column: str) -> pl.Expr:
+    """Fold runs of whitespace (line wraps, tabs, NBSP) to one space; empty becomes NULL."""
+    folded = pl.col(column).str.replace_all(r"[\s\u00a0]+", " ").str.strip_chars()
+    return pl.when(folded != "").then(folded).alias(column)
+
+
+def _article_columns(source: SourceInfo) -> list[pl.Expr]:
+    raw = pl.col("pub_date_raw")
+    return [
+        pub_year(raw).alias("pub_year"),
+        pub_date(raw).alias("pub_date"),
+        pl.col("languages").list.first().alias("language"),
+        pl.lit(source.source_format).alias("source_format"),
+        pl.lit(source.source_file).alias("source_file"),
+        pl.lit(source.file_order_key, dtype=pl.String).alias("file_order_key"),
+        pl.lit(source.loaded_at).alias("loaded_at"),
+    ]
+
+
+def pub_year(raw: pl.Expr) -> pl.Expr:
+    """First four-digit year in a publication date as written."""
+    return raw.str.extract(r"((?:1[5-9]|20)\d{2})").cast(pl.Int32)
+
+
+def pub_date(raw: pl.Expr) -> pl.Expr:
+    """First day of the publication period: `2010 Sep-Oct` -> 2010-09-01, `2001 Spring` -> 03-01.
+
+    A day that does not exist (`2007 Feb 30`) falls back to the first of the month.
+    """
+    lower = raw.str.to_lowercase()
+    after_year = r"(?:1[5-9]|20)\d{2}[\s,/-]+"
+    month_word = lower.str.extract(after_year + r"([a-z]{3})").replace_strict(
+        MONTH_NUMBERS, default=None, return_dtype=pl.Int32
+    )
+    month_digit = lower.str.extract(after_year + r"(\d{1,2})\b").cast(pl.Int32, strict=False)
+    season = lower.str.extract(r"(spring|summer|fall|autumn|winter)").replace_strict(
+        SEASON_MONTHS, default=None, return_dtype=pl.Int32
+    )
+    valid_digit = pl.when(month_digit.is_between(1, 12)).then(month_digit)
+    month = pl.coalesce(month_word, valid_digit, season, pl.lit(1))
+    day = lower.str.extract(after_year + r"(?:[a-z]+|\d{1,2})\s+(\d{1,2})\b").cast(pl.Int32)
+    year = pub_year(raw)
+    exact = _ymd(year, month, day)
+    return pl.when(year.is_not_null()).then(pl.coalesce(exact, _ymd(year, month, pl.lit(1))))
+
+
+def _ymd(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """A date from parts; NULL (not an error) when the day does not exist."""
+    text = pl.format(
+        "{}-{}-{}",
+        year,
+        month.cast(pl.String).str.pad_start(2, "0"),
+        day.cast(pl.String).str.pad_start(2, "0"),
+    )
+    return text.str.to_date("%Y-%m-%d", strict=False)
+
+
+def _orcid(orcid: pl.Expr) -> pl.Expr:
+    """ORCID iD as 0000-0000-0000-000X, from URLs, prefixes or undashed forms."""
+    digits = orcid.str.to_uppercase().str.replace_all(r"HTTPS?://ORCID\.ORG/|[^0-9X]", "")
+    dashed = pl.concat_str(
+        digits.str.slice(0, 4),
+        digits.str.slice(4, 4),
+        digits.str.slice(8, 4),
+        digits.str.slice(12, 4),
+        separator="-",
+    )
+    return pl.when(digits.str.len_chars() == 16).then(dashed).otherwise(orcid)

@@ -1,0 +1,58 @@
+"""The warehouse schema, read from the `.sql` files: one source of truth for names and types."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def sql_dir() -> Path:
+    """The `sql/` folder: inside the installed package, else beside it in a source checkout."""
+    for candidate in (PACKAGE_DIR / "sql", PACKAGE_DIR.parent / "sql"):
+        if (candidate / "tables").is_dir():
+            return candidate
+    raise FileNotFoundError("the sql/ folder of pubmed-warehouse is missing from the install")
+
+
+def table_files() -> list[Path]:
+    return sorted((sql_dir() / "tables").glob("*.sql"))
+
+
+def view_files() -> list[Path]:
+    """View definitions, in name order (a view may only use views that sort before it)."""
+    folder = sql_dir() / "views"
+    return sorted(folder.glob("*.sql")) if folder.is_dir() else []
+
+
+def read_sql(name: str) -> str:
+    """Text of a `.sql` file, by path relative to `sql/`."""
+    return (sql_dir() / name).read_text(encoding="utf-8")
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table (if missing) and (re)create every view, with their comments."""
+    for path in table_files():
+        con.execute(path.read_text(encoding="utf-8"))
+    for path in view_files():
+        con.execute(path.read_text(encoding="utf-8"))
+
+
+@cache
+def table_schemas() -> dict[str, pl.Schema]:
+    """Polars schema of every table, in column order, as DuckDB creates it."""
+    con = duckdb.connect(":memory:")
+    try:
+        for path in table_files():
+            con.execute(path.read_text(encoding="utf-8"))
+        names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+        return {
+            name: pl.from_arrow(con.sql(f'select * from "{name}" limit 0').to_arrow_table()).schema
+            for name in names
+        }
+    finally:
+        con.close()

@@ -1,0 +1,53 @@
+"""Read-only summaries of the warehouse for `status` and `rejects`."""
+
+from __future__ import annotations
+
+import duckdb
+
+from warehouse.formats.records import RECORD_TABLES
+
+LEDGER_TABLES = ("rejects", "ingested_files", "changes", "deletions")
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per table, record tables first, then the ledger tables."""
+    return {
+        table: con.execute(f'select count(*) from "{table}"').fetchone()[0]
+        for table in (*RECORD_TABLES, *LEDGER_TABLES)
+    }
+
+
+def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Files ingested, rejected records and the last run's time and flow run."""
+    row = con.execute(
+        """
+        select
+            count(*) filter (where status = 'loaded'),
+            count(*) filter (where status = 'rejected'),
+            coalesce(sum(rejected), 0),
+            max(finished_at),
+            arg_max(flow_run_id, finished_at),
+            max(file_order_key)
+        from ingested_files
+        """
+    ).fetchone()
+    return {
+        "files loaded": row[0],
+        "files rejected": row[1],
+        "records rejected": row[2],
+        "last run": row[3],
+        "last flow run": row[4],
+        "newest NLM file": row[5],
+    }
+
+
+def rejects(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[list[str], list[tuple]]:
+    """The newest rejects: file, position, format, PMID, reason."""
+    result = con.execute(
+        """
+        select source_file, position, format, pmid, reason, rejected_at
+        from rejects order by rejected_at desc, source_file, position limit ?
+        """,
+        [limit],
+    )
+    return [d[0] for d in result.description], result.fetchall()

@@ -9,8 +9,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from warehouse.db import connect
+from warehouse.errors import StorageError
 from warehouse.inputs import discover
 from warehouse.load import FileResult, ProgressCallback, load_file
+from warehouse.lock import writer_lock
 
 
 @task(name="discover-files")
@@ -23,11 +25,19 @@ def discover_files(paths: list[str]) -> list[Path]:
 def load_one(
     con, path: Path, batch_size: int, on_records: ProgressCallback | None = None
 ) -> FileResult:
-    """Parse, normalize and load one file in one transaction."""
-    result = load_file(
-        con, path, batch_size=batch_size, flow_run_id=flow_run.get_id(), on_records=on_records
-    )
+    """Parse, normalize and load one file in one transaction.
+
+    A storage fault (disk full, read-only or damaged warehouse) is returned as a `failed` result
+    with its message, not raised: the file was rolled back, and the flow stops there.
+    """
     logger = get_run_logger()
+    try:
+        result = load_file(
+            con, path, batch_size=batch_size, flow_run_id=flow_run.get_id(), on_records=on_records
+        )
+    except StorageError as exc:
+        logger.error("%s: not loaded: %s", path, exc)
+        return FileResult(str(path), "failed", message=str(exc))
     logger.info(
         "%s: %s, %d records, %d inserted, %d replaced, %d unchanged, %d skipped, "
         "%d deleted, %d rejected%s",
@@ -51,11 +61,22 @@ def ingest(
     db: str = "pubmed.duckdb",
     batch_size: int = 2000,
     on_records: ProgressCallback | None = None,
+    lock_timeout_seconds: float = 10.0,
 ) -> list[FileResult]:
-    """Load files, folders or globs of any supported format into the warehouse at `db`."""
+    """Load files, folders or globs of any supported format into the warehouse at `db`.
+
+    Holds the warehouse's writer lock for the whole run; stops at the first file that failed
+    for a storage fault (the files before it stay loaded).
+    """
     files = discover_files(paths)
-    con = connect(db)
-    try:
-        return [load_one(con, path, batch_size, on_records) for path in files]
-    finally:
-        con.close()
+    results: list[FileResult] = []
+    with writer_lock(db, lock_timeout_seconds):
+        con = connect(db)
+        try:
+            for path in files:
+                results.append(load_one(con, path, batch_size, on_records))
+                if results[-1].status == "failed":
+                    break
+        finally:
+            con.close()
+    return results

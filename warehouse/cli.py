@@ -10,18 +10,23 @@ import csv
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from warehouse import status as warehouse_status
 from warehouse.config import Settings
-from warehouse.db import connect
+from warehouse.db import connect, storage_error
 from warehouse.errors import WarehouseError
+from warehouse.inputs import discover
+from warehouse.lock import writer_lock
 
 app = typer.Typer(
     help="Load PubMed records (XML, MEDLINE, abstract text) into a DuckDB warehouse.",
@@ -73,17 +78,23 @@ def load(
     targets = paths or [str(sample_dir())]
     started = time.perf_counter()
     try:
-        with file_progress(console) as on_records:
-            results = ingest(
-                targets,
-                db=str(settings.db),
-                batch_size=batch_size or settings.batch_size,
-                on_records=on_records,
-            )
+        discover(targets)  # a path that matches nothing is a usage error before Prefect starts
+        with writer_lock(settings.db, settings.lock_timeout_seconds):
+            connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
+            with file_progress(console) as on_records:
+                results = ingest(
+                    targets,
+                    db=str(settings.db),
+                    batch_size=batch_size or settings.batch_size,
+                    on_records=on_records,
+                    lock_timeout_seconds=settings.lock_timeout_seconds,
+                )
+            _print_load_summary(results, settings.db, time.perf_counter() - started)
     except (WarehouseError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None
-    seconds = time.perf_counter() - started
-    _print_load_summary(results, settings.db, seconds)
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise _fail(f"{failed[0].source_file} was not loaded: {failed[0].message}")
     rejected = sum(r.rejected for r in results)
     if rejected:
         errors.print(f"{rejected} records rejected: see `pubmed-warehouse rejects`")
@@ -122,12 +133,21 @@ def _print_load_summary(results, db: Path, seconds: float) -> None:
             ),
         )
     console.print(files_table)
+    with _reading(db) as con:
+        console.print(_rows_table("rows per table", warehouse_status.table_counts(con)))
+    console.print(f"{len(results)} files in {seconds:.1f} s into {db}")
+
+
+@contextmanager
+def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection; DuckDB errors of a damaged file become a `StorageError`."""
     con = connect(db, read_only=True)
     try:
-        console.print(_rows_table("rows per table", warehouse_status.table_counts(con)))
+        yield con
+    except duckdb.Error as exc:
+        raise storage_error(db, exc) from exc
     finally:
         con.close()
-    console.print(f"{len(results)} files in {seconds:.1f} s into {db}")
 
 
 def _rows_table(title: str, counts: dict[str, int]) -> Table:
@@ -194,14 +214,12 @@ def status(db: DbOption = None) -> None:
     Example: pubmed-warehouse status --db pubmed.duckdb
     """
     try:
-        con = connect(_settings(db).db, read_only=True)
+        with _reading(_settings(db).db) as con:
+            counts = warehouse_status.table_counts(con)
+            summary = warehouse_status.file_summary(con)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
-    try:
-        console.print(_rows_table("rows per table", warehouse_status.table_counts(con)))
-        summary = warehouse_status.file_summary(con)
-    finally:
-        con.close()
+    console.print(_rows_table("rows per table", counts))
     for key, value in summary.items():
         console.print(f"{key}: {value}")
 
@@ -216,13 +234,10 @@ def rejects(
     Example: pubmed-warehouse rejects --limit 20
     """
     try:
-        con = connect(_settings(db).db, read_only=True)
+        with _reading(_settings(db).db) as con:
+            _, rows = warehouse_status.rejects(con, limit)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
-    try:
-        _, rows = warehouse_status.rejects(con, limit)
-    finally:
-        con.close()
     if not rows:
         console.print("no rejects")
         return
@@ -249,14 +264,47 @@ def export(
     from warehouse.export import export_parquet
 
     try:
-        con = connect(_settings(db).db, read_only=True)
-        try:
-            written = export_parquet(con, directory)
-        finally:
-            con.close()
+        with _reading(_settings(db).db) as con:
+            try:
+                written = export_parquet(con, directory)
+            except (duckdb.IOException, OSError) as exc:
+                raise _fail(f"cannot write Parquet files into {directory}: {exc}") from None
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     console.print(f"wrote {len(written)} tables and views to {directory}")
+
+
+@app.command()
+def check(db: DbOption = None) -> None:
+    """Verify the warehouse's invariants (keys, parents, ledger totals); exit 1 if one fails.
+
+    Each invariant is a query in sql/checks/ that returns its violating rows.
+
+    Example: pubmed-warehouse check --db pubmed.duckdb
+    """
+    from warehouse.checks import run_checks
+
+    try:
+        with _reading(_settings(db).db) as con:
+            results = run_checks(con)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    table = Table(title="invariants")
+    for column in ("check", "result", "violations"):
+        table.add_column(column, justify="right" if column == "violations" else "left")
+    for r in results:
+        table.add_row(r.name, "ok" if r.passed else "[bold red]FAILED[/]", str(r.violations))
+    console.print(table)
+    failed = [r for r in results if not r.passed]
+    for r in failed:
+        errors.print(f"[bold red]{r.name}[/]: {r.description}")
+        errors.print(f"  first violating rows ({', '.join(r.columns)}):", markup=False)
+        for row in r.examples:
+            errors.print(f"    {row}", markup=False)
+    if failed:
+        errors.print(f"{len(failed)} of {len(results)} invariants failed")
+        raise typer.Exit(EXIT_REJECTS)
+    console.print(f"all {len(results)} invariants hold")
 
 
 def main() -> None:

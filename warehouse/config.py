@@ -17,6 +17,9 @@ class Settings(BaseSettings):
 
     db: Path = Field(Path("pubmed.duckdb"), description="Warehouse DuckDB file.")
     batch_size: int = Field(2000, ge=1, description="Records parsed per batch (bounds memory).")
+    lock_timeout_seconds: float = Field(
+        10.0, ge=0, description="How long a second writer waits for the lock (0: fail at once)."
+    )
     workers: int = Field(1, ge=1, description="Parallel parse processes.")
     staging_dir: Path | None = Field(None, description="Staging folder for parallel parses.")
     mirror_url: str | None = Field(None, description="NLM mirror root (baseline/, updatefiles/).")

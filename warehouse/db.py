@@ -1,4 +1,4 @@
-"""Opening the warehouse file: schema on first use, one writer at a time, clear lock errors."""
+"""Opening the warehouse file: schema on first use, DuckDB errors in words a user can act on."""
 
 from __future__ import annotations
 
@@ -6,8 +6,12 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import WarehouseError, WarehouseLocked
+from warehouse.errors import StorageError, WarehouseError, WarehouseLocked
 from warehouse.schema import create_schema
+
+DISK_FULL = ("no space left", "disk full", "quota exceeded")
+READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
+DAMAGED = ("not a valid duckdb database", "could not read enough bytes", "checksum", "corrupt")
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -19,15 +23,57 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         )
     try:
         con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise WarehouseLocked(
-                f"{path} is being written by another process ({exc}); "
-                "wait for that load to finish, or read a snapshot"
-            ) from exc
-        raise WarehouseError(f"cannot open {path}: {exc}") from exc
     except duckdb.Error as exc:
-        raise WarehouseError(f"{path} is not a usable DuckDB warehouse: {exc}") from exc
+        raise storage_error(path, exc) from exc
     if not read_only:
-        create_schema(con)
+        try:
+            create_schema(con)
+        except duckdb.Error as exc:
+            con.close()
+            raise storage_error(path, exc) from exc
     return con
+
+
+def storage_error(path: Path | str, exc: duckdb.Error) -> WarehouseError:
+    """The named error, with what to do, for a DuckDB error met opening, reading or writing."""
+    return storage_fault(path, exc) or StorageError(f"cannot use the warehouse {path}: {exc}")
+
+
+def storage_fault(path: Path | str, exc: duckdb.Error) -> WarehouseError | None:
+    """The named error for a DuckDB error caused by the file or its disk; None for any other."""
+    detail = str(exc)
+    lower = detail.lower()
+    if "could not set lock" in lower or "conflicting lock" in lower:
+        return WarehouseLocked(
+            f"{path} is being written by another process ({detail}); "
+            "wait for that load to finish, or read a snapshot"
+        )
+    if any(s in lower for s in DISK_FULL):
+        return StorageError(
+            f"the disk holding {path} is full ({detail}); the file being loaded was rolled back "
+            "and everything loaded before it is kept: free space and run the load again"
+        )
+    if any(s in lower for s in READ_ONLY):
+        return StorageError(
+            f"cannot write {path} or its folder ({detail}); the warehouse folder must be "
+            "writable by this user: fix its permissions or pass --db to a writable place"
+        )
+    if any(s in lower for s in DAMAGED):
+        return StorageError(
+            f"{path} is damaged or is not a DuckDB warehouse ({detail}); nothing was changed: "
+            "restore it from a backup or export, or pass --db to load into a new file"
+        )
+    if isinstance(exc, duckdb.IOException):
+        return StorageError(f"cannot read or write the warehouse {path}: {detail}")
+    return None
+
+
+def database_path(con: duckdb.DuckDBPyConnection) -> str:
+    """File behind a connection (for messages); `the warehouse` when it cannot be told."""
+    try:
+        row = con.execute(
+            "select path from duckdb_databases() where database_name = current_database()"
+        ).fetchone()
+    except duckdb.Error:
+        return "the warehouse"
+    return row[0] if row and row[0] else "the warehouse"

@@ -26,5 +26,9 @@ class WarehouseLocked(WarehouseError):
     """Another process is writing to the warehouse file."""
 
 
+class StorageError(WarehouseError):
+    """The warehouse file cannot be opened, read or written (damaged, disk full, read-only)."""
+
+
 class ConfigError(WarehouseError):
     """A setting or argument is unusable."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
 from warehouse.formats.records import CHILD_TABLES, RECORD_TABLES, ParsedBatch
@@ -64,22 +65,51 @@ def load_file(
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> FileResult:
-    """Load one file in one transaction; a file already in `ingested_files` is skipped."""
+    """Load one file in one transaction; a file already in `ingested_files` is skipped.
+
+    A DuckDB error caused by the warehouse file or its disk (full, read-only, damaged) rolls the
+    file back and is raised as a `StorageError`; everything committed before it is kept.
+    """
     started = datetime.now()
     source = str(path)
     sha256 = sha256_of(path)
-    if con.execute("select 1 from ingested_files where sha256 = ?", [sha256]).fetchone():
-        return FileResult(source, "already-loaded", message="same bytes already loaded")
+    try:
+        if con.execute("select 1 from ingested_files where sha256 = ?", [sha256]).fetchone():
+            return FileResult(source, "already-loaded", message="same bytes already loaded")
+        result = _load_or_reject(con, path, started, batch_size, on_records)
+        _record_file(con, result, sha256, started, flow_run_id)
+    except duckdb.Error as exc:
+        _rollback_quietly(con)
+        fault = storage_fault(database_path(con), exc)
+        if fault is None:
+            raise
+        raise fault from exc
+    result.seconds = (datetime.now() - started).total_seconds()
+    return result
+
+
+def _load_or_reject(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    started: datetime,
+    batch_size: int,
+    on_records: ProgressCallback | None,
+) -> FileResult:
+    """Detect the format and load the file, or reject it whole (the transaction stays open)."""
     key = file_order_key(path)
     try:
         fmt = detect_format(read_head(path))
     except (UnsupportedFormat, DamagedFile) as exc:
-        result = _reject_file(con, path, None, key, str(exc), started)
-    else:
-        result = _load_in_transaction(con, path, fmt, key, started, batch_size, on_records)
-    _record_file(con, result, sha256, started, flow_run_id)
-    result.seconds = (datetime.now() - started).total_seconds()
-    return result
+        return _reject_file(con, path, None, key, str(exc), started)
+    return _load_in_transaction(con, path, fmt, key, started, batch_size, on_records)
+
+
+def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back whatever is open; a transaction the failure already ended is fine."""
+    try:
+        con.rollback()
+    except duckdb.Error:
+        return
 
 
 def _load_in_transaction(

@@ -1,0 +1,106 @@
+"""One writer at a time: an advisory `flock` on `<db>.lock`, held for a whole load.
+
+DuckDB refuses a second process that opens a file another process writes; this lock makes a
+second writer wait (up to a timeout) and then fail with a message naming the holder, instead of
+failing half-way through its run. Readers never take it. The lock is re-entrant within a process,
+so the CLI can take it before starting a flow that takes it again.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from warehouse.errors import StorageError, WarehouseLocked
+
+POLL_SECONDS = 0.1
+_held: dict[Path, int] = {}
+"""Lock files this process holds, with how many nested holders."""
+
+
+def lock_path(db: Path | str) -> Path:
+    """The lock file beside a warehouse file: `pubmed.duckdb` -> `pubmed.duckdb.lock`."""
+    db = Path(db)
+    return db.with_name(db.name + ".lock")
+
+
+@contextmanager
+def writer_lock(db: Path | str, timeout_seconds: float = 0.0) -> Iterator[None]:
+    """Hold the warehouse's writer lock; wait up to `timeout_seconds`, then `WarehouseLocked`."""
+    path = lock_path(db).resolve()
+    if path in _held:
+        _held[path] += 1
+        try:
+            yield
+        finally:
+            _held[path] -= 1
+        return
+    fd = _open_lock_file(path)
+    try:
+        _acquire(fd, path, timeout_seconds)
+        _held[path] = 1
+        try:
+            _write_holder(fd)
+            yield
+        finally:
+            del _held[path]
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _open_lock_file(path: Path) -> int:
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StorageError(
+            f"cannot create the lock file {path} ({exc.strerror}): the warehouse folder must be "
+            "writable by this user; fix its permissions or pass --db to a writable place"
+        ) from exc
+
+
+def _acquire(fd: int, path: Path, timeout_seconds: float) -> None:
+    """Take the lock, polling until the deadline."""
+    deadline = time.monotonic() + max(timeout_seconds, 0.0)
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(_locked_message(path, timeout_seconds)) from None
+            time.sleep(POLL_SECONDS)
+
+
+def _write_holder(fd: int) -> None:
+    """Write this process's id into the lock file (best effort: a full disk may refuse it)."""
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    except OSError:
+        return
+
+
+def holder_pid(db: Path | str) -> int | None:
+    """Process id written by the current lock holder, None when unknown."""
+    try:
+        text = lock_path(db).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return int(text) if text.isdigit() else None
+
+
+def _locked_message(path: Path, timeout_seconds: float) -> str:
+    pid = holder_pid(path.with_suffix(""))
+    holder = f"process {pid}" if pid else "another process"
+    waited = f" after waiting {timeout_seconds:g} s" if timeout_seconds > 0 else ""
+    return (
+        f"the warehouse {path.with_suffix('')} is being written by {holder}{waited} "
+        f"(lock {path}); wait for that load to finish, or raise "
+        "PUBMED_WAREHOUSE_LOCK_TIMEOUT_SECONDS to wait longer"
+    )

@@ -45,7 +45,10 @@ def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
         with open_input(path) as stream:
             return stream.read(size)
     except (EOFError, OSError) as exc:
-        raise DamagedFile(f"{path}: cannot be decompressed ({exc})") from exc
+        raise DamagedFile(
+            f"{path}: cannot be decompressed ({exc}); the .gz file is damaged or cut short: "
+            "download it again"
+        ) from exc
 
 
 def detect_format(head: bytes) -> str:

@@ -64,11 +64,33 @@ def parse(stream: BinaryIO, batch_size: int) -> Iterator[ParsedBatch]:
                 yield batch
                 batch = ParsedBatch()
     except etree.XMLSyntaxError as exc:
-        raise DamagedFile(f"broken XML after record {position}: {exc}") from exc
+        raise DamagedFile(_syntax_reason(exc, position)) from exc
     except (EOFError, OSError) as exc:
-        raise DamagedFile(f"file ends early or cannot be decompressed: {exc}") from exc
+        raise DamagedFile(
+            f"file ends early or cannot be decompressed after record {position} ({exc}): "
+            "the file is damaged or cut short; download it again"
+        ) from exc
     if len(batch) or position == 0:
         yield batch
+
+
+def _syntax_reason(exc: etree.XMLSyntaxError, position: int) -> str:
+    """Why the XML stopped being readable, and what to do about it."""
+    where = f"after record {position}" if position else "before the first record"
+    detail = str(exc)
+    lower = detail.lower()
+    if "amplification" in lower or "entity reference loop" in lower:
+        return (
+            f"refused {where}: the DOCTYPE declares entities that expand far beyond the file "
+            f"(an entity-expansion, 'billion laughs', document) ({detail}); PubMed files never "
+            "do this: get the file again from NCBI"
+        )
+    if "excessive depth" in lower or "huge" in lower:
+        return (
+            f"refused {where}: markup nested too deep or a text too large for a PubMed record "
+            f"({detail}); get the file again from NCBI"
+        )
+    return f"broken XML {where} ({detail}): the file is damaged or cut short; get it again"
 
 
 def _free(elem: etree._Element) -> None:
@@ -83,9 +105,17 @@ def _free(elem: etree._Element) -> None:
 def _read_element(elem: etree._Element, position: int, batch: ParsedBatch) -> None:
     """Add one record element's rows, deletions or reject to the batch."""
     if elem.tag == "DeleteCitation":
-        pmids = [_try_int(p.text) for p in elem.iterfind("PMID")]
-        batch.deleted_pmids.extend(p for p in pmids if p is not None)
-        batch.records += 1
+        _read_deletion(elem, position, batch)
+        return
+    entity = next(elem.iter(etree.Entity), None)
+    if entity is not None:
+        pmid = _try_int(elem.findtext("MedlineCitation/PMID") or elem.findtext(".//PMID"))
+        reason = (
+            f"uses the entity {entity.text}, declared in the file's DOCTYPE; entities are never "
+            "resolved (no file or network reads): replace it with its text or get the record "
+            "again from NCBI"
+        )
+        batch.reject(Reject(position, pmid, reason, _excerpt(elem)))
         return
     try:
         rows = read_record(elem)
@@ -93,9 +123,23 @@ def _read_element(elem: etree._Element, position: int, batch: ParsedBatch) -> No
         batch.reject(Reject(position, exc.pmid, exc.reason, _excerpt(elem)))
     except (ValueError, TypeError) as exc:
         pmid = _try_int(elem.findtext("MedlineCitation/PMID") or elem.findtext("PMID"))
-        batch.reject(Reject(position, pmid, f"unreadable value: {exc}", _excerpt(elem)))
+        reason = f"a value cannot be read ({exc}): correct it in the record or get it again"
+        batch.reject(Reject(position, pmid, reason, _excerpt(elem)))
     else:
         batch.add_record(rows)
+
+
+def _read_deletion(elem: etree._Element, position: int, batch: ParsedBatch) -> None:
+    """Queue a DeleteCitation's PMIDs; one PMID that is not a number rejects the whole list."""
+    texts = [(p.text or "").strip() for p in elem.iterfind("PMID")]
+    bad = [t for t in texts if _try_int(t) is None or int(t) <= 0]
+    if bad or not texts:
+        what = f"PMID {bad[0][:40]!r} is not a positive whole number" if bad else "no PMID"
+        reason = f"DeleteCitation with {what}: nothing deleted; correct the list"
+        batch.reject(Reject(position, None, reason, _excerpt(elem)))
+        return
+    batch.deleted_pmids.extend(int(t) for t in texts)
+    batch.records += 1
 
 
 def read_record(elem: etree._Element) -> Rows:
@@ -105,16 +149,24 @@ def read_record(elem: etree._Element) -> Rows:
         return _read_book(elem, record_hash)
     citation = elem if elem.tag == "MedlineCitation" else elem.find("MedlineCitation")
     if citation is None:
-        raise MalformedRecord("PubmedArticle without MedlineCitation")
+        raise MalformedRecord(
+            "PubmedArticle has no MedlineCitation (the element that holds the PMID and the "
+            "article): the record is cut or damaged; get it again from NCBI"
+        )
     return _read_citation(citation, elem.find("PubmedData"), record_hash)
 
 
 def _require_pmid(pmid_elem: etree._Element | None) -> tuple[int, int | None]:
     if pmid_elem is None or not (pmid_elem.text or "").strip():
-        raise MalformedRecord("record has no PMID: it cannot be keyed; fix or drop the record")
+        raise MalformedRecord(
+            "record has no PMID: it cannot be keyed; add its PMID element or get the record "
+            "again from NCBI"
+        )
     text = pmid_elem.text.strip()
     if not text.isdigit() or int(text) <= 0:
-        raise MalformedRecord(f"PMID {text!r} is not a positive whole number")
+        raise MalformedRecord(
+            f"PMID {text[:40]!r} is not a positive whole number: correct the PMID element"
+        )
     return int(text), _try_int(pmid_elem.get("Version"))
 
 
@@ -126,7 +178,11 @@ def _read_citation(
     rows = empty_rows()
     article = citation.find("Article")
     if article is None:
-        raise MalformedRecord("MedlineCitation has no Article element", pmid)
+        raise MalformedRecord(
+            "MedlineCitation has no Article element (title, journal, authors): the record is "
+            "cut or damaged; get it again from NCBI",
+            pmid,
+        )
     journal = article.find("Journal")
     issue = journal.find("JournalIssue") if journal is not None else None
     journal_info = citation.find("MedlineJournalInfo")
@@ -180,7 +236,10 @@ def _read_book(elem: etree._Element, record_hash: str) -> Rows:
     """Rows of a Bookshelf `PubmedBookArticle` (a book or a chapter)."""
     document = elem.find("BookDocument")
     if document is None:
-        raise MalformedRecord("PubmedBookArticle without BookDocument")
+        raise MalformedRecord(
+            "PubmedBookArticle has no BookDocument (the element that holds the PMID): the "
+            "record is cut or damaged; get it again from NCBI"
+        )
     pmid, version = _require_pmid(document.find("PMID"))
     rows = empty_rows()
     book = document.find("Book")
@@ -347,7 +406,11 @@ def _terms(pmid: int, heading_list: etree._Element | None, rows: Rows) -> None:
     for position, heading in enumerate(heading_list.iterfind("MeshHeading"), 1):
         descriptor = heading.find("DescriptorName")
         if descriptor is None:
-            raise MalformedRecord(f"MeshHeading {position} has no DescriptorName", pmid)
+            raise MalformedRecord(
+                f"MeSH heading {position} has no DescriptorName: add the descriptor or "
+                "remove the empty MeshHeading",
+                pmid,
+            )
         head = (
             pmid,
             position,

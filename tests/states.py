@@ -1,0 +1,44 @@
+"""Whole-warehouse states to compare: every table's rows, sorted, without run-time columns."""
+
+from __future__ import annotations
+
+import duckdb
+
+RUN_COLUMNS = {"flow_run_id"}
+"""Columns that differ between two identical loads (besides timestamps)."""
+
+
+def warehouse_state(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every table's rows, sorted; timestamp and flow-run columns left out."""
+    tables = [
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
+        ).fetchall()
+    ]
+    state = {}
+    for table in tables:
+        columns = [
+            f'"{name}"'
+            for name, dtype in con.execute(
+                "select column_name, data_type from duckdb_columns() "
+                "where table_name = ? and schema_name = 'main' order by column_index",
+                [table],
+            ).fetchall()
+            if not dtype.startswith("TIMESTAMP") and name not in RUN_COLUMNS
+        ]
+        state[table] = con.execute(
+            f'select {", ".join(columns)} from "{table}" order by all'
+        ).fetchall()
+    return state
+
+
+def read_state(path) -> dict[str, list[tuple]]:
+    """The state of a warehouse file (opened read-write, so that a leftover WAL is replayed)."""
+    from warehouse.db import connect
+
+    con = connect(path)
+    try:
+        return warehouse_state(con)
+    finally:
+        con.close()

@@ -105,8 +105,10 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
     env |= {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     with (home / "server.log").open("wb") as log:
         server = subprocess.Popen(
-            [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)]
-            + ["--no-ui", "--no-scheduler", "--no-late-runs"],
+            [
+                *(str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1"),
+                *("--port", str(port), "--no-ui", "--no-scheduler", "--no-late-runs"),
+            ],
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -79,6 +79,7 @@ def load(
                 db=str(settings.db),
                 batch_size=batch_size or settings.batch_size,
                 on_records=on_records,
+                snapshot=str(settings.snapshot_path()),
             )
     except (WarehouseError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None

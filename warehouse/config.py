@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from warehouse.snapshot import default_snapshot_path
+
 
 class Settings(BaseSettings):
     """Everything a run can be configured with; passed down as a parameter, never re-read."""
@@ -16,6 +18,11 @@ class Settings(BaseSettings):
     )
 
     db: Path = Field(Path("pubmed.duckdb"), description="Warehouse DuckDB file.")
+    snapshot: Path | None = Field(
+        None,
+        description="Read-only copy for BI tools, published after each load "
+        "(default: NAME.snapshot.duckdb beside the warehouse NAME.duckdb).",
+    )
     batch_size: int = Field(2000, ge=1, description="Records parsed per batch (bounds memory).")
     workers: int = Field(1, ge=1, description="Parallel parse processes.")
     staging_dir: Path | None = Field(None, description="Staging folder for parallel parses.")
@@ -24,3 +31,7 @@ class Settings(BaseSettings):
     inbox_dir: Path = Field(Path("inbox"), description="Folder watched for new files.")
     sync_cron: str = Field("0 6 * * *", description="Schedule of the sync deployment.")
     inbox_interval_seconds: int = Field(300, ge=10, description="Inbox watch interval.")
+
+    def snapshot_path(self) -> Path:
+        """Where the read-only snapshot is published: the setting, else beside the warehouse."""
+        return self.snapshot or default_snapshot_path(self.db)

@@ -1,7 +1,7 @@
 """The `pubmed-warehouse` command: a thin layer over the flows and the core.
 
-`load` (and later `sync`) run Prefect flows; `query`, `status`, `rejects` and `export` open the
-warehouse directly and never start Prefect.
+`load` (and later `sync`) run Prefect flows; `query`, `status`, `rejects`, `export` and `report`
+open the warehouse directly and never start Prefect.
 """
 
 from __future__ import annotations
@@ -258,6 +258,36 @@ def export(
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     console.print(f"wrote {len(written)} tables and views to {directory}")
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Argument(help="HTML file to write.")],
+    term: Annotated[
+        str | None,
+        typer.Option("--term", help="MeSH descriptor: add its co-occurring terms over time."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a self-contained HTML report with charts (works offline, no downloads).
+
+    Articles per year, top descriptors and substances; with --term, the descriptors and
+    substances indexed with that descriptor, year by year.
+
+    Example: pubmed-warehouse report report.html --term "Migraine Disorders"
+    """
+    from warehouse.report import render_report
+
+    try:
+        con = connect(_settings(db).db, read_only=True)
+        try:
+            page = render_report(con, term)
+        finally:
+            con.close()
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    out.write_text(page, encoding="utf-8")
+    console.print(f"wrote {out}")
 
 
 def main() -> None:

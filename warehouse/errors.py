@@ -28,3 +28,7 @@ class WarehouseLocked(WarehouseError):
 
 class ConfigError(WarehouseError):
     """A setting or argument is unusable."""
+
+
+class UnknownDescriptor(WarehouseError):
+    """A MeSH descriptor name that no article in the warehouse is indexed with."""

@@ -85,6 +85,8 @@ def load(
         raise _fail(str(exc)) from None
     seconds = time.perf_counter() - started
     _print_load_summary(results, settings.db, seconds)
+    if settings.snapshot_path().exists():
+        console.print(f"read-only snapshot for BI tools: {settings.snapshot_path()}")
     rejected = sum(r.rejected for r in results)
     if rejected:
         errors.print(f"{rejected} records rejected: see `pubmed-warehouse rejects`")

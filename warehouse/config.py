@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -35,3 +36,15 @@ class Settings(BaseSettings):
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""
         return self.snapshot or default_snapshot_path(self.db)
+
+
+PREFECT_DEFAULTS = {
+    # The temporary API a flow starts without PREFECT_API_URL must not phone home (offline).
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def apply_prefect_defaults() -> None:
+    """Set Prefect's environment defaults before Prefect is imported (user values win)."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)

@@ -13,6 +13,7 @@ from warehouse.errors import StorageError
 from warehouse.inputs import discover
 from warehouse.load import FileResult, ProgressCallback, load_file
 from warehouse.lock import writer_lock
+from warehouse.snapshot import default_snapshot_path, publish_snapshot
 
 
 @task(name="discover-files")
@@ -55,20 +56,37 @@ def load_one(
     return result
 
 
+@task(name="publish-snapshot", cache_policy=NO_CACHE)
+def publish_reader_snapshot(con, target: Path) -> Path:
+    """Publish the read-only snapshot BI tools read while the next load holds the warehouse."""
+    published = publish_snapshot(con, target)
+    get_run_logger().info("published read-only snapshot %s", published)
+    return published
+
+
+def snapshot_is_stale(results: list[FileResult], target: Path) -> bool:
+    """True when a file changed the warehouse this run or no snapshot exists yet."""
+    return not target.exists() or any(r.status != "already-loaded" for r in results)
+
+
 @flow(name="ingest", log_prints=False)
 def ingest(
     paths: list[str],
     db: str = "pubmed.duckdb",
     batch_size: int = 2000,
     on_records: ProgressCallback | None = None,
+    snapshot: str | None = None,
     lock_timeout_seconds: float = 10.0,
 ) -> list[FileResult]:
     """Load files, folders or globs of any supported format into the warehouse at `db`.
 
     Holds the warehouse's writer lock for the whole run; stops at the first file that failed
-    for a storage fault (the files before it stay loaded).
+    for a storage fault (the files before it stay loaded). After the files load, a read-only
+    copy is published at `snapshot` (default `NAME.snapshot.duckdb` beside `NAME.duckdb`) for
+    readers that must not wait for a load.
     """
     files = discover_files(paths)
+    target = Path(snapshot) if snapshot else default_snapshot_path(db)
     results: list[FileResult] = []
     with writer_lock(db, lock_timeout_seconds):
         con = connect(db)
@@ -76,7 +94,9 @@ def ingest(
             for path in files:
                 results.append(load_one(con, path, batch_size, on_records))
                 if results[-1].status == "failed":
-                    break
+                    return results
+            if snapshot_is_stale(results, target):
+                publish_reader_snapshot(con, target)
         finally:
             con.close()
     return results

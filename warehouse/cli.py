@@ -1,7 +1,7 @@
 """The `pubmed-warehouse` command: a thin layer over the flows and the core.
 
-`load` (and later `sync`) run Prefect flows; `query`, `status`, `rejects` and `export` open the
-warehouse directly and never start Prefect.
+`load` (and later `sync`) run Prefect flows; `query`, `status`, `rejects`, `export` and `report`
+open the warehouse directly and never start Prefect.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from rich.console import Console
 from rich.table import Table
 
 from warehouse import status as warehouse_status
-from warehouse.config import Settings
+from warehouse.config import Settings, apply_prefect_defaults
 from warehouse.db import connect, storage_error
 from warehouse.errors import WarehouseError
 from warehouse.inputs import discover
@@ -34,7 +34,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 120)
 errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -71,6 +71,7 @@ def load(
 
     Example: pubmed-warehouse load pubmed26n0001.xml.gz exports/*.nbib
     """
+    apply_prefect_defaults()
     from flows.ingest import ingest
     from warehouse.progress import file_progress
 
@@ -87,6 +88,7 @@ def load(
                     db=str(settings.db),
                     batch_size=batch_size or settings.batch_size,
                     on_records=on_records,
+                    snapshot=str(settings.snapshot_path()),
                     lock_timeout_seconds=settings.lock_timeout_seconds,
                 )
             _print_load_summary(results, settings.db, time.perf_counter() - started)
@@ -95,6 +97,8 @@ def load(
     failed = [r for r in results if r.status == "failed"]
     if failed:
         raise _fail(f"{failed[0].source_file} was not loaded: {failed[0].message}")
+    if settings.snapshot_path().exists():
+        console.print(f"read-only snapshot for BI tools: {settings.snapshot_path()}")
     rejected = sum(r.rejected for r in results)
     if rejected:
         errors.print(f"{rejected} records rejected: see `pubmed-warehouse rejects`")
@@ -272,6 +276,33 @@ def export(
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     console.print(f"wrote {len(written)} tables and views to {directory}")
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Argument(help="HTML file to write.")],
+    term: Annotated[
+        str | None,
+        typer.Option("--term", help="MeSH descriptor: add its co-occurring terms over time."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a self-contained HTML report with charts (works offline, no downloads).
+
+    Articles per year, top descriptors and substances; with --term, the descriptors and
+    substances indexed with that descriptor, year by year.
+
+    Example: pubmed-warehouse report report.html --term "Migraine Disorders"
+    """
+    from warehouse.report import render_report
+
+    try:
+        with _reading(_settings(db).db) as con:
+            page = render_report(con, term)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    out.write_text(page, encoding="utf-8")
+    console.print(f"wrote {out}")
 
 
 @app.command()

@@ -32,3 +32,7 @@ class StorageError(WarehouseError):
 
 class ConfigError(WarehouseError):
     """A setting or argument is unusable."""
+
+
+class UnknownDescriptor(WarehouseError):
+    """A MeSH descriptor name that no article in the warehouse is indexed with."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
@@ -57,10 +58,19 @@ def load_one(
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
-def publish_reader_snapshot(con, target: Path) -> Path:
-    """Publish the read-only snapshot BI tools read while the next load holds the warehouse."""
-    published = publish_snapshot(con, target)
-    get_run_logger().info("published read-only snapshot %s", published)
+def publish_reader_snapshot(con, target: Path) -> Path | None:
+    """Publish the read-only snapshot BI tools read while the next load holds the warehouse.
+
+    A full or read-only disk leaves the previous snapshot in place and is logged: the files
+    of this run are committed to the warehouse all the same.
+    """
+    logger = get_run_logger()
+    try:
+        published = publish_snapshot(con, target)
+    except (duckdb.Error, OSError) as exc:
+        logger.warning("read-only snapshot %s not published: %s", target, exc)
+        return None
+    logger.info("published read-only snapshot %s", published)
     return published
 
 

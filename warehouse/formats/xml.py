@@ -418,13 +418,14 @@ def _terms(pmid: int, heading_list: etree._Element | None, rows: Rows) -> None:
             _text(descriptor),
             descriptor.get("MajorTopicYN") == "Y",
         )
-        qualifiers = heading.findall("QualifierName")
+        qualifiers: dict[tuple, bool] = {}  # a qualifier repeated in one heading counts once
+        for qualifier in heading.iterfind("QualifierName"):
+            key = (qualifier.get("UI"), _text(qualifier))
+            qualifiers[key] = qualifiers.get(key, False) or qualifier.get("MajorTopicYN") == "Y"
         if not qualifiers:
             rows["terms"].append((*head, None, None, None))
-        for qualifier in qualifiers:
-            rows["terms"].append(
-                (*head, qualifier.get("UI"), _text(qualifier), qualifier.get("MajorTopicYN") == "Y")
-            )
+        for (ui, name), major in qualifiers.items():
+            rows["terms"].append((*head, ui, name, major))
 
 
 def _substances(pmid: int, chemical_list: etree._Element | None, rows: Rows) -> None:

@@ -64,10 +64,12 @@ class Mirror:
             path.unlink()
 
 
-def gzipped(path: Path) -> bytes:
-    """A corpus file's bytes as an NLM `.xml.gz` (already gzipped files are kept as they are)."""
+def gzipped(path: Path, mtime: int = 0) -> bytes:
+    """A corpus file's bytes as an NLM `.xml.gz`; `mtime` gives the same records other bytes."""
     data = path.read_bytes()
-    return data if data[:2] == b"\x1f\x8b" else gzip.compress(data, mtime=0)
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    return gzip.compress(data, mtime=mtime)
 
 
 def _index_rows(folder: Path) -> str:

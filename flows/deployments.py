@@ -17,6 +17,7 @@ def deployments(settings: Settings) -> list[RunnerDeployment]:
         inbox.to_deployment(
             name="inbox",
             interval=settings.inbox_interval_seconds,
+            concurrency_limit=1,
             parameters={
                 "inbox_dir": str(settings.inbox_dir.resolve()),
                 "db": db,
@@ -31,6 +32,7 @@ def deployments(settings: Settings) -> list[RunnerDeployment]:
             sync.to_deployment(
                 name="sync",
                 cron=settings.sync_cron,
+                concurrency_limit=1,
                 parameters={
                     "mirror_url": settings.mirror_url,
                     "db": db,

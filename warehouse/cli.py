@@ -1,7 +1,7 @@
 """The `pubmed-warehouse` command: a thin layer over the flows and the core.
 
-`load` (and later `sync`) run Prefect flows; `query`, `status`, `rejects` and `export` open the
-warehouse directly and never start Prefect.
+`load` and `sync` run Prefect flows and `serve` serves them as scheduled deployments; `query`,
+`status`, `rejects` and `export` open the warehouse directly and never start Prefect.
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def comparable(value: object, pmid: int, from_xml: bool) -> object:
     if not isinstance(value, str):
         return value
     if from_xml and pmid in MOJIBAKE_PMIDS:
-        # besides the mojibake, this XML writes the unit exponents as `mL(-1)`, the MEDLINE as `mL-1`
+        # besides the mojibake, this XML writes unit exponents as `mL(-1)`, the MEDLINE `mL-1`
         value = re.sub(r"\((-\d)\)", r"\1", _unmojibake(value))
     for char, ascii_form in ASCII_FORMS.items():
         value = value.replace(char, ascii_form)
@@ -143,7 +143,7 @@ def _differences(xml_rows: set[tuple], medline_rows: set[tuple]) -> str:
     lines = []
     for row in sorted(xml_rows - medline_rows, key=str)[:5]:
         other = medline_by_pmid.get(row[0], ())
-        fields = [(i, a, b) for i, (a, b) in enumerate(zip(row, other)) if a != b]
+        fields = [(i, a, b) for i, (a, b) in enumerate(zip(row, other, strict=False)) if a != b]
         lines.append(f"{row[0]}: {fields or row} vs {other if not fields else ''}")
     return "\n".join(lines) or f"medline only: {sorted(medline_rows - xml_rows, key=str)[:5]}"
 
@@ -186,7 +186,8 @@ ARTICLE_COLUMNS = (
     # ("1975 Feb 01"), where MEDLINE's DP always writes "2016 Oct 18" and "1975 Feb 1"
     "case when regexp_matches(pub_date_raw, '^\\d{4} \\d{1,2}( \\d{1,2})?$')"
     " then strftime(pub_date, '%Y %b')"
-    " || coalesce(' ' || nullif(regexp_extract(pub_date_raw, '^\\d{4} \\d{1,2} (\\d{1,2})$', 1), '')::int, '')"
+    " || coalesce(' ' || nullif(regexp_extract(pub_date_raw,"
+    " '^\\d{4} \\d{1,2} (\\d{1,2})$', 1), '')::int, '')"
     " else regexp_replace(pub_date_raw, ' 0(\\d)$', ' \\1') end",
     "article_date",
     "language",
@@ -298,3 +299,25 @@ def test_comment_sources_agree(paired) -> None:
     for xml_row, medline_row in zip(xml_rows, medline_rows, strict=True):
         assert xml_row[:3] == medline_row[:3]
         assert medline_row[3] == xml_row[3] or medline_row[3].startswith(xml_row[3] + ". ")
+
+
+def test_efetch_xml_and_abstract_text_of_17630804_agree(tmp_path: Path) -> None:
+    """The one corpus PMID saved both as XML and as efetch abstract text (by one author)."""
+    xml_db = _load_all(
+        tmp_path / "xml.duckdb", [CORPUS / "xml/edirectcheminfo/17630804_efetch.xml"]
+    )
+    text_db = _load_all(
+        tmp_path / "text.duckdb", [CORPUS / "abstract-text/edirectcheminfo/17630804_abstract.txt"]
+    )
+    for db in (xml_db, text_db):
+        db.execute("create temp table shared_pmids as select 17630804::bigint as pmid")
+    for sql in (
+        "select pmid, title, abstract, journal_abbrev, volume, issue, pages, pub_year, pub_date,"
+        " pub_date_raw, article_date, doi, status from articles where {shared}",
+        # the abstract text has initials, not fore names
+        "select pmid, position, last_name, initials from authors where {shared}",
+        "select pmid, author_position, position, affiliation from affiliations where {shared}",
+        "select pmid, id_type, id_value from article_ids where id_type in ('pubmed', 'doi')"
+        " and {shared}",
+    ):
+        assert_same(xml_db, text_db, sql)

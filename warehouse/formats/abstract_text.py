@@ -22,7 +22,12 @@ from warehouse.formats.records import ParsedBatch, Reject, empty_rows
 
 FORMAT = "abstract-text"
 EXCERPT_CHARS = 300
-MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 YEAR = r"(?:1[5-9]|20)\d{2}"
 CITATION = re.compile(
     rf"^(?P<journal>[^\n]+?)\. (?P<date>{YEAR}\b[^;:.]*?)"
@@ -71,6 +76,7 @@ def parse(stream: BinaryIO, batch_size: int) -> Iterator[ParsedBatch]:
     text = stream.read().decode("utf-8", "replace").lstrip("\ufeff")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     batch = ParsedBatch()
+    position = 0
     for position, raw in enumerate(split_records(text), 1):
         try:
             batch.add_record(read_record(raw))
@@ -79,7 +85,8 @@ def parse(stream: BinaryIO, batch_size: int) -> Iterator[ParsedBatch]:
         if len(batch) >= batch_size:
             yield batch
             batch = ParsedBatch()
-    yield batch
+    if len(batch) or position == 0:
+        yield batch
 
 
 def split_records(text: str) -> list[str]:
@@ -260,8 +267,19 @@ def _people(pmid: int, record: Record, rows: Rows) -> None:
         match = AUTHOR.match(name)
         assert match is not None
         rows["authors"].append(
-            (pmid, position, match["last"], None, match["initials"], None, None, None, None, True)
-            + (False,)
+            (
+                pmid,
+                position,
+                match["last"],
+                None,  # fore name: the text gives initials only
+                match["initials"],
+                None,
+                None,
+                None,
+                None,
+                True,
+                False,
+            )
         )
         refs = [r.strip() for r in (match["refs"] or "").split(",") if r.strip()]
         if not refs and position == 1 and len(record.affiliations) == 1:

@@ -84,14 +84,12 @@ def _record_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[str]:
             if data.strip():
                 yield _decode(data)
             return
-        cut = None
-        for cut in BLANK_LINE.finditer(data):
-            pass
-        if cut is None:
+        ends = [match.end() for match in BLANK_LINE.finditer(data)]
+        if not ends:
             pending = data
             continue
-        yield _decode(data[: cut.end()])
-        pending = data[cut.end() :]
+        yield _decode(data[: ends[-1]])
+        pending = data[ends[-1] :]
 
 
 def _decode(data: bytes) -> str:
@@ -127,7 +125,9 @@ def _fields(lines: pl.DataFrame, offset: int) -> tuple[pl.DataFrame, pl.DataFram
         .with_columns(value=pl.when(pl.col("value") != "").then(pl.col("value")))
     )
     raw = lines.group_by("record", maintain_order=True).agg(pl.col("line").str.join("\n"))
-    pmids = fields.filter(pl.col("tag") == "PMID").group_by("record").agg(pmid_text=pl.first("value"))
+    pmids = (
+        fields.filter(pl.col("tag") == "PMID").group_by("record").agg(pmid_text=pl.first("value"))
+    )
     records = (
         raw.join(pmids, on="record", how="left")
         .with_columns(
@@ -217,7 +217,9 @@ def _articles(fields: pl.DataFrame, hashes: pl.DataFrame) -> pl.DataFrame:
         pub_date_raw=_first("DP"),
         article_date=_iso(_first("DEP")),
         languages=pl.col("value").filter(pl.col("tag") == "LA"),
-        doi=pl.coalesce(_tagged("AID", "doi").drop_nulls().first(), _tagged("LID", "doi").drop_nulls().first()),
+        doi=pl.coalesce(
+            _tagged("AID", "doi").drop_nulls().first(), _tagged("LID", "doi").drop_nulls().first()
+        ),
         pmc_id=_first("PMC"),
         status=_first("STAT"),
         date_completed=_iso(_first("DCOM")),
@@ -389,19 +391,27 @@ def _grants(fields: pl.DataFrame) -> pl.DataFrame:
     """GR `id/acronym/agency/country`, split from the right (an id may hold a `/`)."""
     parts = pl.col("value").str.split("/")
     n = parts.list.len()
-    blank_null = lambda e: pl.when(e.str.strip_chars() != "").then(e.str.strip_chars())  # noqa: E731
     return _listed(
         fields,
         "GR",
-        grant_id=blank_null(
+        grant_id=_blank_null(
             pl.when(n >= 4)
             .then(parts.list.slice(0, n - 3).list.join("/"))
             .otherwise(parts.list.first())
         ),
-        acronym=blank_null(parts.list.get(pl.when(n >= 4).then(n - 3).otherwise(1), null_on_oob=True)),
-        agency=blank_null(parts.list.get(pl.when(n >= 4).then(n - 2).otherwise(2), null_on_oob=True)),
-        country=blank_null(pl.when(n >= 4).then(parts.list.last())),
+        acronym=_blank_null(
+            parts.list.get(pl.when(n >= 4).then(n - 3).otherwise(1), null_on_oob=True)
+        ),
+        agency=_blank_null(
+            parts.list.get(pl.when(n >= 4).then(n - 2).otherwise(2), null_on_oob=True)
+        ),
+        country=_blank_null(pl.when(n >= 4).then(parts.list.last())),
     )
+
+
+def _blank_null(part: pl.Expr) -> pl.Expr:
+    """A stripped part, NULL when empty."""
+    return pl.when(part.str.strip_chars() != "").then(part.str.strip_chars())
 
 
 def _article_ids(fields: pl.DataFrame) -> pl.DataFrame:

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from warehouse import status as warehouse_status
-from warehouse.config import Settings
+from warehouse.config import Settings, apply_prefect_defaults
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 
@@ -29,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 120)
 errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -66,6 +66,7 @@ def load(
 
     Example: pubmed-warehouse load pubmed26n0001.xml.gz exports/*.nbib
     """
+    apply_prefect_defaults()
     from flows.ingest import ingest
     from warehouse.progress import file_progress
 

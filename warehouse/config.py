@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -24,3 +25,15 @@ class Settings(BaseSettings):
     inbox_dir: Path = Field(Path("inbox"), description="Folder watched for new files.")
     sync_cron: str = Field("0 6 * * *", description="Schedule of the sync deployment.")
     inbox_interval_seconds: int = Field(300, ge=10, description="Inbox watch interval.")
+
+
+PREFECT_DEFAULTS = {
+    # The temporary API a flow starts without PREFECT_API_URL must not phone home (offline).
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+}
+
+
+def apply_prefect_defaults() -> None:
+    """Set Prefect's environment defaults before Prefect is imported (user values win)."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)

@@ -1,6 +1,7 @@
 -- Staged records without a PMID (negative surrogate pmid) that match a real article already in
 -- the warehouse: one row per surrogate, with the real pmid it maps onto. (A match inside the
--- same file is merged after the load, by merge_surrogates.sql.)
+-- same file, or with a real article the file also brings, is merged after the load by
+-- merge_surrogates.sql.)
 -- The match is on journal, year, volume, issue, first page and the title's letters and digits.
 create or replace temp table surrogate_map as
 with
@@ -33,6 +34,7 @@ final as (
     inner join keyed as r
         on r.pmid > 0
         and r.origin = 'warehouse'
+        and r.pmid not in (select pmid from stage_articles)
         and r.journal = s.journal
         and r.pub_year = s.pub_year
         and r.volume is not distinct from s.volume

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
 PREFECT_DEFAULTS = {
     # The temporary API a flow starts without PREFECT_API_URL must not phone home (offline).
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # On a busy machine the temporary API can take longer than Prefect's default 20 s to start.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 

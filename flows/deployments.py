@@ -23,6 +23,7 @@ def deployments(settings: Settings) -> list[RunnerDeployment]:
                 "db": db,
                 "batch_size": settings.batch_size,
                 "settle_seconds": settings.inbox_settle_seconds,
+                "snapshot": str(settings.snapshot_path().resolve()),
             },
             description="Load files dropped into the inbox folder, then file them away.",
         )
@@ -41,6 +42,7 @@ def deployments(settings: Settings) -> list[RunnerDeployment]:
                     "timeout_seconds": settings.download_timeout_seconds,
                     "retries": settings.download_retries,
                     "keep_downloads": settings.keep_downloads,
+                    "snapshot": str(settings.snapshot_path().resolve()),
                 },
                 description="Download and load NLM baseline and update files not yet ingested.",
             )

@@ -6,11 +6,12 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 
-from flows.ingest import load_one
+from flows.ingest import load_one, publish_reader_snapshot, snapshot_is_stale
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 from warehouse.inbox import DONE, FAILED, file_away, new_inbox_files
 from warehouse.load import FileResult
+from warehouse.snapshot import default_snapshot_path
 
 
 @task(name="find-inbox-files")
@@ -40,6 +41,7 @@ def inbox(
     db: str = "pubmed.duckdb",
     batch_size: int = 2000,
     settle_seconds: float = 10.0,
+    snapshot: str | None = None,
 ) -> list[FileResult]:
     """Load new files of any supported format from the inbox, then move them to done/ or failed/."""
     logger = get_run_logger()
@@ -61,6 +63,9 @@ def inbox(
             moved = file_result(path, folder, result)
             logger.info("%s: %s, moved to %s", path.name, result.status, moved.parent)
             results.append(result)
+        target = Path(snapshot) if snapshot else default_snapshot_path(db)
+        if results and snapshot_is_stale(results, target):
+            publish_reader_snapshot(con, target)
     finally:
         con.close()
     return results

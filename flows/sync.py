@@ -15,11 +15,12 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.ingest import load_one
+from flows.ingest import load_one, publish_reader_snapshot, snapshot_is_stale
 from warehouse.db import connect
 from warehouse.download import ByteCallback, MirrorFile, download, http_client, list_folder
 from warehouse.load import FileResult, ProgressCallback
 from warehouse.rollover import drop_baseline_dropouts, missing_baseline_files
+from warehouse.snapshot import default_snapshot_path
 
 RETRY_DELAYS_SECONDS = [10.0, 60.0, 300.0]
 
@@ -97,6 +98,7 @@ def sync(
     keep_downloads: bool = False,
     on_bytes: ByteCallback | None = None,
     on_records: ProgressCallback | None = None,
+    snapshot: str | None = None,
 ) -> SyncResult:
     """Download the mirror's files not yet ingested, verify them and load them in order."""
     logger = get_run_logger()
@@ -137,6 +139,9 @@ def sync(
         keys = [f.file_order_key for f in listed if f.folder == "baseline"]
         if keys and not missing_baseline_files(con, keys):
             result.baseline_removed = baseline_rollover(con, keys)
+        target = Path(snapshot) if snapshot else default_snapshot_path(db)
+        if result.baseline_removed or snapshot_is_stale(result.loaded, target):
+            publish_reader_snapshot(con, target)
     finally:
         con.close()
     return result

@@ -82,6 +82,9 @@ def test_second_sync_loads_only_the_new_update(
     ]
     assert pmids(db) == {9997, 12091962, 11748933, 11700088} | CURRENT_PMIDS
     assert list((tmp_path / "downloads").iterdir()) == []  # loaded downloads are not kept
+    snapshot = duckdb.connect(str(tmp_path / "warehouse.snapshot.duckdb"), read_only=True)
+    assert snapshot.execute("select count(*) from articles").fetchone() == (8,)
+    snapshot.close()
     status = runner.invoke(app, ["status", "--db", str(db)])
     assert "newest NLM file: 26n00003" in status.output, status.output
 

@@ -1,7 +1,7 @@
 """The `pubmed-warehouse` command: a thin layer over the flows and the core.
 
 `load` and `sync` run Prefect flows and `serve` serves them as scheduled deployments; `query`,
-`status`, `rejects` and `export` open the warehouse directly and never start Prefect.
+`status`, `rejects`, `export` and `report` open the warehouse directly and never start Prefect.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from warehouse import status as warehouse_status
-from warehouse.config import Settings
+from warehouse.config import Settings, apply_prefect_defaults
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 
@@ -29,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 120)
 errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -66,6 +66,7 @@ def load(
 
     Example: pubmed-warehouse load pubmed26n0001.xml.gz exports/*.nbib
     """
+    apply_prefect_defaults()
     from flows.ingest import ingest
     from warehouse.progress import file_progress
 
@@ -79,11 +80,14 @@ def load(
                 db=str(settings.db),
                 batch_size=batch_size or settings.batch_size,
                 on_records=on_records,
+                snapshot=str(settings.snapshot_path()),
             )
     except (WarehouseError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None
     seconds = time.perf_counter() - started
     _print_load_summary(results, settings.db, seconds)
+    if settings.snapshot_path().exists():
+        console.print(f"read-only snapshot for BI tools: {settings.snapshot_path()}")
     rejected = sum(r.rejected for r in results)
     if rejected:
         errors.print(f"{rejected} records rejected: see `pubmed-warehouse rejects`")
@@ -279,6 +283,7 @@ def sync(
 
     Example: pubmed-warehouse sync --mirror https://ftp.ncbi.nlm.nih.gov/pubmed/ --limit 2
     """
+    apply_prefect_defaults()
     from flows.sync import sync as sync_flow
     from warehouse.progress import download_progress, file_progress
 
@@ -304,6 +309,7 @@ def sync(
                 keep_downloads=settings.keep_downloads,
                 on_bytes=on_bytes,
                 on_records=on_records,
+                snapshot=str(settings.snapshot_path()),
             )
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
@@ -341,6 +347,7 @@ def serve(
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api pubmed-warehouse serve --mirror URL
     """
+    apply_prefect_defaults()
     from prefect.settings import get_current_settings
 
     from flows.deployments import serve_deployments
@@ -365,6 +372,36 @@ def serve(
     if not settings.mirror_url:
         errors.print("no mirror URL: serving the inbox deployment only")
     serve_deployments(settings)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Argument(help="HTML file to write.")],
+    term: Annotated[
+        str | None,
+        typer.Option("--term", help="MeSH descriptor: add its co-occurring terms over time."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a self-contained HTML report with charts (works offline, no downloads).
+
+    Articles per year, top descriptors and substances; with --term, the descriptors and
+    substances indexed with that descriptor, year by year.
+
+    Example: pubmed-warehouse report report.html --term "Migraine Disorders"
+    """
+    from warehouse.report import render_report
+
+    try:
+        con = connect(_settings(db).db, read_only=True)
+        try:
+            page = render_report(con, term)
+        finally:
+            con.close()
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    out.write_text(page, encoding="utf-8")
+    console.print(f"wrote {out}")
 
 
 def main() -> None:

@@ -36,3 +36,7 @@ class DownloadFailed(WarehouseError):
 
 class ChecksumMismatch(DownloadFailed):
     """A downloaded file's MD5 differs from the mirror's `.md5`; the file is discarded."""
+
+
+class UnknownDescriptor(WarehouseError):
+    """A MeSH descriptor name that no article in the warehouse is indexed with."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,6 +163,11 @@ def test_new_baseline_removes_pmids_it_no_longer_holds(
 
 
 def gzipped_bytes(data: bytes) -> bytes:
-    import gzip
-
     return gzip.compress(data, mtime=0)
+
+
+def test_sync_without_a_mirror_is_a_usage_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("PUBMED_WAREHOUSE_MIRROR_URL", raising=False)
+    result = runner.invoke(app, ["sync", "--db", str(tmp_path / "warehouse.duckdb")])
+    assert result.exit_code == 2
+    assert "--mirror URL" in result.output

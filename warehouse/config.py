@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     inbox_dir: Path = Field(Path("inbox"), description="Folder watched for new files.")
     sync_cron: str = Field("0 6 * * *", description="Schedule of the sync deployment.")
     inbox_interval_seconds: int = Field(300, ge=10, description="Inbox watch interval.")
+    inbox_settle_seconds: float = Field(
+        10.0, ge=0, description="An inbox file modified more recently than this is left for later."
+    )
+    download_timeout_seconds: float = Field(60.0, gt=0, description="HTTP connect/read timeout.")
+    download_retries: int = Field(3, ge=0, description="Retries of a failed download.")
+    keep_downloads: bool = Field(False, description="Keep downloaded files after loading them.")
 
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""
@@ -44,6 +50,8 @@ class Settings(BaseSettings):
 PREFECT_DEFAULTS = {
     # The temporary API a flow starts without PREFECT_API_URL must not phone home (offline).
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # On a busy machine the temporary API can take longer than Prefect's default 20 s to start.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
 

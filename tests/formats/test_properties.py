@@ -91,10 +91,10 @@ def _seeds(fmt: str) -> list[bytes]:
     """Real records of a format from the corpus (never holdout/), small enough to mutate."""
     folder, pattern = SEED_GLOBS[fmt]
     seeds = []
-    for path in sorted((CORPUS / folder).rglob(pattern)):
+    for path in sorted(p for p in (CORPUS / folder).rglob(pattern) if p.is_file()):
         raw = path.read_bytes()
         raw = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
-        if path.is_file() and len(raw) <= MAX_SEED_BYTES:
+        if len(raw) <= MAX_SEED_BYTES:
             seeds.append(raw)
     return seeds
 

@@ -454,8 +454,10 @@ def _comments_corrections(fields: pl.DataFrame) -> pl.DataFrame:
 def _history(fields: pl.DataFrame) -> pl.DataFrame:
     """PHST `2011/12/29 06:00 [entrez]` as (pub_status, date); CRDT is the entrez date."""
     value = pl.col("value")
-    events = fields.filter(pl.col("tag") == "PHST").with_columns(
-        pub_status=value.str.extract(r"\[([^\]]+)\]\s*$", 1)
+    events = (
+        fields.filter(pl.col("tag") == "PHST")
+        .with_columns(pub_status=value.str.extract(r"\[([^\]]+)\]\s*$", 1))
+        .filter(pl.col("pub_status").is_not_null())  # a PHST line without [status] has no key
     )
     created = fields.filter(pl.col("tag") == "CRDT").with_columns(pub_status=pl.lit("entrez"))
     created = created.join(events, on=["record", "pub_status"], how="anti")

@@ -207,7 +207,7 @@ def _rows(record: Record) -> Rows:
     volume, issue, pages = cite["volume"], cite["issue"], cite["pages"]
     journal, date = cite["journal"].strip(), cite["date"].strip()
     pmid_text = record.ids.get("pmid")
-    if pmid_text is not None and not pmid_text.isdigit():
+    if pmid_text is not None and not (pmid_text.isascii() and pmid_text.isdigit()):
         raise MalformedRecord(f"PMID {pmid_text!r} is not a positive whole number")
     first_page = (pages or "").split("-")[0]
     year = re.search(YEAR, date)
@@ -301,6 +301,7 @@ def _lists(pmid: int, record: Record, rows: Rows) -> None:
         rows["keywords"].append((pmid, position, keyword, None, False))
     heading_position = 0
     previous: str | None = None
+    seen: set[tuple[int, str | None]] = set()
     for bullet in record.lists.get("terms", []):
         descriptor, *qualifiers = [part.strip() for part in bullet.split(" / ")]
         name = descriptor.strip("*")
@@ -309,8 +310,12 @@ def _lists(pmid: int, record: Record, rows: Rows) -> None:
             previous = name
         major = descriptor.startswith("*") or (not qualifiers and descriptor.endswith("*"))
         head = (pmid, heading_position, None, name, major)
-        if not qualifiers:
+        if not qualifiers and (heading_position, None) not in seen:
+            seen.add((heading_position, None))
             rows["terms"].append((*head, None, None, None))
         for qualifier in qualifiers:
             major_q = qualifier.startswith("*") or qualifier.endswith("*")
+            if (heading_position, qualifier.strip("*")) in seen:
+                continue  # a bullet repeated on the page counts once
+            seen.add((heading_position, qualifier.strip("*")))
             rows["terms"].append((*head, None, qualifier.strip("*"), major_q))

@@ -163,11 +163,12 @@ def _require_pmid(pmid_elem: etree._Element | None) -> tuple[int, int | None]:
             "again from NCBI"
         )
     text = pmid_elem.text.strip()
-    if not text.isdigit() or int(text) <= 0:
+    if _try_int(text) is None or int(text) <= 0:
         raise MalformedRecord(
             f"PMID {text[:40]!r} is not a positive whole number: correct the PMID element"
         )
-    return int(text), _try_int(pmid_elem.get("Version"))
+    version = _try_int(pmid_elem.get("Version"))
+    return int(text), version if version is not None and version < 2**31 else None
 
 
 def _read_citation(
@@ -556,8 +557,11 @@ def _text(elem: etree._Element | None) -> str | None:
 
 
 def _try_int(text: str | None) -> int | None:
+    """A whole number that fits a BIGINT, else None (`²`, `٣`, thirty digits)."""
     text = (text or "").strip()
-    return int(text) if text.isdigit() else None
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)
 
 
 def _excerpt(elem: etree._Element) -> str:

@@ -1,4 +1,9 @@
-"""The `ingest` flow: discover files, then load each in file order, one transaction per file."""
+"""The `ingest` flow: discover files, then load each in file order, one transaction per file.
+
+Sequentially by default; with `workers` > 1 files parse in local processes; with a Dask
+address the parse tasks run on that cluster (prefect-dask) and this process stays the single
+writer that applies staged files in `file_order_key` order.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,11 @@ from prefect.runtime import flow_run
 from warehouse.db import connect
 from warehouse.inputs import discover
 from warehouse.load import FileResult, ProgressCallback, load_file
+from warehouse.parallel import AHEAD_PER_WORKER, apply_in_order, load_files, staging_root
+from warehouse.staging import StagedFile, stage_file
+
+CLUSTER_WORKERS = 4
+"""Files parsed ahead on a Dask cluster: `AHEAD_PER_WORKER` times this (or `workers`)."""
 
 
 @task(name="discover-files")
@@ -27,11 +37,68 @@ def load_one(
     result = load_file(
         con, path, batch_size=batch_size, flow_run_id=flow_run.get_id(), on_records=on_records
     )
-    logger = get_run_logger()
-    logger.info(
+    _log_result(result)
+    return result
+
+
+@task(name="load-files-parallel", cache_policy=NO_CACHE)
+def load_parallel(
+    con,
+    files: list[Path],
+    batch_size: int,
+    workers: int,
+    staging: Path | None,
+    on_records: ProgressCallback | None = None,
+) -> list[FileResult]:
+    """Parse files in `workers` local processes; apply them here in file order."""
+    results = load_files(
+        con,
+        files,
+        workers=workers,
+        batch_size=batch_size,
+        staging_dir=staging,
+        flow_run_id=flow_run.get_id(),
+        on_records=on_records,
+    )
+    for result in results:
+        _log_result(result)
+    return results
+
+
+@task(name="stage-file", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def stage_one(path: Path, folder: Path, batch_size: int) -> StagedFile:
+    """Parse and normalize one file into its staging folder (runs on a Dask worker)."""
+    return stage_file(path, folder, batch_size)
+
+
+def _load_on_cluster(
+    con, files: list[Path], batch_size: int, workers: int, staging: Path | None, on_records
+) -> list[FileResult]:
+    """Parse on the flow's Dask task runner; apply staged files here in file order.
+
+    `workers` is how many cluster workers to keep busy (at least `CLUSTER_WORKERS`).
+    """
+    workers = max(workers, CLUSTER_WORKERS)
+    with staging_root(staging) as root:
+        results = apply_in_order(
+            con,
+            files,
+            lambda path, folder: stage_one.submit(path, folder, batch_size),
+            root,
+            ahead=workers * AHEAD_PER_WORKER,
+            flow_run_id=flow_run.get_id(),
+            on_records=on_records,
+        )
+    for result in results:
+        _log_result(result)
+    return results
+
+
+def _log_result(result: FileResult) -> None:
+    get_run_logger().info(
         "%s: %s, %d records, %d inserted, %d replaced, %d unchanged, %d skipped, "
         "%d deleted, %d rejected%s",
-        path,
+        result.source_file,
         result.status,
         result.records,
         result.inserted,
@@ -42,7 +109,6 @@ def load_one(
         result.rejected,
         f" ({result.message})" if result.message else "",
     )
-    return result
 
 
 @flow(name="ingest", log_prints=False)
@@ -51,11 +117,38 @@ def ingest(
     db: str = "pubmed.duckdb",
     batch_size: int = 2000,
     on_records: ProgressCallback | None = None,
+    workers: int = 1,
+    staging: str | None = None,
+    on_cluster: bool = False,
 ) -> list[FileResult]:
     """Load files, folders or globs of any supported format into the warehouse at `db`."""
     files = discover_files(paths)
+    staging_dir = Path(staging) if staging else None
     con = connect(db)
     try:
+        if on_cluster:
+            return _load_on_cluster(con, files, batch_size, workers, staging_dir, on_records)
+        if workers > 1:
+            return load_parallel(con, files, batch_size, workers, staging_dir, on_records)
         return [load_one(con, path, batch_size, on_records) for path in files]
     finally:
         con.close()
+
+
+def run_ingest(
+    paths: list[str],
+    db: str = "pubmed.duckdb",
+    *,
+    batch_size: int = 2000,
+    workers: int = 1,
+    dask_address: str | None = None,
+    staging: str | None = None,
+    on_records: ProgressCallback | None = None,
+) -> list[FileResult]:
+    """Run `ingest`, on the Dask cluster at `dask_address` (tcp://HOST:PORT) when given."""
+    if dask_address is None:
+        return ingest(paths, db, batch_size, on_records, workers, staging)
+    from prefect_dask import DaskTaskRunner
+
+    on_dask = ingest.with_options(task_runner=DaskTaskRunner(address=dask_address))
+    return on_dask(paths, db, batch_size, on_records, workers, staging, on_cluster=True)

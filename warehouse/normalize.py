@@ -21,6 +21,8 @@ MONTH_NUMBERS = {
     )
 }
 SEASON_MONTHS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+WHITESPACE_RUN = r"[\s\u00a0]{2,}|[^\S ]"
+"""Runs of whitespace that fold to one space; a lone space (by far the most common) is left."""
 RAW_TEXT_COLUMNS = {"record_hash"}
 """String columns kept byte for byte (everything else has its whitespace folded)."""
 
@@ -65,7 +67,7 @@ def _is_text(dtype: pl.DataType, column: str) -> bool:
 
 def _clean_text(column: str) -> pl.Expr:
     """Fold runs of whitespace (line wraps, tabs, NBSP) to one space; empty becomes NULL."""
-    folded = pl.col(column).str.replace_all(r"[\s\u00a0]+", " ").str.strip_chars()
+    folded = pl.col(column).str.replace_all(WHITESPACE_RUN, " ").str.strip_chars()
     return pl.when(folded != "").then(folded).alias(column)
 
 

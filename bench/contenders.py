@@ -44,15 +44,15 @@ def parse_normalize(paths: list[str]) -> int:
 
     from warehouse.formats import parser_for
     from warehouse.inputs import open_input
-    from warehouse.normalize import SourceInfo, normalize
+    from warehouse.normalize import SourceInfo, normalize_ahead
 
     records = 0
     parse = parser_for("xml")
     for path in paths:
         info = SourceInfo("xml", path, None, datetime.now())
         with open_input(Path(path)) as stream:
-            for batch in parse(stream, 2000):
-                for frame in normalize(batch, info).values():
+            for batch, frames in normalize_ahead(parse(stream, 2000), info):
+                for frame in frames.values():
                     frame.to_arrow()
                 records += batch.records
     return records

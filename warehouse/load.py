@@ -21,7 +21,7 @@ from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
 from warehouse.formats.records import CHILD_TABLES, RECORD_TABLES, ParsedBatch
 from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
-from warehouse.normalize import SourceInfo, normalize
+from warehouse.normalize import SourceInfo, normalize_ahead
 from warehouse.schema import read_sql
 from warehouse.staging import DELETIONS, REJECTS, StagedFile
 
@@ -156,8 +156,7 @@ def _stage_batches(
     info = SourceInfo(result.format, result.source_file, result.file_order_key, started)
     _create_staging(con)
     seen: set[int] = set()
-    for batch in batches:
-        frames = normalize(batch, info)
+    for batch, frames in normalize_ahead(batches, info):
         _drop_earlier_versions(con, frames["articles"], seen)
         _stage(con, frames, batch)
         _stage_rejects(con, batch, result.source_file, result.format, started)

@@ -6,6 +6,8 @@ derived article columns are computed the same way whichever format a record came
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -35,6 +37,24 @@ class SourceInfo:
     source_file: str
     file_order_key: str | None
     loaded_at: datetime
+
+
+def normalize_ahead(
+    batches: Iterable[ParsedBatch], source: SourceInfo
+) -> Iterator[tuple[ParsedBatch, dict[str, pl.DataFrame]]]:
+    """Each batch with its frames; a batch normalizes in a thread while the next one parses.
+
+    Polars releases the GIL while it computes, so this overlaps it with the (GIL-bound) parser.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="normalize") as pool:
+        pending: tuple[ParsedBatch, Future] | None = None
+        for batch in batches:
+            future = pool.submit(normalize, batch, source)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = (batch, future)
+        if pending is not None:
+            yield pending[0], pending[1].result()
 
 
 def normalize(batch: ParsedBatch, source: SourceInfo) -> dict[str, pl.DataFrame]:

@@ -23,7 +23,7 @@ from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
 from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
-from warehouse.normalize import SourceInfo, normalize
+from warehouse.normalize import SourceInfo, normalize_ahead
 
 MANIFEST = "manifest.json"
 DELETIONS = "deletions.parquet"
@@ -91,8 +91,7 @@ def _write_tables(path: Path, staged: StagedFile, batch_size: int) -> None:
     deleted: list[int] = []
     rejects: list[pl.DataFrame] = []
     try:
-        for batch in _batches(path, staged.format, batch_size):
-            frames = normalize(batch, info)
+        for batch, frames in normalize_ahead(_batches(path, staged.format, batch_size), info):
             _note_superseded(frames["articles"], seen, rows_written, staged)
             for table, frame in frames.items():
                 if frame.height:

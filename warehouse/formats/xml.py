@@ -8,6 +8,7 @@ and `ReferenceList`, which must never be taken for the article's own.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -515,9 +516,9 @@ def _references(pmid: int, reference_lists: Iterator[etree._Element], rows: Rows
                     for aid in child:
                         if aid.tag == "ArticleId":
                             ids[aid.get("IdType")] = (aid.text or "").strip()
-            references.append(
-                (pmid, position, citation, _try_int(ids.get("pubmed")), ids.get("doi") or None)
-            )
+            cited = ids.get("pubmed")
+            cited_pmid = int(cited) if cited and cited.isdigit() else None
+            references.append((pmid, position, citation, cited_pmid, ids.get("doi") or None))
 
 
 def _pages(pagination: etree._Element | None) -> str | None:
@@ -549,15 +550,16 @@ def _date(elem: etree._Element | None) -> str | None:
     """ISO date from Year/Month/Day children; month names and numbers both read."""
     if elem is None:
         return None
-    year = month = day = None
+    parts = {"Year": None, "Month": None, "Day": None}
     for child in elem:
-        tag = child.tag
-        if tag == "Year":
-            year = child.text or "" if year is None else year
-        elif tag == "Month":
-            month = child.text or "" if month is None else month
-        elif tag == "Day":
-            day = child.text or "" if day is None else day
+        if parts.get(child.tag, "") is None:  # the first of each only
+            parts[child.tag] = child.text or ""
+    return _iso_date(parts["Year"], parts["Month"], parts["Day"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(year: str | None, month: str | None, day: str | None) -> str | None:
+    """`YYYY-MM-DD` from the texts of Year, Month and Day (the same few recur: cached)."""
     if not year:
         return None
     month = (month or "1").strip()

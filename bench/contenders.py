@@ -35,7 +35,7 @@ def peer(paths: list[str]) -> int:
     """pubmed_parser's parse of whole files into dicts (parse only, nothing loaded)."""
     import pubmed_parser
 
-    return sum(len(pubmed_parser.parse_medline_xml(path)) for path in paths)
+    return sum(sum(1 for _ in pubmed_parser.parse_medline_xml(path)) for path in paths)
 
 
 def parse_normalize(paths: list[str]) -> int:
@@ -60,11 +60,13 @@ def parse_normalize(paths: list[str]) -> int:
 
 def load(paths: list[str], workers: int = 1) -> int:
     """End-to-end load of the files into a fresh DuckDB warehouse, with `workers` parsers."""
+    from warehouse.config import Settings
     from warehouse.db import connect
     from warehouse.parallel import load_files
 
+    limit = Settings().load_memory_limit
     with tempfile.TemporaryDirectory(dir=Path(paths[0]).parent) as folder:
-        con = connect(Path(folder) / "bench.duckdb")
+        con = connect(Path(folder) / "bench.duckdb", memory_limit=limit)
         try:
             results = load_files(con, [Path(p) for p in paths], workers=workers)
         finally:

@@ -120,11 +120,12 @@ def ingest(
     workers: int = 1,
     staging: str | None = None,
     on_cluster: bool = False,
+    memory_limit: str | None = None,
 ) -> list[FileResult]:
     """Load files, folders or globs of any supported format into the warehouse at `db`."""
     files = discover_files(paths)
     staging_dir = Path(staging) if staging else None
-    con = connect(db)
+    con = connect(db, memory_limit=memory_limit)
     try:
         if on_cluster:
             return _load_on_cluster(con, files, batch_size, workers, staging_dir, on_records)
@@ -143,12 +144,14 @@ def run_ingest(
     workers: int = 1,
     dask_address: str | None = None,
     staging: str | None = None,
+    memory_limit: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
     """Run `ingest`, on the Dask cluster at `dask_address` (tcp://HOST:PORT) when given."""
+    options = {"workers": workers, "staging": staging, "memory_limit": memory_limit}
     if dask_address is None:
-        return ingest(paths, db, batch_size, on_records, workers, staging)
+        return ingest(paths, db, batch_size, on_records, **options)
     from prefect_dask import DaskTaskRunner
 
     on_dask = ingest.with_options(task_runner=DaskTaskRunner(address=dask_address))
-    return on_dask(paths, db, batch_size, on_records, workers, staging, on_cluster=True)
+    return on_dask(paths, db, batch_size, on_records, on_cluster=True, **options)

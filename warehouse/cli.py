@@ -99,6 +99,7 @@ def load(
                 workers=workers,
                 dask_address=dask_address,
                 staging=str(staging) if staging else None,
+                memory_limit=settings.load_memory_limit,
                 on_records=on_records,
             )
     except (WarehouseError, FileNotFoundError) as exc:

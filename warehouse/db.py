@@ -6,12 +6,18 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import WarehouseError, WarehouseLocked
+from warehouse.errors import ConfigError, WarehouseError, WarehouseLocked
 from warehouse.schema import create_schema
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection creates or updates the schema."""
+def connect(
+    path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable connection creates or updates the schema.
+
+    `memory_limit` (e.g. `300MB`) caps DuckDB's buffers: a load then spills its staging to disk
+    instead of holding a whole file's rows in memory.
+    """
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseError(
@@ -28,6 +34,12 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
     except duckdb.Error as exc:
         raise WarehouseError(f"{path} is not a usable DuckDB warehouse: {exc}") from exc
+    if memory_limit is not None:
+        try:
+            con.execute(f"set memory_limit = '{memory_limit}'")
+        except duckdb.Error as exc:
+            con.close()
+            raise ConfigError(f"memory limit {memory_limit!r} is not usable: {exc}") from exc
     if not read_only:
         create_schema(con)
     return con

@@ -17,6 +17,7 @@ from warehouse.db import connect
 from warehouse.inputs import discover
 from warehouse.load import FileResult, ProgressCallback, load_file
 from warehouse.parallel import AHEAD_PER_WORKER, apply_in_order, load_files, staging_root
+from warehouse.snapshot import default_snapshot_path, publish_snapshot
 from warehouse.staging import StagedFile, stage_file
 
 CLUSTER_WORKERS = 4
@@ -111,27 +112,50 @@ def _log_result(result: FileResult) -> None:
     )
 
 
+@task(name="publish-snapshot", cache_policy=NO_CACHE)
+def publish_reader_snapshot(con, target: Path) -> Path:
+    """Publish the read-only snapshot BI tools read while the next load holds the warehouse."""
+    published = publish_snapshot(con, target)
+    get_run_logger().info("published read-only snapshot %s", published)
+    return published
+
+
+def snapshot_is_stale(results: list[FileResult], target: Path) -> bool:
+    """True when a file changed the warehouse this run or no snapshot exists yet."""
+    return not target.exists() or any(r.status != "already-loaded" for r in results)
+
+
 @flow(name="ingest", log_prints=False)
 def ingest(
     paths: list[str],
     db: str = "pubmed.duckdb",
     batch_size: int = 2000,
     on_records: ProgressCallback | None = None,
+    snapshot: str | None = None,
     workers: int = 1,
     staging: str | None = None,
     on_cluster: bool = False,
     memory_limit: str | None = None,
 ) -> list[FileResult]:
-    """Load files, folders or globs of any supported format into the warehouse at `db`."""
+    """Load files, folders or globs of any supported format into the warehouse at `db`.
+
+    After the files load, a read-only copy is published at `snapshot` (default
+    `NAME.snapshot.duckdb` beside `NAME.duckdb`) for readers that must not wait for a load.
+    """
     files = discover_files(paths)
+    target = Path(snapshot) if snapshot else default_snapshot_path(db)
     staging_dir = Path(staging) if staging else None
     con = connect(db, memory_limit=memory_limit)
     try:
         if on_cluster:
-            return _load_on_cluster(con, files, batch_size, workers, staging_dir, on_records)
-        if workers > 1:
-            return load_parallel(con, files, batch_size, workers, staging_dir, on_records)
-        return [load_one(con, path, batch_size, on_records) for path in files]
+            results = _load_on_cluster(con, files, batch_size, workers, staging_dir, on_records)
+        elif workers > 1:
+            results = load_parallel(con, files, batch_size, workers, staging_dir, on_records)
+        else:
+            results = [load_one(con, path, batch_size, on_records) for path in files]
+        if snapshot_is_stale(results, target):
+            publish_reader_snapshot(con, target)
+        return results
     finally:
         con.close()
 
@@ -146,9 +170,15 @@ def run_ingest(
     staging: str | None = None,
     memory_limit: str | None = None,
     on_records: ProgressCallback | None = None,
+    snapshot: str | None = None,
 ) -> list[FileResult]:
     """Run `ingest`, on the Dask cluster at `dask_address` (tcp://HOST:PORT) when given."""
-    options = {"workers": workers, "staging": staging, "memory_limit": memory_limit}
+    options = {
+        "workers": workers,
+        "staging": staging,
+        "memory_limit": memory_limit,
+        "snapshot": snapshot,
+    }
     if dask_address is None:
         return ingest(paths, db, batch_size, on_records, **options)
     from prefect_dask import DaskTaskRunner

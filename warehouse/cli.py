@@ -1,7 +1,7 @@
 """The `pubmed-warehouse` command: a thin layer over the flows and the core.
 
-`load` (and later `sync`) run Prefect flows; `query`, `status`, `rejects` and `export` open the
-warehouse directly and never start Prefect.
+`load` and `sync` run Prefect flows and `serve` serves them as scheduled deployments; `query`,
+`status`, `rejects`, `export` and `report` open the warehouse directly and never start Prefect.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from warehouse import status as warehouse_status
-from warehouse.config import Settings
+from warehouse.config import Settings, apply_prefect_defaults
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 
@@ -29,7 +29,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+console = Console(width=None if sys.stdout.isatty() else 120)
 errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -78,6 +78,7 @@ def load(
 
     Example: pubmed-warehouse load pubmed26n0001.xml.gz exports/*.nbib
     """
+    apply_prefect_defaults()
     from flows.ingest import run_ingest
     from warehouse.progress import file_progress
 
@@ -101,11 +102,14 @@ def load(
                 staging=str(staging) if staging else None,
                 memory_limit=settings.load_memory_limit,
                 on_records=on_records,
+                snapshot=str(settings.snapshot_path()),
             )
     except (WarehouseError, FileNotFoundError) as exc:
         raise _fail(str(exc)) from None
     seconds = time.perf_counter() - started
     _print_load_summary(results, settings.db, seconds)
+    if settings.snapshot_path().exists():
+        console.print(f"read-only snapshot for BI tools: {settings.snapshot_path()}")
     rejected = sum(r.rejected for r in results)
     if rejected:
         errors.print(f"{rejected} records rejected: see `pubmed-warehouse rejects`")
@@ -279,6 +283,147 @@ def export(
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     console.print(f"wrote {len(written)} tables and views to {directory}")
+
+
+@app.command()
+def sync(
+    mirror: Annotated[
+        str | None,
+        typer.Option(
+            help="Mirror root holding baseline/ and updatefiles/ [env PUBMED_WAREHOUSE_MIRROR_URL]."
+        ),
+    ] = None,
+    baseline: Annotated[bool, typer.Option("--baseline", help="Only baseline/.")] = False,
+    updates: Annotated[bool, typer.Option("--updates", help="Only updatefiles/.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Download and load at most N files.")] = None,
+    download_dir: Annotated[Path | None, typer.Option(help="Where downloads go.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Download NLM files not yet ingested from a mirror, verify their .md5, load them in order.
+
+    Without --baseline or --updates both folders are synced, the baseline first.
+
+    Example: pubmed-warehouse sync --mirror https://ftp.ncbi.nlm.nih.gov/pubmed/ --limit 2
+    """
+    apply_prefect_defaults()
+    from flows.sync import sync as sync_flow
+    from warehouse.progress import download_progress, file_progress
+
+    settings = _settings(db)
+    mirror_url = mirror or settings.mirror_url
+    if not mirror_url:
+        raise _fail("no mirror: pass --mirror URL or set PUBMED_WAREHOUSE_MIRROR_URL")
+    if limit is not None and limit < 0:
+        raise _fail("--limit must be 0 or more")
+    started = time.perf_counter()
+    try:
+        with download_progress(console) as on_bytes, file_progress(console) as on_records:
+            result = sync_flow(
+                mirror_url,
+                db=str(settings.db),
+                download_dir=str(download_dir or settings.download_dir),
+                baseline=baseline or not updates,
+                updates=updates or not baseline,
+                limit=limit,
+                batch_size=settings.batch_size,
+                timeout_seconds=settings.download_timeout_seconds,
+                retries=settings.download_retries,
+                keep_downloads=settings.keep_downloads,
+                on_bytes=on_bytes,
+                on_records=on_records,
+                snapshot=str(settings.snapshot_path()),
+            )
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    _print_load_summary(result.loaded, settings.db, time.perf_counter() - started)
+    console.print(
+        f"{result.listed} files on the mirror, {result.pending} were not yet ingested; "
+        f"{result.baseline_removed} PMIDs removed by a baseline rollover"
+    )
+    for name, reason in result.failed.items():
+        errors.print(f"[bold red]failed:[/] {name}: {reason}", markup=True)
+    if result.failed:
+        errors.print(f"{result.not_attempted} later files wait for the next sync")
+    rejected = sum(r.rejected for r in result.loaded)
+    if result.failed or rejected:
+        raise typer.Exit(EXIT_REJECTS)
+
+
+@app.command()
+def serve(
+    mirror: Annotated[
+        str | None, typer.Option(help="Mirror root for the sync deployment [env ..._MIRROR_URL].")
+    ] = None,
+    sync_cron: Annotated[
+        str | None, typer.Option(help="Cron of the sync deployment [default 0 6 * * *].")
+    ] = None,
+    inbox_interval: Annotated[
+        int | None, typer.Option(help="Seconds between inbox runs [default 300].")
+    ] = None,
+    inbox: Annotated[Path | None, typer.Option(help="Inbox folder [default inbox].")] = None,
+    db: DbOption = None,
+) -> None:
+    """Deploy the sync and inbox flows to the Prefect server at PREFECT_API_URL and serve them.
+
+    Runs until stopped (Ctrl-C); the runs and their logs show in the server's UI.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api pubmed-warehouse serve --mirror URL
+    """
+    apply_prefect_defaults()
+    from prefect.settings import get_current_settings
+
+    from flows.deployments import serve_deployments
+
+    if not get_current_settings().api.url:
+        raise _fail(
+            "no Prefect server: start one with `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    updates = {
+        "mirror_url": mirror,
+        "sync_cron": sync_cron,
+        "inbox_interval_seconds": inbox_interval,
+        "inbox_dir": inbox,
+    }
+    try:
+        settings = Settings.model_validate(
+            {**_settings(db).model_dump(), **{k: v for k, v in updates.items() if v is not None}}
+        )
+    except ValueError as exc:
+        raise _fail(f"bad setting: {exc}") from None
+    if not settings.mirror_url:
+        errors.print("no mirror URL: serving the inbox deployment only")
+    serve_deployments(settings)
+
+
+@app.command()
+def report(
+    out: Annotated[Path, typer.Argument(help="HTML file to write.")],
+    term: Annotated[
+        str | None,
+        typer.Option("--term", help="MeSH descriptor: add its co-occurring terms over time."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Write a self-contained HTML report with charts (works offline, no downloads).
+
+    Articles per year, top descriptors and substances; with --term, the descriptors and
+    substances indexed with that descriptor, year by year.
+
+    Example: pubmed-warehouse report report.html --term "Migraine Disorders"
+    """
+    from warehouse.report import render_report
+
+    try:
+        con = connect(_settings(db).db, read_only=True)
+        try:
+            page = render_report(con, term)
+        finally:
+            con.close()
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    out.write_text(page, encoding="utf-8")
+    console.print(f"wrote {out}")
 
 
 def main() -> None:

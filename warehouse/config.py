@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from warehouse.snapshot import default_snapshot_path
 
 
 class Settings(BaseSettings):
@@ -16,6 +19,11 @@ class Settings(BaseSettings):
     )
 
     db: Path = Field(Path("pubmed.duckdb"), description="Warehouse DuckDB file.")
+    snapshot: Path | None = Field(
+        None,
+        description="Read-only copy for BI tools, published after each load "
+        "(default: NAME.snapshot.duckdb beside the warehouse NAME.duckdb).",
+    )
     batch_size: int = Field(2000, ge=1, description="Records parsed per batch (bounds memory).")
     workers: int = Field(1, ge=1, description="Parallel parse processes.")
     staging_dir: Path | None = Field(None, description="Staging folder for parallel parses.")
@@ -27,3 +35,27 @@ class Settings(BaseSettings):
     inbox_dir: Path = Field(Path("inbox"), description="Folder watched for new files.")
     sync_cron: str = Field("0 6 * * *", description="Schedule of the sync deployment.")
     inbox_interval_seconds: int = Field(300, ge=10, description="Inbox watch interval.")
+    inbox_settle_seconds: float = Field(
+        10.0, ge=0, description="An inbox file modified more recently than this is left for later."
+    )
+    download_timeout_seconds: float = Field(60.0, gt=0, description="HTTP connect/read timeout.")
+    download_retries: int = Field(3, ge=0, description="Retries of a failed download.")
+    keep_downloads: bool = Field(False, description="Keep downloaded files after loading them.")
+
+    def snapshot_path(self) -> Path:
+        """Where the read-only snapshot is published: the setting, else beside the warehouse."""
+        return self.snapshot or default_snapshot_path(self.db)
+
+
+PREFECT_DEFAULTS = {
+    # The temporary API a flow starts without PREFECT_API_URL must not phone home (offline).
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    # On a busy machine the temporary API can take longer than Prefect's default 20 s to start.
+    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
+}
+
+
+def apply_prefect_defaults() -> None:
+    """Set Prefect's environment defaults before Prefect is imported (user values win)."""
+    for name, value in PREFECT_DEFAULTS.items():
+        os.environ.setdefault(name, value)

@@ -28,3 +28,15 @@ class WarehouseLocked(WarehouseError):
 
 class ConfigError(WarehouseError):
     """A setting or argument is unusable."""
+
+
+class DownloadFailed(WarehouseError):
+    """A mirror file could not be listed or downloaded (HTTP error, timeout, broken stream)."""
+
+
+class ChecksumMismatch(DownloadFailed):
+    """A downloaded file's MD5 differs from the mirror's `.md5`; the file is discarded."""
+
+
+class UnknownDescriptor(WarehouseError):
+    """A MeSH descriptor name that no article in the warehouse is indexed with."""

@@ -213,6 +213,8 @@ def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     for table in (*RECORD_TABLES, "deletions"):
         con.execute(f"drop table if exists stage_{table}")
     con.execute("drop table if exists decisions")
+    con.execute("drop table if exists surrogate_map")
+    con.execute("drop table if exists merged_surrogates")
     con.execute("drop table if exists delete_decisions")
 
 
@@ -276,6 +278,7 @@ def _apply(
     con: duckdb.DuckDBPyConnection, result: FileResult, key: str | None, at: datetime
 ) -> None:
     """Decide per PMID, replace whole records, apply deletions, log changes; then commit."""
+    _map_surrogates(con)
     con.execute(read_sql("load/decide.sql"))
     counts = dict(con.execute("select action, count(*) from decisions group by all").fetchall())
     applied = "select pmid from decisions where action in ('insert', 'replace')"
@@ -296,11 +299,37 @@ def _apply(
         "insert into changes select pmid, ?, action, record_hash, ? from decisions",
         [result.source_file, at],
     )
+    _merge_surrogates(con, result.source_file, at)
+    con.execute(read_sql("load/fill_uis.sql"))
     result.deleted = _apply_deletions(con, result.source_file, key, at)
     result.inserted = counts.get("insert", 0)
     result.replaced = counts.get("replace", 0)
     result.unchanged = counts.get("unchanged", 0)
     result.skipped = counts.get("skipped-older", 0) + counts.get("skipped-poorer", 0)
+
+
+def _map_surrogates(con: duckdb.DuckDBPyConnection) -> None:
+    """Give staged records that have no PMID the PMID of the real article they match."""
+    con.execute(read_sql("load/map_surrogates.sql"))
+    for table in RECORD_TABLES:
+        con.execute(
+            f"""
+            update stage_{table} as s set pmid = m.pmid
+            from surrogate_map as m where s.pmid = m.surrogate_pmid
+            """
+        )
+
+
+def _merge_surrogates(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> None:
+    """Remove surrogate articles that a loaded real article stands for (logged as `delete`)."""
+    con.execute(read_sql("load/merge_surrogates.sql"))
+    merged = "select surrogate_pmid from merged_surrogates"
+    for table in RECORD_TABLES:
+        con.execute(f'delete from "{table}" where pmid in ({merged})')
+    con.execute(
+        "insert into changes select surrogate_pmid, ?, 'delete', null, ? from merged_surrogates",
+        [source, at],
+    )
 
 
 def _apply_deletions(

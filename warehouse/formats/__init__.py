@@ -18,4 +18,12 @@ def parser_for(fmt: str) -> Parser:
         from warehouse.formats import xml
 
         return xml.parse
+    if fmt == "medline":
+        from warehouse.formats import medline
+
+        return medline.parse
+    if fmt == "abstract-text":
+        from warehouse.formats import abstract_text
+
+        return abstract_text.parse
     raise UnsupportedFormat(f"no parser for format {fmt!r} yet")

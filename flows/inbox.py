@@ -1,0 +1,71 @@
+"""The `inbox` flow: load the files dropped into the inbox folder, then file them away."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+
+from flows.ingest import load_one, publish_reader_snapshot, snapshot_is_stale
+from warehouse.db import connect
+from warehouse.errors import WarehouseError
+from warehouse.inbox import DONE, FAILED, file_away, new_inbox_files
+from warehouse.load import FileResult
+from warehouse.snapshot import default_snapshot_path
+
+
+@task(name="find-inbox-files")
+def find_inbox_files(inbox_dir: Path, settle_seconds: float) -> list[Path]:
+    """Files waiting in the inbox, in load order."""
+    return new_inbox_files(inbox_dir, settle_seconds)
+
+
+@task(name="file-away")
+def file_result(path: Path, inbox_dir: Path, result: FileResult) -> Path:
+    """Move a loaded file to done/ (or failed/ when rejected as a whole), with its reason."""
+    if result.status == "rejected":
+        return file_away(path, inbox_dir, FAILED, result.message)
+    if result.status == "already-loaded":
+        return file_away(path, inbox_dir, DONE, result.message)
+    note = (
+        f"{result.rejected} records rejected: see `pubmed-warehouse rejects`"
+        if result.rejected
+        else None
+    )
+    return file_away(path, inbox_dir, DONE, note)
+
+
+@flow(name="inbox", log_prints=False)
+def inbox(
+    inbox_dir: str = "inbox",
+    db: str = "pubmed.duckdb",
+    batch_size: int = 2000,
+    settle_seconds: float = 10.0,
+    snapshot: str | None = None,
+) -> list[FileResult]:
+    """Load new files of any supported format from the inbox, then move them to done/ or failed/."""
+    logger = get_run_logger()
+    folder = Path(inbox_dir)
+    files = find_inbox_files(folder, settle_seconds)
+    if not files:
+        logger.info("inbox %s: nothing new", folder)
+        return []
+    results = []
+    con = connect(db)
+    try:
+        for path in files:
+            try:
+                result = load_one(con, path, batch_size)
+            except WarehouseError as exc:
+                file_away(path, folder, FAILED, str(exc))
+                logger.error("%s: %s; moved to %s/", path.name, exc, FAILED)
+                continue
+            moved = file_result(path, folder, result)
+            logger.info("%s: %s, moved to %s", path.name, result.status, moved.parent)
+            results.append(result)
+        target = Path(snapshot) if snapshot else default_snapshot_path(db)
+        if results and snapshot_is_stale(results, target):
+            publish_reader_snapshot(con, target)
+    finally:
+        con.close()
+    return results

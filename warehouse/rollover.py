@@ -1,0 +1,75 @@
+"""Yearly baseline rollover: remove the PMIDs a completely loaded new baseline no longer holds.
+
+NLM publishes a new baseline every year; a citation it leaves out (and that no later update
+re-adds) is gone from PubMed. Records the baseline carried unchanged are not reloaded: the loader
+already marked them `unchanged`, and `changes` says which PMIDs each file carried.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+
+from warehouse.errors import ConfigError
+from warehouse.formats.records import RECORD_TABLES
+from warehouse.schema import read_sql
+
+log = logging.getLogger(__name__)
+
+
+def missing_baseline_files(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> list[str]:
+    """Baseline file order keys not yet loaded; an empty list means the baseline is complete."""
+    loaded = {
+        row[0]
+        for row in con.execute(
+            "select distinct file_order_key from ingested_files where status = 'loaded'"
+        ).fetchall()
+    }
+    return sorted(set(keys) - loaded)
+
+
+def drop_baseline_dropouts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> int:
+    """Remove, in one transaction, PMIDs that the loaded baseline `keys` no longer holds.
+
+    Each removal is recorded in `deletions` (reason `not in baseline YY`) and `changes`;
+    returns how many PMIDs were removed.
+    """
+    if not keys:
+        raise ConfigError("a baseline rollover needs the baseline's file order keys")
+    if missing := missing_baseline_files(con, keys):
+        raise ConfigError(f"baseline not completely loaded: {len(missing)} files missing")
+    first, last = min(keys), max(keys)
+    older = "select 1 from articles where file_order_key < ? limit 1"
+    if not con.execute(older, [first]).fetchone():
+        return 0  # nothing older than this baseline: a rollover already ran, or never needed
+    reason = f"not in baseline {first[:2]}"
+    at = datetime.now()
+    con.begin()
+    try:
+        con.execute(read_sql("load/decide_baseline_dropouts.sql"), {"first_key": first})
+        doomed = "select pmid from dropout_decisions"
+        for table in RECORD_TABLES:
+            con.execute(f'delete from "{table}" where pmid in ({doomed})')
+        source = con.execute(
+            "select arg_max(source_file, finished_at) from ingested_files where file_order_key = ?",
+            [last],
+        ).fetchone()[0]
+        con.execute(
+            "insert into deletions select pmid, ?, ?, ?, ? from dropout_decisions",
+            [source, last, reason, at],
+        )
+        con.execute(
+            "insert into changes select pmid, ?, 'delete', null, ? from dropout_decisions",
+            [source, at],
+        )
+        removed = con.execute("select count(*) from dropout_decisions").fetchone()[0]
+        con.execute("drop table dropout_decisions")
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    log.info("baseline %s: removed %d PMIDs it no longer holds", first[:2], removed)
+    return removed

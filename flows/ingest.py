@@ -1,4 +1,9 @@
-"""The `ingest` flow: discover files, then load each in file order, one transaction per file."""
+"""The `ingest` flow: discover files, then load each in file order, one transaction per file.
+
+Sequentially by default; with `workers` > 1 files parse in local processes; with a Dask
+address the parse tasks run on that cluster (prefect-dask) and this process stays the single
+writer that applies staged files in `file_order_key` order.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +19,12 @@ from warehouse.errors import StorageError
 from warehouse.inputs import discover
 from warehouse.load import FileResult, ProgressCallback, load_file
 from warehouse.lock import writer_lock
+from warehouse.parallel import AHEAD_PER_WORKER, apply_in_order, load_files, staging_root
 from warehouse.snapshot import default_snapshot_path, publish_snapshot
+from warehouse.staging import StagedFile, stage_file
+
+CLUSTER_WORKERS = 4
+"""Files parsed ahead on a Dask cluster: `AHEAD_PER_WORKER` times this (or `workers`)."""
 
 
 @task(name="discover-files")
@@ -32,18 +42,75 @@ def load_one(
     A storage fault (disk full, read-only or damaged warehouse) is returned as a `failed` result
     with its message, not raised: the file was rolled back, and the flow stops there.
     """
-    logger = get_run_logger()
     try:
         result = load_file(
             con, path, batch_size=batch_size, flow_run_id=flow_run.get_id(), on_records=on_records
         )
     except StorageError as exc:
-        logger.error("%s: not loaded: %s", path, exc)
+        get_run_logger().error("%s: not loaded: %s", path, exc)
         return FileResult(str(path), "failed", message=str(exc))
-    logger.info(
+    _log_result(result)
+    return result
+
+
+@task(name="load-files-parallel", cache_policy=NO_CACHE)
+def load_parallel(
+    con,
+    files: list[Path],
+    batch_size: int,
+    workers: int,
+    staging: Path | None,
+    on_records: ProgressCallback | None = None,
+) -> list[FileResult]:
+    """Parse files in `workers` local processes; apply them here in file order."""
+    results = load_files(
+        con,
+        files,
+        workers=workers,
+        batch_size=batch_size,
+        staging_dir=staging,
+        flow_run_id=flow_run.get_id(),
+        on_records=on_records,
+    )
+    for result in results:
+        _log_result(result)
+    return results
+
+
+@task(name="stage-file", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=5)
+def stage_one(path: Path, folder: Path, batch_size: int) -> StagedFile:
+    """Parse and normalize one file into its staging folder (runs on a Dask worker)."""
+    return stage_file(path, folder, batch_size)
+
+
+def _load_on_cluster(
+    con, files: list[Path], batch_size: int, workers: int, staging: Path | None, on_records
+) -> list[FileResult]:
+    """Parse on the flow's Dask task runner; apply staged files here in file order.
+
+    `workers` is how many cluster workers to keep busy (at least `CLUSTER_WORKERS`).
+    """
+    workers = max(workers, CLUSTER_WORKERS)
+    with staging_root(staging) as root:
+        results = apply_in_order(
+            con,
+            files,
+            lambda path, folder: stage_one.submit(path, folder, batch_size),
+            root,
+            ahead=workers * AHEAD_PER_WORKER,
+            flow_run_id=flow_run.get_id(),
+            on_records=on_records,
+        )
+    for result in results:
+        _log_result(result)
+    return results
+
+
+def _log_result(result: FileResult) -> None:
+    get_run_logger().info(
         "%s: %s, %d records, %d inserted, %d replaced, %d unchanged, %d skipped, "
         "%d deleted, %d rejected%s",
-        path,
+        result.source_file,
         result.status,
         result.records,
         result.inserted,
@@ -54,7 +121,6 @@ def load_one(
         result.rejected,
         f" ({result.message})" if result.message else "",
     )
-    return result
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
@@ -86,6 +152,10 @@ def ingest(
     batch_size: int = 2000,
     on_records: ProgressCallback | None = None,
     snapshot: str | None = None,
+    workers: int = 1,
+    staging: str | None = None,
+    on_cluster: bool = False,
+    memory_limit: str | None = None,
     lock_timeout_seconds: float = 10.0,
 ) -> list[FileResult]:
     """Load files, folders or globs of any supported format into the warehouse at `db`.
@@ -97,16 +167,51 @@ def ingest(
     """
     files = discover_files(paths)
     target = Path(snapshot) if snapshot else default_snapshot_path(db)
-    results: list[FileResult] = []
+    staging_dir = Path(staging) if staging else None
     with writer_lock(db, lock_timeout_seconds):
-        con = connect(db)
+        con = connect(db, memory_limit=memory_limit)
         try:
-            for path in files:
-                results.append(load_one(con, path, batch_size, on_records))
-                if results[-1].status == "failed":
-                    return results
+            if on_cluster:
+                results = _load_on_cluster(con, files, batch_size, workers, staging_dir, on_records)
+            elif workers > 1:
+                results = load_parallel(con, files, batch_size, workers, staging_dir, on_records)
+            else:
+                results = []
+                for path in files:
+                    results.append(load_one(con, path, batch_size, on_records))
+                    if results[-1].status == "failed":
+                        return results
             if snapshot_is_stale(results, target):
                 publish_reader_snapshot(con, target)
+            return results
         finally:
             con.close()
-    return results
+
+
+def run_ingest(
+    paths: list[str],
+    db: str = "pubmed.duckdb",
+    *,
+    batch_size: int = 2000,
+    workers: int = 1,
+    dask_address: str | None = None,
+    staging: str | None = None,
+    memory_limit: str | None = None,
+    on_records: ProgressCallback | None = None,
+    snapshot: str | None = None,
+    lock_timeout_seconds: float = 10.0,
+) -> list[FileResult]:
+    """Run `ingest`, on the Dask cluster at `dask_address` (tcp://HOST:PORT) when given."""
+    options = {
+        "workers": workers,
+        "staging": staging,
+        "memory_limit": memory_limit,
+        "snapshot": snapshot,
+        "lock_timeout_seconds": lock_timeout_seconds,
+    }
+    if dask_address is None:
+        return ingest(paths, db, batch_size, on_records, **options)
+    from prefect_dask import DaskTaskRunner
+
+    on_dask = ingest.with_options(task_runner=DaskTaskRunner(address=dask_address))
+    return on_dask(paths, db, batch_size, on_records, on_cluster=True, **options)

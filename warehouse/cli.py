@@ -64,18 +64,36 @@ def load(
     paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or globs.")] = None,
     db: DbOption = None,
     batch_size: Annotated[int | None, typer.Option(help="Records per batch.")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Parse files in this many processes [env ..._WORKERS].")
+    ] = None,
+    dask_address: Annotated[
+        str | None,
+        typer.Option(help="Parse on this Dask cluster (tcp://HOST:PORT) via prefect-dask."),
+    ] = None,
+    staging: Annotated[
+        Path | None,
+        typer.Option(help="Staging folder for parallel parses; every Dask worker must reach it."),
+    ] = None,
 ) -> None:
     """Load files of any supported format (detected from content, .gz transparent).
 
-    With no PATH, loads the bundled sample.
+    With no PATH, loads the bundled sample. With --workers N files parse in N processes and
+    one writer applies them in file order; --dask-address runs the parses on a Dask cluster.
 
     Example: pubmed-warehouse load pubmed26n0001.xml.gz exports/*.nbib
     """
     apply_prefect_defaults()
-    from flows.ingest import ingest
+    from flows.ingest import run_ingest
     from warehouse.progress import file_progress
 
     settings = _settings(db)
+    workers = workers or settings.workers
+    if workers < 1:
+        raise _fail("--workers must be 1 or more")
+    if dask_address is not None and not dask_address.startswith(("tcp://", "tls://")):
+        raise _fail(f"--dask-address must look like tcp://HOST:PORT, not {dask_address!r}")
+    staging = staging or settings.staging_dir
     targets = paths or [str(sample_dir())]
     started = time.perf_counter()
     try:
@@ -83,10 +101,14 @@ def load(
         with writer_lock(settings.db, settings.lock_timeout_seconds):
             connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
             with file_progress(console) as on_records:
-                results = ingest(
+                results = run_ingest(
                     targets,
-                    db=str(settings.db),
+                    str(settings.db),
                     batch_size=batch_size or settings.batch_size,
+                    workers=workers,
+                    dask_address=dask_address,
+                    staging=str(staging) if staging else None,
+                    memory_limit=settings.load_memory_limit,
                     on_records=on_records,
                     snapshot=str(settings.snapshot_path()),
                     lock_timeout_seconds=settings.lock_timeout_seconds,

@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     )
     workers: int = Field(1, ge=1, description="Parallel parse processes.")
     staging_dir: Path | None = Field(None, description="Staging folder for parallel parses.")
+    load_memory_limit: str = Field(
+        "300MB", description="DuckDB memory limit while loading (it spills beyond it)."
+    )
     mirror_url: str | None = Field(None, description="NLM mirror root (baseline/, updatefiles/).")
     download_dir: Path = Field(Path("downloads"), description="Where sync keeps downloads.")
     inbox_dir: Path = Field(Path("inbox"), description="Folder watched for new files.")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import StorageError, WarehouseError, WarehouseLocked
+from warehouse.errors import ConfigError, StorageError, WarehouseError, WarehouseLocked
 from warehouse.schema import create_schema
 
 DISK_FULL = ("no space left", "disk full", "quota exceeded")
@@ -14,8 +14,14 @@ READ_ONLY = ("read-only file system", "permission denied", "operation not permit
 DAMAGED = ("not a valid duckdb database", "could not read enough bytes", "checksum", "corrupt")
 
 
-def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection creates or updates the schema."""
+def connect(
+    path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse; a writable connection creates or updates the schema.
+
+    `memory_limit` (e.g. `300MB`) caps DuckDB's buffers: a load then spills its staging to disk
+    instead of holding a whole file's rows in memory.
+    """
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseError(
@@ -25,6 +31,12 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.Error as exc:
         raise storage_error(path, exc) from exc
+    if memory_limit is not None:
+        try:
+            con.execute(f"set memory_limit = '{memory_limit}'")
+        except duckdb.Error as exc:
+            con.close()
+            raise ConfigError(f"memory limit {memory_limit!r} is not usable: {exc}") from exc
     if not read_only:
         try:
             create_schema(con)

@@ -22,8 +22,9 @@ from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
 from warehouse.formats.records import CHILD_TABLES, RECORD_TABLES, ParsedBatch
 from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
-from warehouse.normalize import SourceInfo, normalize
+from warehouse.normalize import SourceInfo, normalize_ahead
 from warehouse.schema import read_sql
+from warehouse.staging import DELETIONS, REJECTS, StagedFile
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ def load_file(
     source = str(path)
     sha256 = sha256_of(path)
     try:
-        if con.execute("select 1 from ingested_files where sha256 = ?", [sha256]).fetchone():
+        if _already_loaded(con, sha256):
             return FileResult(source, "already-loaded", message="same bytes already loaded")
         result = _load_or_reject(con, path, started, batch_size, on_records)
         _record_file(con, result, sha256, started, flow_run_id)
@@ -122,17 +123,49 @@ def _load_in_transaction(
     on_records: ProgressCallback | None,
 ) -> FileResult:
     """Stage and apply a whole file; on a damaged file roll back and reject it instead."""
+    result = FileResult(str(path), "loaded", fmt, key)
     con.begin()
     try:
-        return _load_batches(
-            con, _read_batches(path, fmt, batch_size), str(path), fmt, key, started, on_records
-        )
+        _stage_batches(con, _read_batches(path, fmt, batch_size), result, started, on_records)
+        _apply_staged(con, result, key, started)
+        return result
     except DamagedFile as exc:
         con.rollback()
         return _reject_file(con, path, fmt, key, str(exc), started)
     except BaseException:
         con.rollback()
         raise
+
+
+def apply_staged(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, *, flow_run_id: str | None = None
+) -> FileResult:
+    """Apply a file parsed into a staging folder, in one transaction, like `load_file` does."""
+    path = Path(staged.source_file)
+    if _already_loaded(con, staged.sha256):
+        return FileResult(staged.source_file, "already-loaded", message="same bytes already loaded")
+    key, started = staged.file_order_key, staged.started
+    if staged.status == "rejected":
+        result = _reject_file(con, path, staged.format, key, staged.message or "", started)
+    else:
+        result = FileResult(staged.source_file, "loaded", staged.format, key)
+        con.begin()
+        try:
+            _stage_parquet(con, staged, result)
+            _apply_staged(con, result, key, started)
+        except BaseException:
+            con.rollback()
+            raise
+    _record_file(con, result, staged.sha256, started, flow_run_id)
+    result.seconds = (datetime.now() - started).total_seconds()
+    return result
+
+
+def _already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    return (
+        con.execute("select 1 from ingested_files where sha256 = ?", [sha256]).fetchone()
+        is not None
+    )
 
 
 def _read_batches(path: Path, fmt: str, batch_size: int) -> Iterable[ParsedBatch]:
@@ -142,32 +175,62 @@ def _read_batches(path: Path, fmt: str, batch_size: int) -> Iterable[ParsedBatch
         yield from parse(stream, batch_size)
 
 
-def _load_batches(
+def _stage_batches(
     con: duckdb.DuckDBPyConnection,
     batches: Iterable[ParsedBatch],
-    source: str,
-    fmt: str,
-    key: str | None,
+    result: FileResult,
     started: datetime,
     on_records: ProgressCallback | None,
-) -> FileResult:
-    """Stage every batch, then decide and apply (inside the caller's transaction)."""
-    info = SourceInfo(fmt, source, key, started)
-    result = FileResult(source, "loaded", fmt, key)
+) -> None:
+    """Normalize every batch and insert it into the staging tables."""
+    info = SourceInfo(result.format, result.source_file, result.file_order_key, started)
     _create_staging(con)
     seen: set[int] = set()
-    for batch in batches:
-        frames = normalize(batch, info)
+    for batch, frames in normalize_ahead(batches, info):
         _drop_earlier_versions(con, frames["articles"], seen)
         _stage(con, frames, batch)
-        _stage_rejects(con, batch, source, fmt, started)
+        _stage_rejects(con, batch, result.source_file, result.format, started)
         result.records += batch.records
         result.rejected += len(batch.rejects)
         if on_records:
             on_records(batch.records)
-    _apply(con, result, key, started)
+
+
+def _stage_parquet(con: duckdb.DuckDBPyConnection, staged: StagedFile, result: FileResult) -> None:
+    """Fill the staging tables from a staging folder (the parallel path's `_stage_batches`)."""
+    _create_staging(con)
+    superseded = pl.DataFrame(
+        staged.superseded,
+        schema={"pmid": pl.Int64, "table_name": pl.String, "keep_from": pl.Int64},
+        orient="row",
+    )
+    con.register("superseded", superseded.to_arrow())
+    for table in RECORD_TABLES:
+        path = staged.table_path(table)
+        if path is not None:
+            con.execute(read_sql("load/stage_parquet.sql").replace("{table}", table), [str(path)])
+    con.unregister("superseded")
+    deletions = staged.extra_path(DELETIONS)
+    if deletions is not None:
+        con.execute(
+            "insert into stage_deletions select pmid from read_parquet(?)", [str(deletions)]
+        )
+    rejects = staged.extra_path(REJECTS)
+    if rejects is not None:
+        con.execute(
+            "insert into rejects select ?, position, ?, pmid, reason, excerpt, ? "
+            "from read_parquet(?)",
+            [staged.source_file, staged.format, staged.started, str(rejects)],
+        )
+    result.records, result.rejected = staged.records, staged.rejected
+
+
+def _apply_staged(
+    con: duckdb.DuckDBPyConnection, result: FileResult, key: str | None, at: datetime
+) -> None:
+    """Decide and apply what is in the staging tables (the one apply path of both loaders)."""
+    _apply(con, result, key, at)
     _drop_staging(con)
-    return result
 
 
 def _create_staging(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,6 +6,8 @@ derived article columns are computed the same way whichever format a record came
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +23,8 @@ MONTH_NUMBERS = {
     )
 }
 SEASON_MONTHS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 12}
+WHITESPACE_RUN = r"[\s\u00a0]{2,}|[^\S ]"
+"""Runs of whitespace that fold to one space; a lone space (by far the most common) is left."""
 RAW_TEXT_COLUMNS = {"record_hash"}
 """String columns kept byte for byte (everything else has its whitespace folded)."""
 
@@ -33,6 +37,24 @@ class SourceInfo:
     source_file: str
     file_order_key: str | None
     loaded_at: datetime
+
+
+def normalize_ahead(
+    batches: Iterable[ParsedBatch], source: SourceInfo
+) -> Iterator[tuple[ParsedBatch, dict[str, pl.DataFrame]]]:
+    """Each batch with its frames; a batch normalizes in a thread while the next one parses.
+
+    Polars releases the GIL while it computes, so this overlaps it with the (GIL-bound) parser.
+    """
+    with ThreadPoolExecutor(1, thread_name_prefix="normalize") as pool:
+        pending: tuple[ParsedBatch, Future] | None = None
+        for batch in batches:
+            future = pool.submit(normalize, batch, source)
+            if pending is not None:
+                yield pending[0], pending[1].result()
+            pending = (batch, future)
+        if pending is not None:
+            yield pending[0], pending[1].result()
 
 
 def normalize(batch: ParsedBatch, source: SourceInfo) -> dict[str, pl.DataFrame]:
@@ -65,7 +87,7 @@ def _is_text(dtype: pl.DataType, column: str) -> bool:
 
 def _clean_text(column: str) -> pl.Expr:
     """Fold runs of whitespace (line wraps, tabs, NBSP) to one space; empty becomes NULL."""
-    folded = pl.col(column).str.replace_all(r"[\s\u00a0]+", " ").str.strip_chars()
+    folded = pl.col(column).str.replace_all(WHITESPACE_RUN, " ").str.strip_chars()
     return pl.when(folded != "").then(folded).alias(column)
 
 

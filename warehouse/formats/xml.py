@@ -8,6 +8,7 @@ and `ReferenceList`, which must never be taken for the article's own.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -26,6 +27,8 @@ MONTHS = {
     )
 }
 EXCERPT_CHARS = 300
+PERSON_FIELDS = ("LastName", "ForeName", "Initials", "Suffix", "CollectiveName")
+"""Author columns read from the person's children, in the order of the `authors` row."""
 
 Rows = dict[str, list[tuple]]
 
@@ -147,13 +150,16 @@ def read_record(elem: etree._Element) -> Rows:
     record_hash = hashlib.blake2b(etree.tostring(elem), digest_size=16).hexdigest()
     if elem.tag == "PubmedBookArticle":
         return _read_book(elem, record_hash)
-    citation = elem if elem.tag == "MedlineCitation" else elem.find("MedlineCitation")
+    if elem.tag == "MedlineCitation":
+        return _read_citation(elem, None, record_hash)
+    kids = _kids(elem)
+    citation = _first(kids, "MedlineCitation")
     if citation is None:
         raise MalformedRecord(
             "PubmedArticle has no MedlineCitation (the element that holds the PMID and the "
             "article): the record is cut or damaged; get it again from NCBI"
         )
-    return _read_citation(citation, elem.find("PubmedData"), record_hash)
+    return _read_citation(citation, _first(kids, "PubmedData"), record_hash)
 
 
 def _require_pmid(pmid_elem: etree._Element | None) -> tuple[int, int | None]:
@@ -174,63 +180,100 @@ def _require_pmid(pmid_elem: etree._Element | None) -> tuple[int, int | None]:
 def _read_citation(
     citation: etree._Element, pubmed_data: etree._Element | None, record_hash: str
 ) -> Rows:
-    """Rows of a `MedlineCitation` and the `PubmedData` beside it."""
-    pmid, version = _require_pmid(citation.find("PMID"))
+    """Rows of a `MedlineCitation` and the `PubmedData` beside it.
+
+    Each element's children are walked once (`_kids`) and looked up by tag: far cheaper than
+    one ElementPath search per field.
+    """
+    kids = _kids(citation)
+    pmid, version = _require_pmid(_first(kids, "PMID"))
     rows = empty_rows()
-    article = citation.find("Article")
+    article = _first(kids, "Article")
     if article is None:
         raise MalformedRecord(
             "MedlineCitation has no Article element (title, journal, authors): the record is "
             "cut or damaged; get it again from NCBI",
             pmid,
         )
-    journal = article.find("Journal")
-    issue = journal.find("JournalIssue") if journal is not None else None
-    journal_info = citation.find("MedlineJournalInfo")
-    ids = _article_ids(pmid, pubmed_data, article, rows)
-    languages = [lang.text for lang in article.iterfind("Language") if lang.text]
-    abstract = _abstract(pmid, article.find("Abstract"), rows)
-    _authors(pmid, article.find("AuthorList"), citation.find("InvestigatorList"), rows)
-    _publication_types(pmid, article.iterfind("PublicationTypeList/PublicationType"), rows)
-    _grants(pmid, article.find("GrantList"), rows)
-    _terms(pmid, citation.find("MeshHeadingList"), rows)
-    _substances(pmid, citation.find("ChemicalList"), rows)
-    _supplementary(pmid, citation.find("SupplMeshList"), rows)
-    _keywords(pmid, citation.iterfind("KeywordList"), rows)
-    _comments_corrections(pmid, citation.find("CommentsCorrectionsList"), rows)
-    if pubmed_data is not None:
-        _history(pmid, pubmed_data.find("History"), rows)
-        _references(pmid, pubmed_data.iterfind("ReferenceList"), rows)
+    art = _kids(article)
+    journal = _kids(_first(art, "Journal"))
+    issue = _kids(_first(journal, "JournalIssue"))
+    journal_info = _kids(_first(kids, "MedlineJournalInfo"))
+    data = _kids(pubmed_data)
+    id_lists = [a for ids in data.get("ArticleIdList", ()) for a in ids if a.tag == "ArticleId"]
+    ids = _article_ids(pmid, id_lists, art.get("ELocationID", ()), rows)
+    abstract = _abstract(pmid, _first(art, "Abstract"), rows)
+    _authors(pmid, _first(art, "AuthorList"), _first(kids, "InvestigatorList"), rows)
+    types = _grandchildren(art, "PublicationTypeList", "PublicationType")
+    _publication_types(pmid, types, rows)
+    _grants(pmid, _first(art, "GrantList"), rows)
+    _terms(pmid, _first(kids, "MeshHeadingList"), rows)
+    _substances(pmid, _first(kids, "ChemicalList"), rows)
+    _supplementary(pmid, _first(kids, "SupplMeshList"), rows)
+    _keywords(pmid, kids.get("KeywordList", ()), rows)
+    _comments_corrections(pmid, _first(kids, "CommentsCorrectionsList"), rows)
+    _history(pmid, _first(data, "History"), rows)
+    _references(pmid, data.get("ReferenceList", ()), rows)
     rows["articles"].append(
         (
             pmid,
             version,
-            _text(article.find("ArticleTitle")),
-            _text(article.find("VernacularTitle")),
+            _text(_first(art, "ArticleTitle")),
+            _text(_first(art, "VernacularTitle")),
             abstract,
-            journal.findtext("Title") if journal is not None else None,
-            journal_info.findtext("MedlineTA") if journal_info is not None else None,
-            journal.findtext("ISOAbbreviation") if journal is not None else None,
-            journal_info.findtext("NlmUniqueID") if journal_info is not None else None,
-            journal.findtext("ISSN") if journal is not None else None,
-            journal_info.findtext("ISSNLinking") if journal_info is not None else None,
-            issue.findtext("Volume") if issue is not None else None,
-            issue.findtext("Issue") if issue is not None else None,
-            _pages(article.find("Pagination")),
-            _pub_date_raw(issue.find("PubDate") if issue is not None else None),
-            _date(article.find("ArticleDate")),
-            languages,
+            _leaf(journal, "Title"),
+            _leaf(journal_info, "MedlineTA"),
+            _leaf(journal, "ISOAbbreviation"),
+            _leaf(journal_info, "NlmUniqueID"),
+            _leaf(journal, "ISSN"),
+            _leaf(journal_info, "ISSNLinking"),
+            _leaf(issue, "Volume"),
+            _leaf(issue, "Issue"),
+            _pages(_first(art, "Pagination")),
+            _pub_date_raw(_first(issue, "PubDate")),
+            _date(_first(art, "ArticleDate")),
+            [lang.text for lang in art.get("Language", ()) if lang.text],
             ids.get("doi"),
             ids.get("pmc"),
             citation.get("Status"),
-            _date(citation.find("DateCompleted")),
-            _date(citation.find("DateRevised")),
-            _text(citation.find("CoiStatement")),
+            _date(_first(kids, "DateCompleted")),
+            _date(_first(kids, "DateRevised")),
+            _text(_first(kids, "CoiStatement")),
             False,
             record_hash,
         )
     )
     return rows
+
+
+def _kids(elem: etree._Element | None) -> dict[str, list[etree._Element]]:
+    """An element's children grouped by tag, in document order (one walk)."""
+    kids: dict[str, list[etree._Element]] = {}
+    if elem is not None:
+        for child in elem:
+            if child.tag in kids:
+                kids[child.tag].append(child)
+            else:
+                kids[child.tag] = [child]
+    return kids
+
+
+def _first(kids: dict[str, list[etree._Element]], tag: str) -> etree._Element | None:
+    found = kids.get(tag)
+    return found[0] if found else None
+
+
+def _leaf(kids: dict[str, list[etree._Element]], tag: str) -> str | None:
+    """Text of the first child with `tag`, as `findtext` gives it ("" when it is empty)."""
+    found = kids.get(tag)
+    return (found[0].text or "") if found else None
+
+
+def _grandchildren(
+    kids: dict[str, list[etree._Element]], tag: str, child_tag: str
+) -> list[etree._Element]:
+    """Children tagged `child_tag` of every child tagged `tag`."""
+    return [c for holder in kids.get(tag, ()) for c in holder if c.tag == child_tag]
 
 
 def _read_book(elem: etree._Element, record_hash: str) -> Rows:
@@ -245,7 +288,8 @@ def _read_book(elem: etree._Element, record_hash: str) -> Rows:
     rows = empty_rows()
     book = document.find("Book")
     book_data = elem.find("PubmedBookData")
-    ids = _article_ids(pmid, book_data, document, rows)
+    book_ids = [] if book_data is None else book_data.findall("ArticleIdList/ArticleId")
+    ids = _article_ids(pmid, book_ids, document.findall("ELocationID"), rows)
     title = _text(document.find("ArticleTitle"))
     book_title = _text(book.find("BookTitle")) if book is not None else None
     abstract = _abstract(pmid, document.find("Abstract"), rows)
@@ -253,9 +297,9 @@ def _read_book(elem: etree._Element, record_hash: str) -> Rows:
     if author_list is None and book is not None:
         author_list = _not_editors(book)  # a whole book: its authors are the record's
     _authors(pmid, author_list, None, rows)
-    _publication_types(pmid, document.iterfind("PublicationType"), rows)
+    _publication_types(pmid, document.findall("PublicationType"), rows)
     _grants(pmid, document.find("GrantList"), rows)
-    _keywords(pmid, document.iterfind("KeywordList"), rows)
+    _keywords(pmid, document.findall("KeywordList"), rows)
     if book_data is not None:
         _history(pmid, book_data.find("History"), rows)
     _references(pmid, document.iterfind("ReferenceList"), rows)
@@ -300,15 +344,17 @@ def _not_editors(holder: etree._Element) -> etree._Element | None:
 
 
 def _article_ids(
-    pmid: int, id_holder: etree._Element | None, article: etree._Element, rows: Rows
+    pmid: int,
+    article_ids: list[etree._Element],
+    locations: list[etree._Element],
+    rows: Rows,
 ) -> dict[str, str]:
     """The article's own ids (ArticleIdList, then ELocationID); returns the first per type."""
     found: dict[str, str] = {}
     pairs: list[tuple[str, str]] = []
-    if id_holder is not None:
-        for aid in id_holder.iterfind("ArticleIdList/ArticleId"):
-            pairs.append((aid.get("IdType") or "unknown", (aid.text or "").strip()))
-    for loc in article.iterfind("ELocationID"):
+    for aid in article_ids:
+        pairs.append((aid.get("IdType") or "unknown", (aid.text or "").strip()))
+    for loc in locations:
         if loc.get("ValidYN", "Y") == "Y":
             pairs.append((loc.get("EIdType") or "unknown", (loc.text or "").strip()))
     seen: set[tuple[str, str]] = set()
@@ -325,7 +371,8 @@ def _abstract(pmid: int, abstract: etree._Element | None, rows: Rows) -> str | N
     if abstract is None:
         return None
     parts = []
-    for position, section in enumerate(abstract.iterfind("AbstractText"), 1):
+    sections = [child for child in abstract if child.tag == "AbstractText"]
+    for position, section in enumerate(sections, 1):
         text = _text(section)
         label = section.get("Label") or None
         rows["abstract_sections"].append((pmid, position, label, section.get("NlmCategory"), text))
@@ -344,42 +391,53 @@ def _authors(
     people = [(a, False) for a in author_list.iterfind("Author")] if author_list is not None else []
     if investigator_list is not None:
         people += [(i, True) for i in investigator_list.iterfind("Investigator")]
+    authors, affiliations = rows["authors"], rows["affiliations"]
     for position, (person, is_investigator) in enumerate(people, 1):
+        fields = dict.fromkeys(PERSON_FIELDS)
         orcid = None
-        for ident in person.iterfind("Identifier"):
-            if ident.get("Source") == "ORCID":
-                orcid = (ident.text or "").strip() or None
-                break
-        rows["authors"].append(
+        aff_position = 0
+        for child in person:  # one walk over the person's children, dispatching on tag
+            tag = child.tag
+            if tag in PERSON_FIELDS:
+                if fields[tag] is None:
+                    fields[tag] = _text(child) if tag == "CollectiveName" else child.text or ""
+            elif tag == "Identifier":
+                if orcid is None and child.get("Source") == "ORCID":
+                    orcid = (child.text or "").strip() or None
+            elif tag == "AffiliationInfo":
+                aff_position += 1
+                affiliations.append((pmid, position, aff_position, *_affiliation(child)))
+        authors.append(
             (
                 pmid,
                 position,
-                person.findtext("LastName"),
-                person.findtext("ForeName"),
-                person.findtext("Initials"),
-                person.findtext("Suffix"),
-                _text(person.find("CollectiveName")),
+                *fields.values(),
                 orcid,
                 person.get("EqualContrib") == "Y",
                 person.get("ValidYN", "Y") == "Y",
                 is_investigator,
             )
         )
-        for aff_position, info in enumerate(person.iterfind("AffiliationInfo"), 1):
-            sources = {i.get("Source"): i.text for i in info.iterfind("Identifier")}
-            rows["affiliations"].append(
-                (
-                    pmid,
-                    position,
-                    aff_position,
-                    _text(info.find("Affiliation")),
-                    sources.get("ROR"),
-                    sources.get("GRID"),
-                )
-            )
 
 
-def _publication_types(pmid: int, types: Iterator[etree._Element], rows: Rows) -> None:
+def _affiliation(info: etree._Element) -> tuple[str | None, str | None, str | None]:
+    """Affiliation text and its ROR and GRID identifiers (the last of each, as listed)."""
+    text = ror = grid = None
+    found_text = False
+    for child in info:
+        tag = child.tag
+        if tag == "Affiliation" and not found_text:
+            text, found_text = _text(child), True
+        elif tag == "Identifier":
+            source = child.get("Source")
+            if source == "ROR":
+                ror = child.text
+            elif source == "GRID":
+                grid = child.text
+    return text, ror, grid
+
+
+def _publication_types(pmid: int, types: list[etree._Element], rows: Rows) -> None:
     for position, ptype in enumerate(types, 1):
         rows["publication_types"].append((pmid, position, ptype.get("UI"), _text(ptype)))
 
@@ -387,15 +445,17 @@ def _publication_types(pmid: int, types: Iterator[etree._Element], rows: Rows) -
 def _grants(pmid: int, grant_list: etree._Element | None, rows: Rows) -> None:
     if grant_list is None:
         return
-    for position, grant in enumerate(grant_list.iterfind("Grant"), 1):
+    grants = [child for child in grant_list if child.tag == "Grant"]
+    for position, grant in enumerate(grants, 1):
+        kids = _kids(grant)
         rows["grants"].append(
             (
                 pmid,
                 position,
-                grant.findtext("GrantID"),
-                grant.findtext("Acronym"),
-                grant.findtext("Agency"),
-                grant.findtext("Country"),
+                _leaf(kids, "GrantID"),
+                _leaf(kids, "Acronym"),
+                _leaf(kids, "Agency"),
+                _leaf(kids, "Country"),
             )
         )
 
@@ -404,8 +464,16 @@ def _terms(pmid: int, heading_list: etree._Element | None, rows: Rows) -> None:
     """One row per heading x qualifier; a heading without qualifier gives one row."""
     if heading_list is None:
         return
+    terms = rows["terms"]
     for position, heading in enumerate(heading_list.iterfind("MeshHeading"), 1):
-        descriptor = heading.find("DescriptorName")
+        descriptor = None
+        qualifiers = []
+        for child in heading:
+            tag = child.tag
+            if tag == "QualifierName":
+                qualifiers.append(child)
+            elif tag == "DescriptorName" and descriptor is None:
+                descriptor = child
         if descriptor is None:
             raise MalformedRecord(
                 f"MeSH heading {position} has no DescriptorName: add the descriptor or "
@@ -419,26 +487,28 @@ def _terms(pmid: int, heading_list: etree._Element | None, rows: Rows) -> None:
             _text(descriptor),
             descriptor.get("MajorTopicYN") == "Y",
         )
-        qualifiers: dict[tuple, bool] = {}  # a qualifier repeated in one heading counts once
-        for qualifier in heading.iterfind("QualifierName"):
+        merged: dict[tuple, bool] = {}  # a qualifier repeated in one heading counts once
+        for qualifier in qualifiers:
             key = (qualifier.get("UI"), _text(qualifier))
-            qualifiers[key] = qualifiers.get(key, False) or qualifier.get("MajorTopicYN") == "Y"
-        if not qualifiers:
-            rows["terms"].append((*head, None, None, None))
-        for (ui, name), major in qualifiers.items():
-            rows["terms"].append((*head, ui, name, major))
+            merged[key] = merged.get(key, False) or qualifier.get("MajorTopicYN") == "Y"
+        if not merged:
+            terms.append((*head, None, None, None))
+        for (ui, name), major in merged.items():
+            terms.append((*head, ui, name, major))
 
 
 def _substances(pmid: int, chemical_list: etree._Element | None, rows: Rows) -> None:
     if chemical_list is None:
         return
-    for position, chemical in enumerate(chemical_list.iterfind("Chemical"), 1):
-        name = chemical.find("NameOfSubstance")
+    chemicals = [child for child in chemical_list if child.tag == "Chemical"]
+    for position, chemical in enumerate(chemicals, 1):
+        kids = _kids(chemical)
+        name = _first(kids, "NameOfSubstance")
         rows["substances"].append(
             (
                 pmid,
                 position,
-                chemical.findtext("RegistryNumber"),
+                _leaf(kids, "RegistryNumber"),
                 name.get("UI") if name is not None else None,
                 _text(name),
             )
@@ -454,11 +524,13 @@ def _supplementary(pmid: int, suppl_list: etree._Element | None, rows: Rows) -> 
         )
 
 
-def _keywords(pmid: int, keyword_lists: Iterator[etree._Element], rows: Rows) -> None:
+def _keywords(pmid: int, keyword_lists: list[etree._Element], rows: Rows) -> None:
     position = 0
     for keyword_list in keyword_lists:
         owner = keyword_list.get("Owner")
-        for keyword in keyword_list.iterfind("Keyword"):
+        for keyword in keyword_list:
+            if keyword.tag != "Keyword":
+                continue
             text = _text(keyword)
             if text:
                 position += 1
@@ -470,14 +542,16 @@ def _keywords(pmid: int, keyword_lists: Iterator[etree._Element], rows: Rows) ->
 def _comments_corrections(pmid: int, cc_list: etree._Element | None, rows: Rows) -> None:
     if cc_list is None:
         return
-    for position, link in enumerate(cc_list.iterfind("CommentsCorrections"), 1):
+    links = [child for child in cc_list if child.tag == "CommentsCorrections"]
+    for position, link in enumerate(links, 1):
+        kids = _kids(link)
         rows["comments_corrections"].append(
             (
                 pmid,
                 position,
                 link.get("RefType"),
-                _try_int(link.findtext("PMID")),
-                _text(link.find("RefSource")),
+                _try_int(_leaf(kids, "PMID")),
+                _text(_first(kids, "RefSource")),
             )
         )
 
@@ -485,38 +559,42 @@ def _comments_corrections(pmid: int, cc_list: etree._Element | None, rows: Rows)
 def _history(pmid: int, history: etree._Element | None, rows: Rows) -> None:
     if history is None:
         return
-    for event in history.iterfind("PubMedPubDate"):
-        rows["history_dates"].append((pmid, event.get("PubStatus"), _date(event)))
+    for event in history:
+        if event.tag == "PubMedPubDate":
+            rows["history_dates"].append((pmid, event.get("PubStatus"), _date(event)))
 
 
 def _references(pmid: int, reference_lists: Iterator[etree._Element], rows: Rows) -> None:
     """Cited references of every (possibly nested) ReferenceList, numbered across lists."""
     position = 0
+    references = rows["references"]
     for reference_list in reference_lists:
         for reference in reference_list.iter("Reference"):
             position += 1
-            ids = {
-                a.get("IdType"): (a.text or "").strip()
-                for a in reference.iterfind("ArticleIdList/ArticleId")
-            }
-            rows["references"].append(
-                (
-                    pmid,
-                    position,
-                    _text(reference.find("Citation")),
-                    _try_int(ids.get("pubmed")),
-                    ids.get("doi") or None,
-                )
-            )
+            citation = None
+            found_citation = False
+            ids: dict[str | None, str] = {}
+            for child in reference:
+                tag = child.tag
+                if tag == "Citation" and not found_citation:
+                    citation, found_citation = _text(child), True
+                elif tag == "ArticleIdList":
+                    for aid in child:
+                        if aid.tag == "ArticleId":
+                            ids[aid.get("IdType")] = (aid.text or "").strip()
+            cited = ids.get("pubmed")
+            cited_pmid = int(cited) if cited and cited.isdigit() else None
+            references.append((pmid, position, citation, cited_pmid, ids.get("doi") or None))
 
 
 def _pages(pagination: etree._Element | None) -> str | None:
     if pagination is None:
         return None
-    medline_pgn = pagination.findtext("MedlinePgn")
+    kids = _kids(pagination)
+    medline_pgn = _leaf(kids, "MedlinePgn")
     if medline_pgn:
         return medline_pgn
-    start, end = pagination.findtext("StartPage"), pagination.findtext("EndPage")
+    start, end = _leaf(kids, "StartPage"), _leaf(kids, "EndPage")
     if start and end:
         return f"{start}-{end}"
     return start
@@ -526,10 +604,11 @@ def _pub_date_raw(pub_date: etree._Element | None) -> str | None:
     """The publication date as written: MedlineDate, or Year Month|Season Day joined."""
     if pub_date is None:
         return None
-    medline_date = pub_date.findtext("MedlineDate")
+    kids = _kids(pub_date)
+    medline_date = _leaf(kids, "MedlineDate")
     if medline_date:
         return medline_date.strip()
-    parts = [pub_date.findtext(tag) for tag in ("Year", "Month", "Season", "Day")]
+    parts = [_leaf(kids, tag) for tag in ("Year", "Month", "Season", "Day")]
     return " ".join(p.strip() for p in parts if p) or None
 
 
@@ -537,12 +616,21 @@ def _date(elem: etree._Element | None) -> str | None:
     """ISO date from Year/Month/Day children; month names and numbers both read."""
     if elem is None:
         return None
-    year = elem.findtext("Year")
+    parts = {"Year": None, "Month": None, "Day": None}
+    for child in elem:
+        if parts.get(child.tag, "") is None:  # the first of each only
+            parts[child.tag] = child.text or ""
+    return _iso_date(parts["Year"], parts["Month"], parts["Day"])
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(year: str | None, month: str | None, day: str | None) -> str | None:
+    """`YYYY-MM-DD` from the texts of Year, Month and Day (the same few recur: cached)."""
     if not year:
         return None
-    month = (elem.findtext("Month") or "1").strip()
+    month = (month or "1").strip()
     month = MONTHS.get(month[:3].lower(), month)
-    day = (elem.findtext("Day") or "1").strip()
+    day = (day or "1").strip()
     if not (year.strip().isdigit() and month.isdigit() and day.isdigit()):
         return None
     return f"{year.strip()}-{int(month):02d}-{int(day):02d}"
@@ -552,6 +640,8 @@ def _text(elem: etree._Element | None) -> str | None:
     """Text of an element with inline markup (`<i>`, `<sup>`, MathML) flattened."""
     if elem is None:
         return None
+    if not len(elem):
+        return elem.text or None
     text = "".join(elem.itertext())
     return text or None
 

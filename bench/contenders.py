@@ -51,7 +51,7 @@ def parse_normalize(paths: list[str]) -> int:
     for path in paths:
         info = SourceInfo("xml", path, None, datetime.now())
         with open_input(Path(path)) as stream:
-            for batch, frames in normalize_ahead(parse(stream, 2000), info):
+            for batch, frames in normalize_ahead(parse(stream, 1000), info):
                 for frame in frames.values():
                     frame.to_arrow()
                 records += batch.records

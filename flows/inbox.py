@@ -40,7 +40,7 @@ def file_result(path: Path, inbox_dir: Path, result: FileResult) -> Path:
 def inbox(
     inbox_dir: str = "inbox",
     db: str = "pubmed.duckdb",
-    batch_size: int = 2000,
+    batch_size: int = 1000,
     settle_seconds: float = 10.0,
     snapshot: str | None = None,
     lock_timeout_seconds: float = 10.0,

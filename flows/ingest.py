@@ -1,6 +1,7 @@
 """The `ingest` flow: discover files, then load each in file order, one transaction per file.
 
-Sequentially by default; with `workers` > 1 files parse in local processes; with a Dask
+Small inputs load in this process; files of a baseline's size (or any with `workers` > 1) parse
+in child processes, one per core unless `workers` says otherwise; with a Dask
 address the parse tasks run on that cluster (prefect-dask) and this process stays the single
 writer that applies staged files in `file_order_key` order.
 """
@@ -19,7 +20,13 @@ from warehouse.errors import StorageError
 from warehouse.inputs import discover
 from warehouse.load import FileResult, ProgressCallback, load_file
 from warehouse.lock import writer_lock
-from warehouse.parallel import AHEAD_PER_WORKER, apply_in_order, load_files, staging_root
+from warehouse.parallel import (
+    AHEAD_PER_WORKER,
+    apply_in_order,
+    load_files,
+    parse_processes,
+    staging_root,
+)
 from warehouse.snapshot import default_snapshot_path, publish_snapshot
 from warehouse.staging import StagedFile, stage_file
 
@@ -58,11 +65,11 @@ def load_parallel(
     con,
     files: list[Path],
     batch_size: int,
-    workers: int,
+    workers: int | None,
     staging: Path | None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
-    """Parse files in `workers` local processes; apply them here in file order."""
+    """Parse files in local processes (`parse_processes`); apply them here in file order."""
     results = load_files(
         con,
         files,
@@ -84,13 +91,18 @@ def stage_one(path: Path, folder: Path, batch_size: int) -> StagedFile:
 
 
 def _load_on_cluster(
-    con, files: list[Path], batch_size: int, workers: int, staging: Path | None, on_records
+    con,
+    files: list[Path],
+    batch_size: int,
+    workers: int | None,
+    staging: Path | None,
+    on_records,
 ) -> list[FileResult]:
     """Parse on the flow's Dask task runner; apply staged files here in file order.
 
     `workers` is how many cluster workers to keep busy (at least `CLUSTER_WORKERS`).
     """
-    workers = max(workers, CLUSTER_WORKERS)
+    workers = max(workers or 0, CLUSTER_WORKERS)
     with staging_root(staging) as root:
         results = apply_in_order(
             con,
@@ -149,10 +161,10 @@ def snapshot_is_stale(results: list[FileResult], target: Path) -> bool:
 def ingest(
     paths: list[str],
     db: str = "pubmed.duckdb",
-    batch_size: int = 2000,
+    batch_size: int = 1000,
     on_records: ProgressCallback | None = None,
     snapshot: str | None = None,
-    workers: int = 1,
+    workers: int | None = None,
     staging: str | None = None,
     on_cluster: bool = False,
     memory_limit: str | None = None,
@@ -173,7 +185,7 @@ def ingest(
         try:
             if on_cluster:
                 results = _load_on_cluster(con, files, batch_size, workers, staging_dir, on_records)
-            elif workers > 1:
+            elif parse_processes(files, workers):
                 results = load_parallel(con, files, batch_size, workers, staging_dir, on_records)
             else:
                 results = []
@@ -192,8 +204,8 @@ def run_ingest(
     paths: list[str],
     db: str = "pubmed.duckdb",
     *,
-    batch_size: int = 2000,
-    workers: int = 1,
+    batch_size: int = 1000,
+    workers: int | None = None,
     dask_address: str | None = None,
     staging: str | None = None,
     memory_limit: str | None = None,

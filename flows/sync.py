@@ -92,7 +92,7 @@ def sync(
     baseline: bool = True,
     updates: bool = True,
     limit: int | None = None,
-    batch_size: int = 2000,
+    batch_size: int = 1000,
     timeout_seconds: float = 60.0,
     retries: int = 3,
     retry_delay_seconds: list[float] | None = None,

@@ -78,8 +78,9 @@ def load(
 ) -> None:
     """Load files of any supported format (detected from content, .gz transparent).
 
-    With no PATH, loads the bundled sample. With --workers N files parse in N processes and
-    one writer applies them in file order; --dask-address runs the parses on a Dask cluster.
+    With no PATH, loads the bundled sample. Inputs of 8 MiB or more parse in child processes,
+    one per core (--workers N to choose), and one writer applies them in file order, so no
+    process holds both a parser and DuckDB; --dask-address runs the parses on a Dask cluster.
 
     Example: pubmed-warehouse load pubmed26n0001.xml.gz exports/*.nbib
     """
@@ -89,7 +90,7 @@ def load(
 
     settings = _settings(db)
     workers = workers or settings.workers
-    if workers < 1:
+    if workers is not None and workers < 1:
         raise _fail("--workers must be 1 or more")
     if dask_address is not None and not dask_address.startswith(("tcp://", "tls://")):
         raise _fail(f"--dask-address must look like tcp://HOST:PORT, not {dask_address!r}")

@@ -24,14 +24,18 @@ class Settings(BaseSettings):
         description="Read-only copy for BI tools, published after each load "
         "(default: NAME.snapshot.duckdb beside the warehouse NAME.duckdb).",
     )
-    batch_size: int = Field(2000, ge=1, description="Records parsed per batch (bounds memory).")
+    batch_size: int = Field(1000, ge=1, description="Records parsed per batch (bounds memory).")
     lock_timeout_seconds: float = Field(
         10.0, ge=0, description="How long a second writer waits for the lock (0: fail at once)."
     )
-    workers: int = Field(1, ge=1, description="Parallel parse processes.")
+    workers: int | None = Field(
+        None,
+        ge=1,
+        description="Parallel parse processes (default: one per core for inputs of 8 MiB or more).",
+    )
     staging_dir: Path | None = Field(None, description="Staging folder for parallel parses.")
     load_memory_limit: str = Field(
-        "300MB", description="DuckDB memory limit while loading (it spills beyond it)."
+        "200MB", description="DuckDB memory limit while loading (it spills beyond it)."
     )
     mirror_url: str | None = Field(None, description="NLM mirror root (baseline/, updatefiles/).")
     download_dir: Path = Field(Path("downloads"), description="Where sync keeps downloads.")

@@ -62,7 +62,7 @@ def load_file(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     *,
-    batch_size: int = 2000,
+    batch_size: int = 1000,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> FileResult:

@@ -9,6 +9,7 @@ files per worker are parsed ahead of the writer, which bounds the staging disk.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -24,6 +25,10 @@ from warehouse.load import FileResult, ProgressCallback, apply_staged, load_file
 from warehouse.staging import StagedFile, remove_staged, stage_file
 
 AHEAD_PER_WORKER = 2
+ISOLATE_BYTES = 8 * 2**20
+"""Inputs of at least this many bytes (together) parse in child processes even with one
+worker: a parser's batches and the writer's DuckDB buffers then never share one process's
+memory. Smaller inputs load in this process, where a child's start-up would cost more."""
 
 
 class StagingResult(Protocol):
@@ -40,21 +45,22 @@ def load_files(
     con: duckdb.DuckDBPyConnection,
     paths: list[Path],
     *,
-    workers: int = 1,
-    batch_size: int = 2000,
+    workers: int | None = 1,
+    batch_size: int = 1000,
     staging_dir: Path | None = None,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
-    """Load files in order; with `workers` > 1 they parse in that many processes."""
-    if workers <= 1:
+    """Load files in order, parsed in `parse_processes(paths, workers)` child processes."""
+    processes = parse_processes(paths, workers)
+    if processes == 0:
         return [
             load_file(con, p, batch_size=batch_size, flow_run_id=flow_run_id, on_records=on_records)
             for p in paths
         ]
     context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
     with (
-        ProcessPoolExecutor(workers, mp_context=context) as pool,
+        ProcessPoolExecutor(processes, mp_context=context) as pool,
         staging_root(staging_dir) as root,
     ):
 
@@ -66,10 +72,30 @@ def load_files(
             paths,
             submit,
             root,
-            ahead=workers * AHEAD_PER_WORKER,
+            ahead=processes * AHEAD_PER_WORKER,
             flow_run_id=flow_run_id,
             on_records=on_records,
         )
+
+
+def parse_processes(paths: list[Path], workers: int | None) -> int:
+    """How many child processes parse `paths`; 0 loads them in this process.
+
+    `workers` None means one per core. An explicit `workers` > 1 always uses processes; small
+    inputs (below `ISOLATE_BYTES`) otherwise load in this process. Never more than the files.
+    """
+    if workers is not None and workers > 1:
+        return max(1, min(workers, len(paths)))
+    if not paths or sum(_size(p) for p in paths) < ISOLATE_BYTES:
+        return 0
+    return max(1, min(workers or os.cpu_count() or 1, len(paths)))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def apply_in_order(

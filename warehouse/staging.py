@@ -63,7 +63,7 @@ class StagedFile:
         return path if path.exists() else None
 
 
-def stage_file(path: Path, folder: Path, batch_size: int = 2000) -> StagedFile:
+def stage_file(path: Path, folder: Path, batch_size: int = 1000) -> StagedFile:
     """Parse and normalize a whole file into `folder`; a bad file gives a `rejected` manifest."""
     started = datetime.now()
     folder.mkdir(parents=True, exist_ok=True)

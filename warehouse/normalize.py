@@ -65,11 +65,7 @@ def normalize(batch: ParsedBatch, source: SourceInfo) -> dict[str, pl.DataFrame]
 def _normalize_table(table: str, rows: list[tuple], source: SourceInfo) -> pl.DataFrame:
     target = table_schemas()[table]
     parsed = PARSED_COLUMNS[table]
-    frame = pl.DataFrame(
-        rows,
-        schema={c: (pl.String if target[c] == pl.Date else target[c]) for c in parsed},
-        orient="row",
-    )
+    frame = _frame(rows, {c: (pl.String if target[c] == pl.Date else target[c]) for c in parsed})
     frame = frame.with_columns(_clean_text(c) for c in parsed if _is_text(target[c], c))
     frame = frame.with_columns(
         pl.col(c).str.to_date("%Y-%m-%d", strict=False) for c in parsed if target[c] == pl.Date
@@ -79,6 +75,17 @@ def _normalize_table(table: str, rows: list[tuple], source: SourceInfo) -> pl.Da
     if table == "authors":
         frame = frame.with_columns(orcid=_orcid(pl.col("orcid")))
     return frame.select(pl.col(c).cast(dtype) for c, dtype in target.items())
+
+
+def _frame(rows: list[tuple], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """Row tuples as a frame, built column by column (about twice as fast as `orient="row"`)."""
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(schema)
+    return pl.DataFrame(
+        [
+            pl.Series(name, values, dtype=dtype)
+            for (name, dtype), values in zip(schema.items(), columns, strict=True)
+        ]
+    )
 
 
 def _is_text(dtype: pl.DataType, column: str) -> bool:

@@ -504,14 +504,15 @@ def _substances(pmid: int, chemical_list: etree._Element | None, rows: Rows) -> 
     for position, chemical in enumerate(chemicals, 1):
         kids = _kids(chemical)
         name = _first(kids, "NameOfSubstance")
-        rows["substances"].append(
-            (
+        text = _text(name)
+        if not (text or "").strip():
+            raise MalformedRecord(
+                f"chemical {position} has no NameOfSubstance: add the substance name or "
+                "remove the empty Chemical",
                 pmid,
-                position,
-                _leaf(kids, "RegistryNumber"),
-                name.get("UI") if name is not None else None,
-                _text(name),
             )
+        rows["substances"].append(
+            (pmid, position, _leaf(kids, "RegistryNumber"), name.get("UI"), text)
         )
 
 

@@ -9,6 +9,7 @@ processes, and on a real 2-worker Dask cluster, and compared with a sequential l
 from __future__ import annotations
 
 import gzip
+import os
 from pathlib import Path
 
 import duckdb
@@ -140,3 +141,22 @@ def test_dask_cluster_builds_the_same_warehouse(
     )
     assert [r.status for r in results].count("loaded") == 4
     assert read_state(db) == sequential_state(file_series, tmp_path / "seq.duckdb")
+
+
+def test_big_inputs_parse_in_child_processes_small_ones_here(tmp_path: Path) -> None:
+    """Baseline-sized input never shares a process with DuckDB; small input stays in-process."""
+    from warehouse.parallel import ISOLATE_BYTES, parse_processes
+
+    small = tmp_path / "small.xml"
+    small.write_bytes(b"x" * 1000)
+    big = [tmp_path / f"big{n}.xml.gz" for n in range(3)]
+    for path in big:
+        with path.open("wb") as file:
+            file.truncate(ISOLATE_BYTES)  # sparse: only its size is read
+    assert parse_processes([small], None) == 0
+    assert parse_processes([small], 1) == 0
+    assert parse_processes([small, small], 2) == 2  # an explicit --workers N always isolates
+    assert parse_processes(big[:1], 1) == 1  # one worker, still its own process
+    assert parse_processes(big[:1], None) == 1  # never more processes than files
+    assert parse_processes(big, None) == min(3, os.cpu_count() or 1)
+    assert parse_processes(big, 8) == 3

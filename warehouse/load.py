@@ -340,6 +340,7 @@ def _apply(
 
 def _map_surrogates(con: duckdb.DuckDBPyConnection) -> None:
     """Give staged records that have no PMID the PMID of the real article they match."""
+    con.execute(read_sql("load/citation_key.sql"))
     con.execute(read_sql("load/map_surrogates.sql"))
     for table in RECORD_TABLES:
         con.execute(
@@ -352,6 +353,7 @@ def _map_surrogates(con: duckdb.DuckDBPyConnection) -> None:
 
 def _merge_surrogates(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> None:
     """Remove surrogate articles that a loaded real article stands for (logged as `delete`)."""
+    con.execute(read_sql("load/citation_key.sql"))
     con.execute(read_sql("load/merge_surrogates.sql"))
     merged = "select surrogate_pmid from merged_surrogates"
     for table in RECORD_TABLES:

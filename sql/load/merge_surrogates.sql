@@ -1,17 +1,10 @@
 -- Surrogate articles (negative pmid, from abstract text without a PMID) that the file's inserted
 -- or replaced real articles now stand for: one row per surrogate, with the real pmid.
--- Same match as map_surrogates.sql: journal, year, volume, issue, first page and title.
+-- The match is citation_key.sql's.
 create or replace temp table merged_surrogates as
 with
 keyed as (
-    select
-        pmid,
-        lower(journal_abbrev) as journal,
-        pub_year,
-        lower(volume) as volume,
-        lower(issue) as issue,
-        lower(split_part(pages, '-', 1)) as first_page,
-        regexp_replace(strip_accents(lower(title)), '[^0-9a-z]', '', 'g') as title_key
+    select pmid, citation_key(journal_abbrev, pub_year, volume, issue, pages, title) as citation
     from articles
 ),
 
@@ -26,12 +19,7 @@ final as (
     select s.pmid as surrogate_pmid, min(r.pmid) as pmid
     from keyed as s
     inner join applied as r
-        on r.journal = s.journal
-        and r.pub_year = s.pub_year
-        and r.volume is not distinct from s.volume
-        and r.issue is not distinct from s.issue
-        and r.first_page is not distinct from s.first_page
-        and r.title_key = s.title_key
+        on r.citation is not distinct from s.citation and s.citation is not null
     where s.pmid < 0
     group by s.pmid
 )

@@ -14,6 +14,7 @@ from warehouse.schema import view_files
 from warehouse.snapshot import publish_snapshot
 
 VIEWS = {
+    "article_descriptors",
     "article_summary",
     "term_by_year",
     "term_cooccurrence",
@@ -55,6 +56,7 @@ def test_views_and_their_columns_are_commented(xml_corpus_db: duckdb.DuckDBPyCon
 
 def test_grains_are_keys(xml_corpus_db: duckdb.DuckDBPyConnection) -> None:
     keys = {
+        "article_descriptors": "pmid, descriptor_name",
         "article_summary": "pmid",
         "term_by_year": "descriptor_name, pub_year",
         "term_cooccurrence": "descriptor_name, co_descriptor_name",

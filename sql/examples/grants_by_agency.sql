@@ -7,8 +7,8 @@ params as (
 ),
 
 topic_articles as (
-    select distinct terms.pmid
-    from terms
+    select article_descriptors.pmid
+    from article_descriptors
     inner join params using (descriptor_name)
 ),
 

@@ -3,15 +3,6 @@ create or replace view substance_by_term as
 
 with
 
-descriptor_per_article as (
-    select
-        pmid,
-        descriptor_name,
-        any_value(descriptor_ui) as descriptor_ui
-    from terms
-    group by pmid, descriptor_name
-),
-
 substance_per_article as (
     select
         pmid,
@@ -24,18 +15,18 @@ substance_per_article as (
 
 final as (
     select
-        descriptor_per_article.descriptor_name,
-        any_value(descriptor_per_article.descriptor_ui) as descriptor_ui,
+        article_descriptors.descriptor_name,
+        any_value(article_descriptors.descriptor_ui) as descriptor_ui,
         substance_per_article.substance_name,
         any_value(substance_per_article.substance_ui) as substance_ui,
         any_value(substance_per_article.registry_number) as registry_number,
         articles.pub_year,
         count(*) as article_count
-    from descriptor_per_article
+    from article_descriptors
     inner join substance_per_article using (pmid)
     inner join articles using (pmid)
     group by
-        descriptor_per_article.descriptor_name,
+        article_descriptors.descriptor_name,
         substance_per_article.substance_name,
         articles.pub_year
 )

@@ -3,26 +3,16 @@ create or replace view term_by_year as
 
 with
 
-descriptor_per_article as (
-    select
-        pmid,
-        descriptor_name,
-        any_value(descriptor_ui) as descriptor_ui,
-        bool_or(descriptor_major or coalesce(qualifier_major, false)) as is_major
-    from terms
-    group by pmid, descriptor_name
-),
-
 final as (
     select
-        descriptor_per_article.descriptor_name,
-        any_value(descriptor_per_article.descriptor_ui) as descriptor_ui,
+        article_descriptors.descriptor_name,
+        any_value(article_descriptors.descriptor_ui) as descriptor_ui,
         articles.pub_year,
         count(*) as article_count,
-        count(*) filter (where descriptor_per_article.is_major) as major_article_count
-    from descriptor_per_article
+        count(*) filter (where article_descriptors.is_major) as major_article_count
+    from article_descriptors
     inner join articles using (pmid)
-    group by descriptor_per_article.descriptor_name, articles.pub_year
+    group by article_descriptors.descriptor_name, articles.pub_year
 )
 
 select * from final;

@@ -3,16 +3,6 @@ create or replace view term_cooccurrence as
 
 with
 
-descriptor_per_article as (
-    select
-        pmid,
-        descriptor_name,
-        any_value(descriptor_ui) as descriptor_ui,
-        bool_or(descriptor_major or coalesce(qualifier_major, false)) as is_major
-    from terms
-    group by pmid, descriptor_name
-),
-
 pairs as (
     select
         descriptor.pmid,
@@ -21,8 +11,8 @@ pairs as (
         co_descriptor.descriptor_name as co_descriptor_name,
         co_descriptor.descriptor_ui as co_descriptor_ui,
         descriptor.is_major and co_descriptor.is_major as both_major
-    from descriptor_per_article as descriptor
-    inner join descriptor_per_article as co_descriptor
+    from article_descriptors as descriptor
+    inner join article_descriptors as co_descriptor
         on
             descriptor.pmid = co_descriptor.pmid
             and descriptor.descriptor_name != co_descriptor.descriptor_name

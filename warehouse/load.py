@@ -330,12 +330,29 @@ def _apply(
         [result.source_file, at],
     )
     _merge_surrogates(con, result.source_file, at)
-    con.execute(read_sql("load/fill_uis.sql"))
+    _fill_uis(con)
     result.deleted = _apply_deletions(con, result.source_file, key, at)
     result.inserted = counts.get("insert", 0)
     result.replaced = counts.get("replace", 0)
     result.unchanged = counts.get("unchanged", 0)
     result.skipped = counts.get("skipped-older", 0) + counts.get("skipped-poorer", 0)
+
+
+NAMED_UIS = (
+    ("terms", "descriptor_ui", "descriptor_name"),
+    ("terms", "qualifier_ui", "qualifier_name"),
+    ("supplementary_concepts", "concept_ui", "name"),
+    ("publication_types", "type_ui", "name"),
+)
+"""(table, UI column, name column) pairs whose UIs are filled by name across records."""
+
+
+def _fill_uis(con: duckdb.DuckDBPyConnection) -> None:
+    """Give UI-less names the UI another row with the same name has (`sql/load/fill_uis.sql`)."""
+    template = read_sql("load/fill_uis.sql")
+    for table, ui, name in NAMED_UIS:
+        con.execute(template.format(table=table, ui=ui, name=name))
+    con.execute(read_sql("load/fill_substance_uis.sql"))
 
 
 def _map_surrogates(con: duckdb.DuckDBPyConnection) -> None:

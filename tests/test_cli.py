@@ -108,3 +108,9 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.output, command
+
+
+def test_query_file_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["query", "--file", str(tmp_path / "none.sql")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output

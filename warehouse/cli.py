@@ -189,7 +189,10 @@ def _rows_table(title: str, counts: dict[str, int]) -> Table:
 @app.command()
 def query(
     sql: Annotated[str | None, typer.Argument(help="SQL to run.")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Read the SQL from a file.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Read the SQL from a file.", exists=True, dir_okay=False),
+    ] = None,
     output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     db: DbOption = None,
 ) -> None:
@@ -212,7 +215,7 @@ def query(
             con.close()
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
-    except Exception as exc:  # duckdb raises many error classes; all mean "bad SQL" here
+    except duckdb.Error as exc:  # every DuckDB error class: a bad query, not a bad warehouse
         raise _fail(f"query failed: {exc}") from None
     _print_rows(columns, rows, output)
 

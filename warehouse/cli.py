@@ -425,22 +425,35 @@ def report(
     out: Annotated[Path, typer.Argument(help="HTML file to write.")],
     term: Annotated[
         str | None,
-        typer.Option("--term", help="MeSH descriptor: add its co-occurring terms over time."),
+        typer.Option(
+            "--term",
+            help="MeSH descriptor, any case: add its articles, trend and co-occurring terms.",
+        ),
     ] = None,
+    check_tags: Annotated[
+        bool,
+        typer.Option(
+            "--check-tags/--no-check-tags",
+            help="Start with MeSH check tags (Humans, Female, ...) shown in descriptor charts; "
+            "the page has a switch either way.",
+        ),
+    ] = False,
     db: DbOption = None,
 ) -> None:
-    """Write a self-contained HTML report with charts (works offline, no downloads).
+    """Write a self-contained HTML report with charts and tables (works offline).
 
-    Articles per year, top descriptors and substances; with --term, the descriptors and
-    substances indexed with that descriptor, year by year.
+    Articles per year, top descriptors, substances, journals, countries of affiliation and
+    authors (by ORCID where present), the file ledger and how current the data is; with --term,
+    that descriptor's articles (PubMed and DOI links), trend against all articles and the
+    descriptors and substances indexed with it, year by year.
 
-    Example: pubmed-warehouse report report.html --term "Migraine Disorders"
+    Example: pubmed-warehouse report report.html --term "migraine disorders"
     """
     from warehouse.report import render_report
 
     try:
         with _reading(_settings(db).db) as con:
-            page = render_report(con, term)
+            page = render_report(con, term, include_check_tags=check_tags)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     out.write_text(page, encoding="utf-8")

@@ -60,7 +60,7 @@ def articles_per_year(frame: pl.DataFrame) -> dict:
             y=alt.Y(
                 "article_count:Q",
                 title="articles",
-                axis=alt.Axis(labelExpr=COUNT_LABELS),
+                axis=alt.Axis(format=COUNT_FORMAT, labelExpr=COUNT_LABELS),
             ),
             y2=alt.datum(0),
             tooltip=[year_tooltip(), count_tooltip("article_count", "articles")],
@@ -100,7 +100,7 @@ def ranked_bars(
             x=alt.X(
                 "article_count:Q",
                 title="articles",
-                axis=alt.Axis(labelExpr=COUNT_LABELS),
+                axis=alt.Axis(format=COUNT_FORMAT, labelExpr=COUNT_LABELS),
             ),
             tooltip=[
                 alt.Tooltip(f"{name}:N", title=title),
@@ -148,7 +148,7 @@ def term_trend(frame: pl.DataFrame, term: str) -> dict:
         y=alt.Y(
             "term_articles:Q",
             title=f"articles on {term}",
-            axis=alt.Axis(labelExpr=COUNT_LABELS, titleColor=BAR_COLOR),
+            axis=alt.Axis(format=COUNT_FORMAT, labelExpr=COUNT_LABELS, titleColor=BAR_COLOR),
         ),
         y2=alt.datum(0),
     )
@@ -191,7 +191,7 @@ def heatmap(
                 "article_count:Q",
                 title="articles",
                 scale=alt.Scale(scheme="blues"),
-                legend=alt.Legend(labelExpr=COUNT_LABELS),
+                legend=alt.Legend(format=COUNT_FORMAT, labelExpr=COUNT_LABELS),
             ),
             tooltip=[
                 alt.Tooltip("name:N", title=name_title),

@@ -345,6 +345,14 @@ def test_data_as_of_and_file_ledger(
     assert sum(int(c["rejected"].replace(",", "")) for c in cells) == rejected
 
 
+def test_report_of_an_empty_warehouse(fresh_db: duckdb.DuckDBPyConnection) -> None:
+    doc = lxml.html.fromstring(render_report(fresh_db).encode())
+    assert "0 articles from 0 files · nothing loaded yet" in doc.xpath('//p[@id="summary"]')[0].text
+    specs = json.loads(doc.xpath('//script[@id="chart-specs"]/text()')[0])
+    for name, spec in specs.items():
+        assert render(spec) == [], name
+
+
 def test_counts_carry_thousands_separators_and_years_do_not() -> None:
     years = [1976, 1985, 1990, *range(2000, 2021)]
     frame = pl.DataFrame({"pub_year": years, "article_count": [y * 12 for y in years]})
@@ -383,17 +391,18 @@ def test_report_command(xml_corpus_db, tmp_path: Path, monkeypatch) -> None:
     assert "closest: Lung Neoplasms" in unknown.output
 
 
-@pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no /usr/bin/chromium: the charts are checked above without a browser (vl-convert); "
-    "this real-browser check runs where Debian's chromium is installed, as .ci/run does",
-)
-def test_page_draws_in_headless_chromium(
-    term_page: Path, specs: dict[str, dict], tmp_path: Path
-) -> None:
-    page = term_page.as_uri()
+CLICK_SWITCH_WHEN_DRAWN = """<script>
+(function clickWhenDrawn() {
+  if (document.body.dataset.drawn) document.getElementById("include-check-tags").click();
+  else setTimeout(clickWhenDrawn, 50);
+})();
+</script></body>"""
+
+
+def browser_marks(page: Path, profile: Path) -> dict[str, list[dict[str, str]]]:
+    """The data marks of each chart as headless Chromium draws the page, by chart name."""
     run = subprocess.run(
-        [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path}", "--dump-dom", page],
+        [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
         capture_output=True,
         text=True,
         timeout=180,
@@ -402,14 +411,36 @@ def test_page_draws_in_headless_chromium(
     dom = lxml.html.fromstring(run.stdout)
     assert dom.xpath("//body/@data-error") == []
     assert dom.xpath("//body/@data-drawn") == ["true"]
-    for name, spec in specs.items():
-        figure = dom.xpath(f'//figure[@data-chart="{name}"]')[0]
-        in_browser = [
+    return {
+        figure.get("data-chart"): [
             parse_label(m.get("aria-label"))
             for m in figure.xpath('.//*[@role="graphics-symbol"]')
             if m.get("aria-roledescription") in DATA_MARKS
         ]
-        without_browser = [
-            {k: v for k, v in m.items() if not k.startswith("_")} for m in render(spec)
-        ]
-        assert in_browser == without_browser, name
+        for figure in dom.xpath("//figure[@data-chart]")
+    }
+
+
+def without_positions(marks: list[dict[str, str]]) -> list[dict[str, str]]:
+    return [{k: v for k, v in m.items() if not k.startswith("_")} for m in marks]
+
+
+@pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="no /usr/bin/chromium: the charts are checked above without a browser (vl-convert); "
+    "this real-browser check runs where Debian's chromium is installed, as .ci/run does",
+)
+def test_page_draws_in_headless_chromium(
+    term_page: Path, specs: dict[str, dict], tmp_path: Path
+) -> None:
+    drawn = browser_marks(term_page, tmp_path / "profile")
+    assert drawn == {name: without_positions(render(spec)) for name, spec in specs.items()}
+    clicked = tmp_path / "clicked.html"
+    head, _, tail = term_page.read_text(encoding="utf-8").rpartition("</body>")
+    clicked.write_text(head + CLICK_SWITCH_WHEN_DRAWN + tail, encoding="utf-8")
+    switched = browser_marks(clicked, tmp_path / "profile")
+    for name in ("top-descriptors", "term-descriptors"):
+        expected = without_positions(render(switched_on(specs[name])))
+        # Vega keeps the marks it had and appends new ones: compare regardless of order
+        assert sorted(map(str, switched[name])) == sorted(map(str, expected)), name
+        assert sorted(map(str, switched[name])) != sorted(map(str, drawn[name])), name

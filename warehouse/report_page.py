@@ -157,9 +157,10 @@ def term_articles_table(section: TermSection) -> str:
 def lead(data: ReportData) -> str:
     """The line under the title: how much data and how current it is."""
     as_of = data.as_of
+    loaded = as_of["last_loaded_at"]
     parts = [
         f"{count(as_of['article_count'])} articles from {count(as_of['file_count'])} files",
-        f"data as of {when(as_of['last_loaded_at'])} UTC (last load)",
+        f"data as of {when(loaded)} UTC (last load)" if loaded else "nothing loaded yet",
     ]
     if as_of["newest_nlm_file"]:
         parts.append(f"newest NLM file {as_of['newest_nlm_file'].rsplit('/', 1)[-1]}")

@@ -1,6 +1,7 @@
 -- Countries of affiliation with the most articles: one row per country, at most $limit.
 -- An affiliation's country is the last of its parts (split at commas, semicolons and sentence
--- ends; digits such as postcodes dropped) that names a country in `country_names`.
+-- ends; digits such as postcodes dropped) that names, or ends with, a country in
+-- `country_names`.
 with
 
 parts as (
@@ -27,17 +28,38 @@ cleaned as (
         author_position,
         position,
         part_index,
-        lower(trim(regexp_replace(trim(part), '[0-9]+(-[0-9]+)*|[()]|\.$', '', 'g'))) as name
+        string_split(
+            lower(trim(regexp_replace(part, '[0-9]+(-[0-9]+)*|[()]|\.$|\s+', ' ', 'g'))), ' '
+        ) as words
     from parts
+),
+
+candidates as (
+    -- the whole part, else its last three, two or one words ("NJ 07103 USA", "Jiangsu China")
+    select
+        pmid,
+        author_position,
+        position,
+        part_index,
+        unnest([
+            array_to_string(words, ' '),
+            array_to_string(words[-3:], ' '),
+            array_to_string(words[-2:], ' '),
+            array_to_string(words[-1:], ' ')
+        ]) as name,
+        unnest([4, 3, 2, 1]) as specificity
+    from cleaned
 ),
 
 matched as (
     select
-        cleaned.pmid,
-        arg_max(country_names.country, cleaned.part_index) as country
-    from cleaned
-    inner join country_names on cleaned.name = country_names.name
-    group by cleaned.pmid, cleaned.author_position, cleaned.position
+        candidates.pmid,
+        arg_max(
+            country_names.country, candidates.part_index * 10 + candidates.specificity
+        ) as country
+    from candidates
+    inner join country_names on candidates.name = country_names.name
+    group by candidates.pmid, candidates.author_position, candidates.position
 ),
 
 final as (

@@ -10,6 +10,7 @@ import subprocess
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import duckdb
 import lxml.etree
@@ -320,7 +321,9 @@ def test_term_articles_table_links_pubmed_and_doi(
         pmid = int(pubmed.text)
         assert pubmed.get("href") == f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/"
         doi_links = row.xpath("td[6]/a/@href")
-        assert doi_links == ([f"https://doi.org/{dois[pmid]}"] if dois[pmid] else [])
+        assert doi_links == (
+            [f"https://doi.org/{quote(dois[pmid], safe='/')}"] if dois[pmid] else []
+        )
     assert {int(r.xpath("td[5]/a/text()")[0]) for r in rows} == {
         int(c.findtext("PMID")) for c in topic
     }

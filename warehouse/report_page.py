@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import polars as pl
 import vl_convert
@@ -130,7 +131,7 @@ def authors_table(authors: pl.DataFrame) -> str:
 def article_links(pmid: int, doi: str | None) -> tuple[str, str]:
     """PubMed and DOI links of an article; a surrogate (negative) PMID has no PubMed page."""
     pubmed = link(PUBMED_URL.format(pmid), str(pmid)) if pmid > 0 else "no PMID"
-    return pubmed, link(DOI_URL.format(doi), doi) if doi else ""
+    return pubmed, link(DOI_URL.format(quote(doi, safe="/")), doi) if doi else ""
 
 
 def term_articles_table(section: TermSection) -> str:

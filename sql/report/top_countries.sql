@@ -1,32 +1,34 @@
--- Countries of affiliation with the most articles: one row per country, at most $limit.
--- An affiliation's country is the last of its parts (split at commas, semicolons and sentence
--- ends; digits such as postcodes dropped) that names, or ends with, a country in
--- `country_names`.
+-- Countries of affiliation with the most articles: one row per country, at most $limit, counting
+-- articles with at least one author affiliation in that country. An affiliation's country is the
+-- last of its last five parts (split at commas, semicolons and sentence ends; digits such as
+-- postcodes dropped) that names, or ends with, a country in `country_names`. Each distinct
+-- affiliation text is read once.
 with
+
+affiliation_texts as (
+    select distinct affiliation
+    from affiliations
+    where affiliation is not null
+),
+
+split_texts as (
+    select
+        affiliation,
+        regexp_split_to_array(affiliation, '[,;]|\.\s')[-5:] as pieces
+    from affiliation_texts
+),
 
 parts as (
     select
-        pmid,
-        author_position,
-        position,
+        affiliation,
         unnest(pieces) as part,
         unnest(range(1, len(pieces) + 1)) as part_index
-    from (
-        select
-            pmid,
-            author_position,
-            position,
-            regexp_split_to_array(affiliation, '[,;]|\.\s') as pieces
-        from affiliations
-        where affiliation is not null
-    )
+    from split_texts
 ),
 
 cleaned as (
     select
-        pmid,
-        author_position,
-        position,
+        affiliation,
         part_index,
         string_split(
             lower(trim(regexp_replace(part, '[0-9]+(-[0-9]+)*|[()]|\.$|\s+', ' ', 'g'))), ' '
@@ -37,9 +39,7 @@ cleaned as (
 candidates as (
     -- the whole part, else its last three, two or one words ("NJ 07103 USA", "Jiangsu China")
     select
-        pmid,
-        author_position,
-        position,
+        affiliation,
         part_index,
         unnest([
             array_to_string(words, ' '),
@@ -51,22 +51,23 @@ candidates as (
     from cleaned
 ),
 
-matched as (
+text_countries as (
     select
-        candidates.pmid,
+        candidates.affiliation,
         arg_max(
             country_names.country, candidates.part_index * 10 + candidates.specificity
         ) as country
     from candidates
     inner join country_names on candidates.name = country_names.name
-    group by candidates.pmid, candidates.author_position, candidates.position
+    group by candidates.affiliation
 ),
 
 final as (
-    select country, count(distinct pmid) as article_count
-    from matched
-    group by country
-    order by article_count desc, country
+    select text_countries.country, count(distinct affiliations.pmid) as article_count
+    from affiliations
+    inner join text_countries using (affiliation)
+    group by text_countries.country
+    order by article_count desc, text_countries.country
     limit $limit
 )
 

@@ -329,6 +329,16 @@ def test_term_articles_table_links_pubmed_and_doi(
     }
 
 
+def test_term_articles_table_says_when_it_shows_only_the_newest(
+    xml_corpus_db: duckdb.DuckDBPyConnection, topic: list, monkeypatch
+) -> None:
+    monkeypatch.setattr("warehouse.report.TERM_ARTICLES", 2)
+    doc = lxml.html.fromstring(render_report(xml_corpus_db, TERM).encode())
+    table = doc.xpath('//table[starts-with(caption, "Articles indexed with")]')[0]
+    assert table.xpath("caption/text()")[0].endswith(f"(showing 2 of {len(topic)})")
+    assert len(table.xpath("tbody/tr")) == 2
+
+
 def test_data_as_of_and_file_ledger(
     term_page: Path, xml_corpus_db: duckdb.DuckDBPyConnection
 ) -> None:

@@ -125,7 +125,8 @@ def authors_table(authors: pl.DataFrame) -> str:
         for r in authors.iter_rows(named=True)
     ]
     headers = ["author", "ORCID", "articles", "as first author", "as last author", "years"]
-    return table(headers, rows, {2, 3, 4}, "Top authors (one row per ORCID, else per name)")
+    caption = "Top authors (one row per ORCID, else per last name and initials: namesakes merge)"
+    return table(headers, rows, {2, 3, 4}, caption)
 
 
 def article_links(pmid: int, doi: str | None) -> tuple[str, str]:
@@ -143,7 +144,7 @@ def term_articles_table(section: TermSection) -> str:
             html.escape(r["first_author"] or ""),
             html.escape(r["journal"] or ""),
             *article_links(r["pmid"], r["doi"]),
-            "major" if r["is_major"] else "",
+            "yes" if r["is_major"] else "",
         ]
         for r in section.articles.iter_rows(named=True)
     ]
@@ -151,7 +152,7 @@ def term_articles_table(section: TermSection) -> str:
     caption = f"Articles indexed with {section.name}, newest first"
     if shown < section.article_count:
         caption += f" (showing {shown:,} of {section.article_count:,})"
-    headers = ["year", "title", "first author", "journal", "PubMed", "DOI", "topic"]
+    headers = ["year", "title", "first author", "journal", "PubMed", "DOI", "major topic"]
     return table(headers, rows, set(), caption)
 
 

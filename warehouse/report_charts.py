@@ -18,6 +18,7 @@ YEAR_FORMAT = "d"
 COUNT_FORMAT = ",d"
 # Vega ignores `tickMinStep`, so small counts get ticks at 0.5: label whole numbers only
 COUNT_LABELS = "datum.value % 1 ? '' : format(datum.value, ',d')"
+WHOLE_YEARS = "datum.value % 1 ? '' : format(datum.value, 'd')"
 BAR_COLOR = "#2f6db5"
 MAJOR_COLOR = "#e07b24"
 WIDTH = "container"
@@ -29,14 +30,22 @@ def values(frame: pl.DataFrame) -> alt.Data:
 
 
 def year_axis(frame: pl.DataFrame, title: str | None = "publication year") -> alt.X:
-    """A continuous year axis spanning the frame's years, one bar per year up to the next."""
+    """A continuous year axis: each year's mark spans `year_start`..`year_end` (the year
+    ± 0.5), so ticks sit at the middle of their year and a missing year is a gap."""
     years = frame.get_column("pub_year")
-    domain = [int(years.min()), int(years.max()) + 1] if years.len() else [2000, 2001]
+    first, last = (int(years.min()), int(years.max())) if years.len() else (2000, 2000)
     return alt.X(
-        "pub_year:Q",
+        "year_start:Q",
         title=title,
-        scale=alt.Scale(domain=domain, zero=False, nice=False),
-        axis=alt.Axis(format=YEAR_FORMAT, tickMinStep=1, labelOverlap=True),
+        scale=alt.Scale(domain=[first - 0.5, last + 0.5], zero=False, nice=False),
+        axis=alt.Axis(format=YEAR_FORMAT, labelExpr=WHOLE_YEARS, labelOverlap=True),
+    )
+
+
+def with_year_span(chart: alt.Chart) -> alt.Chart:
+    """Add the `year_start` and `year_end` fields that `year_axis` marks span."""
+    return chart.transform_calculate(
+        year_start="datum.pub_year - 0.5", year_end="datum.pub_year + 0.5"
     )
 
 
@@ -51,8 +60,7 @@ def year_tooltip() -> alt.Tooltip:
 def articles_per_year(frame: pl.DataFrame) -> dict:
     """Bars of articles per publication year on a continuous year axis."""
     chart = (
-        alt.Chart(values(frame), title="Articles per publication year")
-        .transform_calculate(year_end="datum.pub_year + 1")
+        with_year_span(alt.Chart(values(frame), title="Articles per publication year"))
         .mark_bar(color=BAR_COLOR, stroke="white", strokeWidth=0.5)
         .encode(
             x=year_axis(frame),
@@ -137,11 +145,7 @@ def term_trend(frame: pl.DataFrame, term: str) -> dict:
         count_tooltip("all_articles", "all articles"),
         alt.Tooltip("term_share:Q", title="share of all", format=".1%"),
     ]
-    base = (
-        alt.Chart(values(frame))
-        .transform_calculate(year_end="datum.pub_year + 1", year_mid="datum.pub_year + 0.5")
-        .encode(tooltip=tooltip)
-    )
+    base = with_year_span(alt.Chart(values(frame))).encode(tooltip=tooltip)
     bars = base.mark_bar(color=BAR_COLOR, stroke="white", strokeWidth=0.5).encode(
         x=year_axis(frame),
         x2="year_end:Q",
@@ -153,7 +157,7 @@ def term_trend(frame: pl.DataFrame, term: str) -> dict:
         y2=alt.datum(0),
     )
     share = base.mark_line(color=MAJOR_COLOR, point=True).encode(
-        x="year_mid:Q",
+        x="pub_year:Q",
         y=alt.Y(
             "term_share:Q",
             title="share of all articles",
@@ -170,8 +174,7 @@ def heatmap(
 ) -> alt.Chart:
     """Cells of articles per name and year: names by total (largest first), years continuous."""
     return (
-        base_chart(frame, title, check_tags)
-        .transform_calculate(year_end="datum.pub_year + 1")
+        with_year_span(base_chart(frame, title, check_tags))
         .transform_window(
             name_rank="dense_rank()",
             sort=[alt.SortField("total", order="descending"), alt.SortField("name")],

@@ -124,6 +124,16 @@ def top_list(frame: pl.DataFrame, name: str, title: str, top: int) -> dict:
     return ranked_bars(frame, name, title, top).to_dict()
 
 
+def top_journals(frame: pl.DataFrame, top: int) -> dict:
+    """Bars of the TOP journals by articles (NLM abbreviation; the full title on hover)."""
+    tooltip = [
+        alt.Tooltip("journal:N", title="Top journals"),
+        alt.Tooltip("journal_title:N", title="title"),
+        count_tooltip("article_count", "articles"),
+    ]
+    return ranked_bars(frame, "journal", "Top journals", top).encode(tooltip=tooltip).to_dict()
+
+
 def top_descriptors(frame: pl.DataFrame, top: int, include_check_tags: bool) -> dict:
     """Bars of the TOP descriptors by articles, check tags shown only when the switch is on."""
     chart = ranked_bars(frame, "descriptor_name", "Top MeSH descriptors", top, include_check_tags)

@@ -185,7 +185,7 @@ def chart_specs(data: ReportData) -> dict[str, dict]:
         "top-substances": charts.top_list(
             data.top_substances, "substance_name", "Top substances", TOP
         ),
-        "top-journals": charts.top_list(data.top_journals, "journal", "Top journals", TOP),
+        "top-journals": charts.top_journals(data.top_journals, TOP),
         "top-countries": charts.top_list(
             data.top_countries, "country", "Top countries of affiliation", TOP
         ),

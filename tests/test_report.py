@@ -47,6 +47,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--virtual-time-budget=20000",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # no name resolves: the page must draw offline
 ]
 DATA_MARKS = ("bar", "rect mark", "point")
 LINK_PREFIXES = ("https://pubmed.ncbi.nlm.nih.gov/", "https://doi.org/", "https://orcid.org/")

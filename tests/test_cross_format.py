@@ -274,6 +274,16 @@ def test_publication_types_keywords_grants_agree(paired) -> None:
         assert_same(xml_db, medline_db, sql)
 
 
+def test_grants_agree_on_every_paired_pmid_with_grants(paired) -> None:
+    """GR lines read by NLM's rule give the XML's grants, part for part, on every such PMID."""
+    xml_db, medline_db, *_ = paired
+    with_grants = "select distinct pmid from grants where {shared} order by 1"
+    pmids = xml_db.execute(with_grants.replace("{shared}", "pmid in (from shared_pmids)"))
+    assert len(pmids.fetchall()) >= 4  # 1596022, 21224751 and two of the _sets records
+    sql = "select pmid, position, grant_id, acronym, agency, country from grants where {shared}"
+    assert_same(xml_db, medline_db, sql)
+
+
 def test_ids_links_and_history_agree(paired) -> None:
     xml_db, medline_db, *_ = paired
     for sql in (

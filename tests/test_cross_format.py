@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from tests.conftest import CORPUS
+from tests.pubmed_saves import csv_save, medline_records, summary_save
 from warehouse.db import connect
 from warehouse.load import load_file
 
@@ -331,3 +332,69 @@ def test_efetch_xml_and_abstract_text_of_17630804_agree(tmp_path: Path) -> None:
         " and {shared}",
     ):
         assert_same(xml_db, text_db, sql)
+
+
+@pytest.fixture(scope="session")
+def save_pairs_dbs(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, duckdb.DuckDBPyConnection]]:
+    """Warehouses loaded from the CSV and Summary saves of every paired MEDLINE record."""
+    folder = tmp_path_factory.mktemp("pairs-saves")
+    records = {medline_record_pmid(r): r for r in medline_records(_medline_files())}
+    saves = {"csv": csv_save, "summary-text": summary_save}
+    dbs = {}
+    for fmt, write in saves.items():
+        path = folder / f"saved.{fmt}"
+        path.write_bytes(write(list(records.values())))
+        dbs[fmt] = _load_all(folder / f"{fmt}.duckdb", [path])
+        fmts = dbs[fmt].execute("select distinct source_format from articles").fetchall()
+        assert fmts == [(fmt,)]
+    yield dbs
+    for con in dbs.values():
+        con.close()
+
+
+def medline_record_pmid(record: list[tuple[str, str]]) -> str:
+    return next(value for tag, value in record if tag == "PMID")
+
+
+SAVE_ARTICLE_COLUMNS = (
+    "title, journal_abbrev, volume, issue, pages, pub_year, pub_date, pub_date_raw,"
+    " article_date, doi, pmc_id, is_book"
+)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "summary-text"])
+def test_saves_agree_with_medline_in_every_column_they_carry(
+    fmt: str, save_pairs_dbs, medline_pairs_db
+) -> None:
+    """Same article, same values: articles, authors (last name, initials) and ids."""
+    save_db = save_pairs_dbs[fmt]
+    ids = (
+        "'pubmed', 'pmc', 'mid'" if fmt == "csv" else "'pubmed', 'pmc'"
+    )  # no NIHMS id in a summary
+    pmids = [r[0] for r in save_db.execute("select pmid from articles").fetchall()]
+    assert len(pmids) >= 299
+    for con in (save_db, medline_pairs_db):
+        con.execute("create or replace temp table shared_pmids (pmid bigint)")
+        con.executemany("insert into shared_pmids values (?)", [[p] for p in pmids])
+    for sql in (
+        f"select pmid, {SAVE_ARTICLE_COLUMNS} from articles where " + "{shared}",
+        "select pmid, row_number() over (partition by pmid order by position), last_name,"
+        " initials, suffix, collective_name from authors where not is_investigator and {shared}",
+        "select pmid, id_type, id_value from article_ids"
+        f" where id_type in ({ids}) and " + "{shared}",
+    ):
+        assert_same(medline_pairs_db, save_db, sql)
+
+
+def test_csv_create_date_is_the_entrez_date(save_pairs_dbs, medline_pairs_db) -> None:
+    sql = (
+        "select pmid, pub_status, date from history_dates where pub_status = 'entrez' and {shared}"
+    )
+    csv_db = save_pairs_dbs["csv"]
+    pmids = [r[0] for r in csv_db.execute("select pmid from articles").fetchall()]
+    for con in (csv_db, medline_pairs_db):
+        con.execute("create or replace temp table shared_pmids (pmid bigint)")
+        con.executemany("insert into shared_pmids values (?)", [[p] for p in pmids])
+    assert_same(medline_pairs_db, csv_db, sql)

@@ -18,10 +18,12 @@ from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch, Reject
 EXCERPT_CHARS = 300
 YEAR = r"(?:1[5-9]|20)\d{2}"
 JOURNAL_CITATION = (
-    rf"(?P<journal>[^.]+?)\. (?P<date>{YEAR}\b[^;:.]*?)(?:;(?P<volume>[^(:.;]*))?"
-    r"(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>[^\s;]+?))?\.(?:\s|$)"
+    rf"(?P<journal>[^.?!]+?)\. (?P<date>{YEAR}\b[^;:.]*?)(?:;(?P<volume>[^(:.;]*))?"
+    r"(?:\((?P<issue>[^)]*)\))?(?::(?P<pages>.+?))?\.(?:\s|$)"
 )
-"""`Journal. Date;Volume(Issue):Pages.` (the parts after the date are each optional)."""
+"""`Journal. Date;Volume(Issue):Pages.` (the parts after the date are each optional). Pages are
+as printed (`120-2, 174`, `919-23; discussion 923-4`); PubMed prints the electronic location
+(`S0002-9149(20)30870-5`) there when an article has no pages."""
 BOOK_CITATION = (
     rf"(?P<contribution>{YEAR}\b[^.]*)\. In: (?P<book>.+?)\. "
     rf"[^;]*; (?P<book_date>{YEAR}\b[^.]*?)[–-]?\."
@@ -30,7 +32,9 @@ BOOK_CITATION = (
 EPUB = rf"Epub ({YEAR}) ([A-Z][a-z]{{2}}) (\d{{1,2}})\b"
 DOI = r"\bdoi: (\S+?)\.?(?:\s|$)"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-PERSON = r"^(?P<last>.+) (?P<initials>\p{Lu}{1,4})$"
+PARTICLE = r"(?:de|da|do|dos|das|del|della|van|von|der|den|la|le|du)"
+PERSON = rf"^(?P<last>.+?) (?P<initials>(?:\p{{Lu}}{PARTICLE} )?\p{{Lu}}{{1,4}})$"
+"""`Last INITIALS`; NLM's initials keep a particle of the fore name (`Candel-Arenas Mde L`)."""
 SUFFIX = r" (Jr|Sr|II|III|IV|2nd|3rd|4th)$"
 SAVE_COLUMNS = {
     "position": pl.Int64,

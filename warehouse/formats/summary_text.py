@@ -22,6 +22,7 @@ from warehouse.formats.saved_citation import (
     JOURNAL_CITATION,
     PERSON,
     SAVE_COLUMNS,
+    SUFFIX,
     save_batch,
 )
 
@@ -74,11 +75,11 @@ def _fields(records: pl.DataFrame) -> pl.DataFrame:
     citation = text.str.slice(head.str.len_chars() + 1)
     first = head.str.extract(r"^(.*?)\. ", 1)
     first_name = first.str.extract(r"^([^,;]*)", 1).str.strip_chars()
-    has_authors = first_name.str.contains(PERSON).fill_null(False)
+    has_authors = first_name.str.replace(SUFFIX, "").str.contains(PERSON).fill_null(False)
     frame = records.select(
         "position",
         "raw",
-        pmid_text=text.str.extract(r"\bPMID: ?(\S+?)\.?(?:\s|$)", 1),
+        pmid_text=text.str.extract(r"\bPMID: ?([^\s.;]+)", 1),
         title=pl.when(has_authors).then(head.str.slice(first.str.len_chars() + 2)).otherwise(head),
         authors=pl.when(has_authors).then(first),
         citation=citation,

@@ -188,3 +188,24 @@ def test_saves_load_without_rejects_and_twice_is_a_no_op(path: Path, fresh_db) -
     assert (first.status, first.rejected) == ("loaded", 0)
     assert first.inserted == fresh_db.execute("select count(*) from articles").fetchone()[0] > 40
     assert load_file(fresh_db, path).status == "already-loaded"
+
+
+def test_summary_record_without_pmid_or_citation_is_rejected_alone() -> None:
+    data = SUMMARIES[0].read_bytes()
+    data = data.replace(b"PMID: 32921002.", b"", 1)  # record 1 loses its PMID
+    data = data.replace(b"Orthod Craniofac Res. 2020 Sep 13.", b"Orthod Craniofac Res", 1)
+    tables, rejects = parsed(summary_text.parse, data)
+    assert [(r.position, r.pmid, r.reason[:24]) for r in rejects] == [
+        (1, None, "record has no PMID: it c"),
+        (3, 32920986, "no citation line (`Journ"),
+    ]
+    assert len(tables["articles"]) == 146
+
+
+def test_csv_row_without_a_citation_is_rejected() -> None:
+    data = CURRENT_CSVS[1].read_bytes()
+    data = data.replace(b'"Dermatol Online J. 2018 Apr 15;24(4):13030/qt6cz3q82h."', b'""', 1)
+    tables, rejects = parsed(pubmed_csv.parse, data)
+    assert [(r.position, r.pmid) for r in rejects] == [(1, 29906016)]
+    assert "no citation line" in rejects[0].reason
+    assert 29906016 not in {a["pmid"] for a in tables["articles"]}

@@ -52,7 +52,7 @@ SAVE_COLUMNS = {
 
 
 def save_batch(saves: pl.DataFrame) -> ParsedBatch:
-    """The rows of a frame of saved records; a record without a usable PMID is rejected."""
+    """The rows of a frame of saved records; a record that cannot be read whole is rejected."""
     saves = saves.with_columns(
         pl.col(c).str.strip_chars().replace("", None) for c in SAVE_COLUMNS if c != "position"
     ).with_columns(
@@ -61,21 +61,15 @@ def save_batch(saves: pl.DataFrame) -> ParsedBatch:
             [hashlib.blake2b(r.encode(), digest_size=16).hexdigest() for r in saves["raw"]],
             dtype=pl.String,
         ),
+        **citation_columns(pl.col("citation")),
     )
+    saves = saves.with_columns(reason=_reject_reason())
     batch = ParsedBatch()
-    for position, raw, pmid_text in (
-        saves.filter(~(pl.col("pmid") > 0).fill_null(False))
-        .select("position", "raw", "pmid_text")
-        .rows()
-    ):
-        reason = (
-            f"PMID {pmid_text[:40]!r} is not a positive whole number"
-            if pmid_text
-            else "record has no PMID: it cannot be keyed; save it again from PubMed"
-        )
-        batch.rejects.append(Reject(position, None, reason, raw[:EXCERPT_CHARS]))
-    good = saves.filter(pl.col("pmid") > 0).unique("pmid", keep="last", maintain_order=True)
-    good = good.with_columns(**citation_columns(pl.col("citation")))
+    rejected = saves.filter(pl.col("reason").is_not_null())
+    for position, raw, pmid, reason in rejected.select("position", "raw", "pmid", "reason").rows():
+        batch.rejects.append(Reject(position, pmid, reason, raw[:EXCERPT_CHARS]))
+    good = saves.filter(pl.col("reason").is_null())
+    good = good.unique("pmid", keep="last", maintain_order=True)  # a repeated PMID: the later
     good = good.with_columns(doi=pl.coalesce("doi", "citation_doi"))  # the column, else the line
     tables = {
         "articles": good.with_columns(_article_columns()),
@@ -89,6 +83,26 @@ def save_batch(saves: pl.DataFrame) -> ParsedBatch:
         batch.rows[table] = frame.select(PARSED_COLUMNS[table]).rows()
     batch.records = saves.height
     return batch
+
+
+def _reject_reason() -> pl.Expr:
+    """Why a saved record cannot be loaded whole (NULL when it can)."""
+    pmid_text = pl.col("pmid_text")
+    return (
+        pl.when(pmid_text.is_null())
+        .then(pl.lit("record has no PMID: it cannot be keyed; save it again from PubMed"))
+        .when(~(pl.col("pmid") > 0).fill_null(False))
+        .then(pl.format("PMID '{}' is not a positive whole number", pmid_text.str.slice(0, 40)))
+        .when(pl.col("journal_abbrev").is_null() & ~pl.col("is_book"))
+        .then(
+            pl.lit(
+                "no citation line (`Journal. Year;Volume(Issue):Pages.` or a Bookshelf "
+                "`Date. In: Book.`) found"
+            )
+        )
+        .when(pl.col("title").is_null())
+        .then(pl.lit("record has no title"))
+    )
 
 
 def citation_columns(citation: pl.Expr) -> dict[str, pl.Expr]:

@@ -28,23 +28,23 @@ COUNTRIES = tuple(
 
 
 def grant_columns(value: pl.Expr) -> dict[str, pl.Expr]:
-    """`grant_id`, `acronym`, `agency`, `country` of a `GR` value, each NULL when absent."""
-    parts = value.str.split("/").list.eval(pl.element().str.strip_chars())
-    last = parts.list.last()
-    has_country = (parts.list.len() >= 2) & ((last == "") | last.is_in(COUNTRIES))
-    rest = pl.when(has_country).then(parts.list.head(parts.list.len() - 1)).otherwise(parts)
-    before_agency = rest.list.head(rest.list.len() - 1)
-    candidate = before_agency.list.last()
-    is_acronym = candidate.str.contains(ACRONYM).fill_null(False)
-    id_parts = (
-        pl.when(is_acronym)
-        .then(before_agency.list.head(before_agency.list.len() - 1))
-        .otherwise(before_agency)
-    )
+    """`grant_id`, `acronym`, `agency`, `country` of a `GR` value, each NULL when absent.
+
+    The value is split at `/` once; the agency's index is the last (or, with a country, the one
+    before it); an acronym sits just before the agency; the grant id is every part before those.
+    """
+    parts = value.str.split("/")
+    n = parts.list.len()
+    last = parts.list.last().str.strip_chars()
+    has_country = ((n >= 2) & ((last == "") | last.is_in(COUNTRIES))).fill_null(False)
+    agency_at = n - 1 - has_country.cast(pl.UInt32)
+    candidate = parts.list.get(agency_at - 1, null_on_oob=True).str.strip_chars()
+    is_acronym = ((agency_at >= 1) & candidate.str.contains(ACRONYM)).fill_null(False)
+    id_parts = agency_at - is_acronym.cast(pl.UInt32)
     return {
-        "grant_id": _blank_null(id_parts.list.join("/")),
+        "grant_id": _blank_null(parts.list.head(id_parts).list.join("/").str.strip_chars()),
         "acronym": pl.when(is_acronym).then(candidate),
-        "agency": _blank_null(rest.list.last()),
+        "agency": _blank_null(parts.list.get(agency_at).str.strip_chars()),
         "country": _blank_null(pl.when(has_country).then(last)),
     }
 

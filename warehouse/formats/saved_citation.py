@@ -29,7 +29,8 @@ BOOK_CITATION = (
     rf"[^;]*; (?P<book_date>{YEAR}\b[^.]*?)[–-]?\."
 )
 """`2020 Mar 20. In: StatPearls [Internet]. Place: Publisher; 2020 Jan–.`"""
-EPUB = rf"Epub ({YEAR}) ([A-Z][a-z]{{2}}) (\d{{1,2}})\b"
+DAY = rf"({YEAR}) ([A-Z][a-z]{{2}}) (\d{{1,2}})"
+"""`2007 Sep 20`: an e-pub date or a chapter's contribution date."""
 DOI = r"\bdoi: (\S+?)\.?(?:\s|$)"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PARTICLE = r"(?:de|da|do|dos|das|del|della|van|von|der|den|la|le|du)"
@@ -109,14 +110,8 @@ def citation_columns(citation: pl.Expr) -> dict[str, pl.Expr]:
     """Journal, date, volume, issue, pages, e-pub date and book parts of a citation line."""
     journal = citation.str.extract_groups("^" + JOURNAL_CITATION)
     book = citation.str.extract_groups("^" + BOOK_CITATION)
-    epub = citation.str.extract_groups(EPUB)
-    month = epub.struct.field("2").replace_strict(
-        {m: f"{i:02d}" for i, m in enumerate(MONTHS, 1)}, default=None, return_dtype=pl.String
-    )
-    epub_date = pl.format(
-        "{}-{}-{}", epub.struct.field("1"), month, epub.struct.field("3").str.pad_start(2, "0")
-    )
     is_book = book.struct.field("book").is_not_null()
+    contribution = book.struct.field("contribution").str.extract_groups(rf"^{DAY}$")
     return {
         "journal_abbrev": journal.struct.field("journal"),
         "pub_date_raw": pl.coalesce(
@@ -126,28 +121,21 @@ def citation_columns(citation: pl.Expr) -> dict[str, pl.Expr]:
         "issue": _blank_null(journal.struct.field("issue")),
         "pages": _blank_null(journal.struct.field("pages")),
         "article_date": pl.when(is_book)
-        .then(_iso_date(book.struct.field("contribution")))
-        .otherwise(pl.when(month.is_not_null()).then(epub_date)),
+        .then(_iso_date(contribution))
+        .otherwise(_iso_date(citation.str.extract_groups(rf"\bEpub {DAY}\b"))),
         "is_book": is_book,
         "book_title": book.struct.field("book").str.replace(r"\s*\[Internet\]$", ""),
         "citation_doi": citation.str.extract(DOI, 1),
     }
 
 
-def _iso_date(text: pl.Expr) -> pl.Expr:
-    """`2020 Mar 20` as `2020-03-20` (NULL unless year, month and day are all there)."""
-    parts = text.str.extract_groups(rf"^({YEAR}) ([A-Z][a-z]{{2}}) (\d{{1,2}})$")
-    month = parts.struct.field("2").replace_strict(
+def _iso_date(day: pl.Expr) -> pl.Expr:
+    """A `DAY` match (`2020 Mar 20`) as `2020-03-20`; NULL when it did not match."""
+    month = day.struct.field("2").replace_strict(
         {m: f"{i:02d}" for i, m in enumerate(MONTHS, 1)}, default=None, return_dtype=pl.String
     )
-    return pl.when(month.is_not_null()).then(
-        pl.format(
-            "{}-{}-{}",
-            parts.struct.field("1"),
-            month,
-            parts.struct.field("3").str.pad_start(2, "0"),
-        )
-    )
+    year, day_number = day.struct.field("1"), day.struct.field("3").str.pad_start(2, "0")
+    return pl.when(month.is_not_null()).then(pl.format("{}-{}-{}", year, month, day_number))
 
 
 def _blank_null(part: pl.Expr) -> pl.Expr:

@@ -398,3 +398,24 @@ def test_csv_create_date_is_the_entrez_date(save_pairs_dbs, medline_pairs_db) ->
         con.execute("create or replace temp table shared_pmids (pmid bigint)")
         con.executemany("insert into shared_pmids values (?)", [[p] for p in pmids])
     assert_same(medline_pairs_db, csv_db, sql)
+
+
+def test_books_carry_their_bookshelf_ids_in_both_formats(tmp_path: Path) -> None:
+    """No book is in the corpus in two formats: the XML book and the MEDLINE chapter each give
+    their bookaccession the same way (`article_ids` id_type `bookaccession`, `is_book`)."""
+    xml_db = _load_all(tmp_path / "xml.duckdb", [CORPUS / "xml/zotero/testcase01_20821847.xml"])
+    medline_db = _load_all(
+        tmp_path / "medline.duckdb", [CORPUS / "medline/zotero/testcase01_8692918_21249755.nbib"]
+    )
+    sql = """
+        select i.pmid, i.id_type, i.id_value, a.is_book from article_ids as i
+        inner join articles as a using (pmid) where a.is_book order by all
+    """
+    assert xml_db.execute(sql).fetchall() == [
+        (20821847, "bookaccession", "NBK22", True),
+        (20821847, "pubmed", "20821847", True),
+    ]
+    assert medline_db.execute(sql).fetchall() == [
+        (21249755, "bookaccession", "NBK1826", True),
+        (21249755, "pubmed", "21249755", True),
+    ]

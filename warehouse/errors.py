@@ -44,3 +44,11 @@ class ChecksumMismatch(DownloadFailed):
 
 class UnknownDescriptor(WarehouseError):
     """A MeSH descriptor name that no article in the warehouse is indexed with."""
+
+
+class EutilsError(DownloadFailed):
+    """E-utilities refused a request or kept answering badly after every retry."""
+
+
+class PmidSourceError(WarehouseError):
+    """An argument or file given to `fetch` holds no usable PMIDs."""

@@ -146,3 +146,33 @@ def test_the_api_key_is_not_recorded_with_the_flow_run(
     assert "s3cret-key" not in repr(run.parameters)
     assert run.parameters["efetch"]["api_key"] == "**********"
     assert eutils.requests[0].params["api_key"] == "s3cret-key"
+
+
+def test_a_real_pmid_list_save_is_fetched_whole(tmp_path: Path, prefect_harness) -> None:
+    """PubMed's 13,950-PMID list save: 70 POSTed batches, the 4 corpus PMIDs loaded."""
+    db = tmp_path / "warehouse.duckdb"
+    saved = CORPUS / "exports/p1m-ortho/pubmed_result_13950.txt"
+    with serve_eutils([CORPUS / "pairs/_sets/p1m-ortho/pubmed_result.xml"]) as eutils:
+        command = ["fetch", str(saved), "--api-key", "k3y", "--db", str(db)]
+        env = {"PUBMED_WAREHOUSE_EUTILS_URL": eutils.url}
+        result = runner.invoke(app, [*command, "--download-dir", str(tmp_path / "dl")], env=env)
+    assert result.exit_code == 1, result.output
+    assert "13950 PMIDs in 70 batches: 70 downloaded" in result.output
+    assert "13946 PMIDs not in PubMed" in result.output
+    assert len(eutils.requests) == 70
+    assert {r.method for r in eutils.requests} == {"POST"}
+    assert max(len(r.pmids) for r in eutils.requests) == 200
+    loaded = {pmid for (pmid,) in rows(db, "select pmid from articles")}
+    assert loaded == {30514039, 28848226, 27506780, 18306130}
+    times = [r.at for r in eutils.requests]
+    assert all(b - a >= 1.0 for a, b in zip(times[:-10], times[10:], strict=True))
+
+
+def test_an_argument_that_is_no_pmid_is_a_usage_error_before_prefect(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")  # nothing listens there
+    result = runner.invoke(app, ["fetch", "PMC5996113", "--db", str(tmp_path / "w.duckdb")])
+    assert result.exit_code == 2
+    assert "'PMC5996113' is neither a PMID (digits) nor a file" in result.output
+    assert not (tmp_path / "w.duckdb").exists()

@@ -18,7 +18,9 @@ import os
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -33,11 +35,8 @@ from warehouse.errors import ConfigError, EutilsError
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 MAX_BATCH_PMIDS = 200
 MAX_GET_URL_CHARS = 2000
-REQUESTS_PER_SECOND = 3.0
-REQUESTS_PER_SECOND_WITH_KEY = 10.0
-PACING_SLACK = 1.05
-"""Requests are spaced 5% wider than the limit, so that jitter on the way to NCBI never puts
-N+1 requests in one second there."""
+REQUESTS_PER_SECOND = 3
+REQUESTS_PER_SECOND_WITH_KEY = 10
 RETRY_DELAYS_SECONDS = (1.0, 5.0, 15.0)
 MAX_RETRY_AFTER_SECONDS = 300.0
 RECORD_TAGS = {"PubmedArticle", "PubmedBookArticle"}
@@ -73,32 +72,42 @@ class EfetchSettings(BaseModel):
         return urljoin(self.base_url.rstrip("/") + "/", "efetch.fcgi")
 
     @property
-    def requests_per_second(self) -> float:
+    def requests_per_second(self) -> int:
         return REQUESTS_PER_SECOND_WITH_KEY if self.key else REQUESTS_PER_SECOND
 
 
 class RateLimiter:
-    """Spaces request starts `PACING_SLACK / per_second` apart, across threads."""
+    """At most `per_second` requests in any one second, as the server sees them, whatever the lag.
+
+    A request starts only once a second has passed since the end of the request `per_second`
+    places before it: the server received that one before it answered, and receives this one
+    after it is sent, so the two arrive more than a second apart however long the way between.
+    Requests go one at a time (a slot is held for the whole request).
+    """
 
     def __init__(
         self,
-        per_second: float,
+        per_second: int,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self.interval = PACING_SLACK / per_second
+        self.per_second = per_second
+        self._ends: deque[float] = deque(maxlen=per_second)
         self._clock, self._sleep = clock, sleep
-        self._next = 0.0
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
-        """Block until the next request may start, and reserve that slot."""
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Wait until a request may start, then hold the slot while it runs."""
         with self._lock:
-            now = self._clock()
-            start = max(now, self._next)
-            if start > now:
-                self._sleep(start - now)
-            self._next = start + self.interval
+            if len(self._ends) == self.per_second:
+                wait = self._ends[0] + 1.0 - self._clock()
+                if wait > 0:
+                    self._sleep(wait)
+            try:
+                yield
+            finally:
+                self._ends.append(self._clock())
 
 
 @dataclass(frozen=True)
@@ -257,13 +266,13 @@ class EfetchClient:
         return response.content, response_pmids(response.content)
 
     def _send(self, batch: Batch) -> httpx.Response:
-        """GET, or POST for a long list or with an API key; waits for the rate limiter first."""
+        """GET, or POST for a long list or with an API key, in a slot of the rate limiter."""
         params = self.parameters(batch)
         url = self.settings.efetch_url
-        self.limiter.wait()
-        if self.settings.key or len(f"{url}?{urlencode(params)}") > MAX_GET_URL_CHARS:
-            return self._http.post(url, data=params)
-        return self._http.get(url, params=params)
+        with self.limiter.slot():
+            if self.settings.key or len(f"{url}?{urlencode(params)}") > MAX_GET_URL_CHARS:
+                return self._http.post(url, data=params)
+            return self._http.get(url, params=params)
 
     def parameters(self, batch: Batch) -> dict[str, str]:
         """efetch's parameters for a batch, with NCBI's `tool`, `email` and `api_key`."""

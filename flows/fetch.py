@@ -15,9 +15,11 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
 from flows.ingest import load_one, publish_reader_snapshot, snapshot_is_stale
 from warehouse.db import connect
+from warehouse.errors import EutilsRefused
 from warehouse.eutils import (
     MAX_BATCH_PMIDS,
     Batch,
@@ -73,7 +75,17 @@ def absent_pmids(con, pmids: list[int]) -> list[int]:
     return [pmid for (pmid,) in rows]
 
 
-@task(name="efetch-batch", cache_policy=NO_CACHE, timeout_seconds=3600)
+def worth_retrying(task: object, task_run: object, state: State) -> bool:
+    """A refused request (a bad key or parameter) fails at once; anything else is retried."""
+    return not isinstance(state.data, EutilsRefused)
+
+
+@task(
+    name="efetch-batch",
+    cache_policy=NO_CACHE,
+    timeout_seconds=3600,
+    retry_condition_fn=worth_retrying,
+)
 def fetch_batch(client: EfetchClient, batch: Batch, directory: Path) -> BatchDownload:
     """Download one batch into the download folder (kept as is when already complete there)."""
     download = download_batch(client, batch, directory)
@@ -98,11 +110,15 @@ def fetch(
     retries: int = 3,
     retry_delay_seconds: list[float] | None = None,
     keep_downloads: bool = False,
+    refetch: bool = False,
     on_records: ProgressCallback | None = None,
     snapshot: str | None = None,
     lock_timeout_seconds: float = 10.0,
 ) -> FetchResult:
-    """Download the PubMed XML of `pmids` from E-utilities and load it into the warehouse."""
+    """Download the PubMed XML of `pmids` from E-utilities and load it into the warehouse.
+
+    Batches an earlier run loaded are skipped unless `refetch` (for newer versions of records).
+    """
     batches = plan_batches(pmids, batch_pmids)
     result = FetchResult(requested=len(set(pmids)), batches=len(batches))
     attempt = fetch_batch.with_options(
@@ -114,7 +130,7 @@ def fetch(
     with writer_lock(db, lock_timeout_seconds), EfetchClient(efetch) as client:
         con = connect(db)
         try:
-            done = loaded_batches(con, [b.name for b in batches])
+            done = set() if refetch else loaded_batches(con, [b.name for b in batches])
             for position, batch in enumerate(batches):
                 if batch.name in done:
                     result.already_loaded += 1

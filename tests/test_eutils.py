@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from tests.conftest import XML_FILES, corpus_files
 from tests.eutils_server import Eutils, Fault, serve_eutils
-from warehouse.errors import ConfigError, EutilsError
+from warehouse.errors import ConfigError, EutilsError, EutilsRefused
 from warehouse.eutils import (
     REQUESTS_PER_SECOND,
     REQUESTS_PER_SECOND_WITH_KEY,
@@ -139,7 +139,7 @@ def test_an_answer_still_truncated_after_the_retries_writes_nothing(
 
 def test_a_refused_request_is_not_retried(server: Eutils, tmp_path: Path) -> None:
     server.fail_next(Fault(400))
-    with fast(server) as client, pytest.raises(EutilsError, match="HTTP 400"):
+    with fast(server) as client, pytest.raises(EutilsRefused, match="HTTP 400"):
         download_batch(client, Batch((9997,)), tmp_path)
     assert len(server.requests) == 1
 

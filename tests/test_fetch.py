@@ -15,7 +15,7 @@ from tests.conftest import CORPUS, XML_FILES
 from tests.eutils_server import Eutils, Fault, serve_eutils
 from warehouse.cli import app
 from warehouse.db import connect
-from warehouse.eutils import EfetchSettings
+from warehouse.eutils import Batch, EfetchSettings
 from warehouse.load import load_file
 
 MEDLINE = CORPUS / "pairs/30034368/30034368.medline.txt"
@@ -108,6 +108,17 @@ def test_a_failed_batch_stops_the_run_and_a_rerun_resumes(
     assert third.already_loaded == 3  # nothing fetched again; only the new batch
     assert [r.pmids for r in eutils.requests] == [[UNKNOWN]]
     assert third.missing == [UNKNOWN]
+    eutils.requests.clear()
+    again = run_fetch(eutils, tmp_path, [9997, 11700088], batch_pmids=2, refetch=True)
+    assert [r.pmids for r in eutils.requests] == [[9997, 11700088]]  # newer versions wanted
+    assert again.loaded[0].status == "already-loaded"  # the same bytes came back
+
+
+def test_a_refused_request_is_not_retried(eutils: Eutils, tmp_path: Path, prefect_harness) -> None:
+    eutils.fail_next(Fault(400))
+    result = run_fetch(eutils, tmp_path, [9997])
+    assert len(eutils.requests) == 1  # neither the client nor the task asks again
+    assert "HTTP 400" in result.failed[Batch((9997,)).name]
 
 
 def test_fetched_xml_replaces_poorer_medline_and_abstract_records(

@@ -389,6 +389,9 @@ def fetch(
         str | None, typer.Option(help="Your e-mail, sent to NCBI [env ..._NCBI_EMAIL].")
     ] = None,
     download_dir: Annotated[Path | None, typer.Option(help="Where batch files go.")] = None,
+    refetch: Annotated[
+        bool, typer.Option("--refetch", help="Fetch again batches an earlier run loaded.")
+    ] = False,
     db: DbOption = None,
 ) -> None:
     """Download PubMed records by PMID from NCBI E-utilities (efetch XML) and load them.
@@ -431,6 +434,7 @@ def fetch(
                 batch_size=settings.batch_size,
                 retries=settings.download_retries,
                 keep_downloads=settings.keep_downloads,
+                refetch=refetch,
                 on_records=on_records,
                 snapshot=str(settings.snapshot_path()),
                 lock_timeout_seconds=settings.lock_timeout_seconds,

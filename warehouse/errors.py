@@ -47,7 +47,11 @@ class UnknownDescriptor(WarehouseError):
 
 
 class EutilsError(DownloadFailed):
-    """E-utilities refused a request or kept answering badly after every retry."""
+    """E-utilities kept answering badly (429, 5xx, broken or truncated answers) after retries."""
+
+
+class EutilsRefused(EutilsError):
+    """E-utilities refused a request (4xx other than 429: a bad key or parameter); not retried."""
 
 
 class PmidSourceError(WarehouseError):

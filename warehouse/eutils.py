@@ -30,7 +30,7 @@ import httpx
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-from warehouse.errors import ConfigError, EutilsError
+from warehouse.errors import ConfigError, EutilsError, EutilsRefused
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 MAX_BATCH_PMIDS = 200
@@ -259,7 +259,7 @@ class EfetchClient:
         if response.status_code == 429 or response.status_code >= 500:
             raise RetryableAnswer(f"HTTP {response.status_code}", _retry_after(response))
         if not response.is_success:
-            raise EutilsError(
+            raise EutilsRefused(
                 f"efetch refused {batch.name}: HTTP {response.status_code} "
                 f"{self._redact(response.text[:200])!r}"
             )

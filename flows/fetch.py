@@ -131,19 +131,22 @@ def fetch(
         con = connect(db)
         try:
             done = set() if refetch else loaded_batches(con, [b.name for b in batches])
-            for position, batch in enumerate(batches):
-                if batch.name in done:
-                    result.already_loaded += 1
-                    result.missing += absent_pmids(con, list(batch.pmids))
-                    continue
+            todo = [b for b in batches if b.name not in done]
+            result.already_loaded = len(batches) - len(todo)
+            if done:
+                loaded_before = [p for b in batches if b.name in done for p in b.pmids]
+                result.missing += absent_pmids(con, loaded_before)
+            for position, batch in enumerate(todo):
                 state = attempt(client, batch, Path(download_dir), return_state=True)
-                if state.is_failed():
-                    _stop(result, batch, state.message, len(batches) - position - 1)
-                    break
-                if not _load_batch(con, state.result(), result, batch_size, on_records):
+                failure = (state.message or "download failed") if state.is_failed() else None
+                if failure is None:
+                    failure = _load_batch(con, state.result(), result, batch_size, on_records)
+                if failure is not None:
+                    _stop(result, batch, failure, len(todo) - position - 1)
                     break
                 if not keep_downloads and state.result().path:
                     state.result().path.unlink(missing_ok=True)
+            result.missing.sort()
             target = Path(snapshot) if snapshot else default_snapshot_path(db)
             if snapshot_is_stale(result.loaded, target):
                 publish_reader_snapshot(con, target)
@@ -158,21 +161,21 @@ def _load_batch(
     result: FetchResult,
     batch_size: int,
     on_records: ProgressCallback | None,
-) -> bool:
-    """Load a downloaded batch and count it; False when a storage fault must stop the run."""
+) -> str | None:
+    """Load a downloaded batch and count it; returns why the run must stop (a storage fault)."""
     result.fetched += download.fetched
     result.reused += not download.fetched
     result.missing += download.missing
     if download.path is None:  # efetch knew none of its PMIDs: nothing to load
-        return True
+        return None
     loaded = load_one(con, download.path, batch_size, on_records)
     result.loaded.append(loaded)
-    return loaded.status != "failed"
+    return f"not loaded: {loaded.message}" if loaded.status == "failed" else None
 
 
-def _stop(result: FetchResult, batch: Batch, message: str | None, later: int) -> None:
-    """Record a batch that failed after its retries; later batches wait for the next run."""
-    result.failed[batch.name] = message or "download failed"
+def _stop(result: FetchResult, batch: Batch, message: str, later: int) -> None:
+    """Record a batch that failed for good this run; later batches wait for the next run."""
+    result.failed[batch.name] = message
     result.not_attempted = later
     get_run_logger().error(
         "%s: %s; %d later batches wait for the next run", batch.name, message, later

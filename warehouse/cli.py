@@ -454,6 +454,9 @@ def fetch(
         errors.print(f"failed: {name}: {reason}", markup=False)
     if result.failed:
         errors.print(f"{result.not_attempted} later batches wait: rerun the same command")
+    storage = [r for r in result.loaded if r.status == "failed"]
+    if storage:  # the warehouse itself failed (full, read-only, damaged): as for `load`
+        raise _fail(f"{storage[0].source_file} was not loaded: {storage[0].message}")
     rejected = sum(r.rejected for r in result.loaded)
     if result.failed or result.missing or rejected:
         raise typer.Exit(EXIT_REJECTS)

@@ -212,3 +212,17 @@ def test_the_rate_limiter_counts_a_second_from_the_end_of_earlier_requests() -> 
     now[0] += 5.0  # idle for a while: the next request goes at once
     with limiter.slot():
         assert now[0] == pytest.approx(107.75)
+
+
+def test_a_server_that_does_not_answer_fails_after_the_retries(tmp_path: Path) -> None:
+    from tests.conftest import free_port
+
+    closed = EfetchSettings(
+        base_url=f"http://127.0.0.1:{free_port()}/entrez/eutils/",
+        tool="pubmed-warehouse-tests",
+        retry_delays=(0.01,),
+        timeout_seconds=5,
+    )
+    with EfetchClient(closed) as client, pytest.raises(EutilsError, match="connection failed"):
+        download_batch(client, Batch((9997,)), tmp_path)
+    assert list(tmp_path.iterdir()) == []

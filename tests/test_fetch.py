@@ -15,7 +15,7 @@ from tests.conftest import CORPUS, XML_FILES
 from tests.eutils_server import Eutils, Fault, serve_eutils
 from warehouse.cli import app
 from warehouse.db import connect
-from warehouse.eutils import Batch, EfetchSettings
+from warehouse.eutils import Batch, EfetchClient, EfetchSettings, download_batch
 from warehouse.load import load_file
 
 MEDLINE = CORPUS / "pairs/30034368/30034368.medline.txt"
@@ -112,6 +112,19 @@ def test_a_failed_batch_stops_the_run_and_a_rerun_resumes(
     again = run_fetch(eutils, tmp_path, [9997, 11700088], batch_pmids=2, refetch=True)
     assert [r.pmids for r in eutils.requests] == [[9997, 11700088]]  # newer versions wanted
     assert again.loaded[0].status == "already-loaded"  # the same bytes came back
+
+
+def test_a_batch_downloaded_but_not_loaded_is_loaded_without_a_request(
+    eutils: Eutils, tmp_path: Path, prefect_harness
+) -> None:
+    batch = Batch((9997, 17630804))
+    with EfetchClient(EfetchSettings(base_url=eutils.url)) as client:
+        download_batch(client, batch, tmp_path / "downloads")  # a run stopped after this
+    eutils.requests.clear()
+    result = run_fetch(eutils, tmp_path, [17630804, 9997])
+    assert (result.reused, result.fetched, eutils.requests) == (1, 0, [])
+    assert result.loaded[0].inserted == 2
+    assert list((tmp_path / "downloads").iterdir()) == []
 
 
 def test_a_refused_request_is_not_retried(eutils: Eutils, tmp_path: Path, prefect_harness) -> None:

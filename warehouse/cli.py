@@ -378,15 +378,19 @@ def fetch(
     sources: Annotated[
         list[str],
         typer.Argument(
-            help="PMIDs (digits), or files: a PMID list, PubMed CSV or Summary (text) save."
+            help="PMIDs (digits), or files: a PMID list, PubMed CSV or Summary (text) save.",
+            metavar="PMID|FILE",
         ),
     ],
     api_key: Annotated[
         str | None,
-        typer.Option(help="NCBI API key: 10 requests/s instead of 3 [env ..._NCBI_API_KEY]."),
+        typer.Option(
+            help="NCBI API key: 10 requests/s, not 3 (env PUBMED_WAREHOUSE_NCBI_API_KEY)."
+        ),
     ] = None,
     email: Annotated[
-        str | None, typer.Option(help="Your e-mail, sent to NCBI [env ..._NCBI_EMAIL].")
+        str | None,
+        typer.Option(help="Your e-mail, sent to NCBI (env PUBMED_WAREHOUSE_NCBI_EMAIL)."),
     ] = None,
     download_dir: Annotated[Path | None, typer.Option(help="Where batch files go.")] = None,
     refetch: Annotated[
@@ -419,6 +423,8 @@ def fetch(
             api_key=SecretStr(api_key) if api_key else settings.ncbi_api_key,
             timeout_seconds=settings.download_timeout_seconds,
         )
+        if not efetch.email:
+            errors.print("note: NCBI asks for a contact address: --email or ..._NCBI_EMAIL")
         started = time.perf_counter()
         with (
             writer_lock(settings.db, settings.lock_timeout_seconds),

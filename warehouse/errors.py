@@ -44,3 +44,15 @@ class ChecksumMismatch(DownloadFailed):
 
 class UnknownDescriptor(WarehouseError):
     """A MeSH descriptor name that no article in the warehouse is indexed with."""
+
+
+class EutilsError(DownloadFailed):
+    """E-utilities kept answering badly (429, 5xx, broken or truncated answers) after retries."""
+
+
+class EutilsRefused(EutilsError):
+    """E-utilities refused a request (4xx other than 429: a bad key or parameter); not retried."""
+
+
+class PmidSourceError(WarehouseError):
+    """An argument or file given to `fetch` holds no usable PMIDs."""

@@ -261,6 +261,7 @@ APPLY_TABLES = (
     "decisions",
     "surrogate_map",
     "merged_surrogates",
+    "staged_citations",
     "delete_decisions",
     "pmids_removed",
     "pmids_inserted",
@@ -350,6 +351,7 @@ def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:
     _map_surrogates(con)
     con.execute(read_sql("load/decide.sql"))
     con.execute(read_sql("load/decide_deletes.sql"), {"file_order_key": key})
+    con.execute(read_sql("load/staged_citations.sql"))
     con.execute(read_sql("load/merge_surrogates.sql"))
     con.execute(read_sql("load/pmids_removed.sql"))
     con.execute(read_sql("load/pmids_inserted.sql"))

@@ -8,33 +8,21 @@ applied as (
     select pmid from decisions where action in ('insert', 'replace')
 ),
 
-staged as (
-    select s.pmid, citation_key(s.journal_abbrev, s.pub_year, s.volume, s.issue, s.pages, s.title)
-        as citation
-    from stage_articles as s
-    where s.pmid in (select pmid from applied)
-),
-
-real_articles as (
-    select pmid, citation, citation_hash(citation) as citation_hash
-    from staged
-    where pmid > 0 and citation is not null
-),
-
 surrogate_hashes as (
     select pmid, citation_hash
     from citation_keys
     where pmid < 0 and pmid not in (select pmid from applied)
     union all
-    select pmid, citation_hash(citation)
-    from staged
-    where pmid < 0 and citation is not null
+    select pmid, citation_hash
+    from staged_citations
+    where pmid < 0
 ),
 
 candidates as (
     select s.pmid as surrogate_pmid, r.pmid, r.citation
     from surrogate_hashes as s
-    inner join real_articles as r using (citation_hash)
+    inner join staged_citations as r using (citation_hash)
+    where r.pmid > 0
 ),
 
 surrogates as (
@@ -45,7 +33,7 @@ surrogates as (
       and a.pmid not in (select pmid from applied)
     union all
     select pmid, citation
-    from staged
+    from staged_citations
     where pmid < 0
 ),
 

@@ -26,7 +26,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES
@@ -82,16 +81,30 @@ def staged_source() -> StagedFile:
     return StagedFile(**fields)
 
 
-def shifted_copy(staged: StagedFile, copy: int, folder: Path) -> StagedFile:
-    """The staged file with every PMID moved by `copy * SPAN`, as NLM file number `copy + 1`."""
+def shifted_copy(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, copy: int, folder: Path, stride: int = 0
+) -> StagedFile:
+    """The staged file as NLM file number `copy + 1`: PMIDs moved by `copy * SPAN`, or, with a
+    `stride`, spread over the loaded range (`stride` apart) as changed versions (replacements)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    shift = copy * SPAN
+    first = 1_000_001
+    moved = f"pmid + {copy * SPAN}" if not stride else f"{first} + (pmid - {first}) * {stride}"
     for name in [f"{t}.parquet" for t in RECORD_TABLES] + [DELETIONS, REJECTS]:
         source = Path(staged.folder) / name
         if source.exists():
-            frame = pl.read_parquet(source)
-            frame.with_columns(pl.col("pmid") + shift).write_parquet(folder / name)
+            changed = ""
+            if name == "articles.parquet":
+                changed = (
+                    f", '26n{copy + 1:05d}' as file_order_key, "
+                    f"'pubmed26n{copy + 1:04d}.xml.gz' as source_file"
+                    + (", record_hash || 'r' as record_hash" if stride else "")
+                )
+            con.execute(
+                f"copy (select * replace ({moved} as pmid{changed}) from read_parquet(?)) "
+                f"to '{folder / name}' (format parquet)",
+                [str(source)],
+            )
     return replace(
         staged,
         folder=str(folder),
@@ -143,13 +156,17 @@ def grow(con: duckdb.DuckDBPyConnection, staged: StagedFile, target: int) -> int
     return copies
 
 
-def apply_copies(con: duckdb.DuckDBPyConnection, staged: StagedFile, count: int) -> TimedConnection:
-    """Apply `count` further shifted copies through `apply_staged`; print a line for each."""
+def apply_copies(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, count: int, spread: bool
+) -> TimedConnection:
+    """Apply `count` further copies through `apply_staged` (new PMIDs, or with `spread` the
+    same number of replacements spread over the loaded range); print a line for each."""
     copies = con.execute("select count(*) from ingested_files").fetchone()[0]
     timed = TimedConnection(con)
     for copy in range(copies, copies + count):
-        shifted = shifted_copy(staged, copy, OUT / "staged-shifted")
         articles = con.execute("select count(*) from articles").fetchone()[0]
+        stride = max(1, articles // SPAN) if spread else 0
+        shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride)
         timed.seconds.clear()
         wall, cpu = time.perf_counter(), time.process_time()
         result = apply_staged(timed, shifted)
@@ -157,7 +174,8 @@ def apply_copies(con: duckdb.DuckDBPyConnection, staged: StagedFile, count: int)
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         sys.stdout.write(
             f"apply {shifted.source_file} into {articles:,} articles: {wall:.2f} s wall, "
-            f"{cpu:.2f} s CPU, inserted {result.inserted:,}, deleted {result.deleted}, "
+            f"{cpu:.2f} s CPU, inserted {result.inserted:,}, replaced {result.replaced:,}, "
+            f"deleted {result.deleted}, "
             f"peak RSS {rss:.0f} MiB\n"
         )
     return timed
@@ -170,13 +188,16 @@ def main() -> None:
     parser.add_argument("--grow-to", type=int, default=0)
     parser.add_argument("--apply", type=int, default=1)
     parser.add_argument("--statements", action="store_true")
+    parser.add_argument(
+        "--spread", action="store_true", help="apply replacements spread over the loaded range"
+    )
     parser.add_argument("--memory-limit", default="200MB")
     args = parser.parse_args()
     staged = staged_source()
     con = connect(args.db, memory_limit=args.memory_limit)
     if args.grow_to:
         grow(con, staged, args.grow_to)
-    timed = apply_copies(con, staged, args.apply)
+    timed = apply_copies(con, staged, args.apply, args.spread)
     if args.statements:
         for label, seconds in sorted(timed.seconds.items(), key=lambda kv: -kv[1]):
             if seconds >= 0.01:

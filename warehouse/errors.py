@@ -44,3 +44,7 @@ class ChecksumMismatch(DownloadFailed):
 
 class UnknownDescriptor(WarehouseError):
     """A MeSH descriptor name that no article in the warehouse is indexed with."""
+
+
+class MemoryLimitTooLow(StorageError):
+    """A file's apply needs more memory than the load memory limit allows; nothing was changed."""

@@ -18,13 +18,13 @@ import duckdb
 import polars as pl
 
 from warehouse.db import database_path, storage_fault
-from warehouse.errors import DamagedFile
+from warehouse.errors import DamagedFile, MemoryLimitTooLow
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
 from warehouse.inputs import file_order_key, read_head, sha256_of
 from warehouse.ledger import Action, DeletionReason, FileStatus, StagedStatus
 from warehouse.normalize import SourceInfo, normalize_ahead
-from warehouse.removal import log_deletes, remove_rows
-from warehouse.schema import read_sql
+from warehouse.removal import PMID_TABLES, log_deletes, remove_rows
+from warehouse.schema import read_sql, table_schemas
 from warehouse.staging import (
     DELETIONS,
     REJECTS,
@@ -334,6 +334,7 @@ def _apply(
     """
     _ensure_derived_tables(con)
     counts = _decide(con, key)
+    check_index_memory(con)
     _fill_staged_uis(con)
     _move_rows(con)
     _log_changes(con, result.source_file, key, at)
@@ -343,6 +344,50 @@ def _apply(
     result.replaced = counts.get(Action.REPLACE, 0)
     result.unchanged = counts.get(Action.UNCHANGED, 0)
     result.skipped = counts.get(Action.SKIPPED_OLDER, 0) + counts.get(Action.SKIPPED_POORER, 0)
+
+
+INDEX_MIB_PER_MILLION = 16
+"""Memory DuckDB holds for the primary-key index of `articles` per million articles, once a
+file removes PMIDs spread over the whole range (measured: 10-16 MiB)."""
+INDEX_MIB_PER_REMOVAL = 0.75
+"""The index memory one removed PMID can load (an index block and its parents)."""
+APPLY_MIB = 100
+"""Memory an apply needs beside the index (joins, staging buffers); DuckDB spills beyond it."""
+MEMORY_UNITS = {"bytes": 2**-20, "KiB": 2**-10, "MiB": 1, "GiB": 2**10, "TiB": 2**20}
+
+
+def check_index_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse, before any row moves, a file whose article removals cannot fit the memory limit.
+
+    Removing an article's key loads the part of the primary-key index it lies in, and DuckDB
+    keeps that in memory until the commit: up to `INDEX_MIB_PER_MILLION` MiB per million
+    articles when the removals are spread over the PMID range.
+    """
+    gone = "select pmid from pmids_removed except select pmid from pmids_inserted"
+    removed = con.execute(f"select count(*) from ({gone})").fetchone()[0]
+    if not removed:
+        return
+    articles = con.execute("select count(*) from articles").fetchone()[0]
+    index_mib = min(articles / 1e6 * INDEX_MIB_PER_MILLION, removed * INDEX_MIB_PER_REMOVAL)
+    needed, limit = APPLY_MIB + index_mib, _memory_limit_mib(con)
+    if needed > limit:
+        raise MemoryLimitTooLow(
+            f"this file removes {removed:,} articles from a warehouse of {articles:,}: DuckDB "
+            f"then holds up to {INDEX_MIB_PER_MILLION} MiB per million articles of the PMID "
+            f"index in memory, about {needed:,.0f} MiB with the apply, above the load memory "
+            f"limit of {limit:,.0f} MiB. Nothing was changed: set "
+            f"PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least {needed:,.0f}MiB and load again"
+        )
+
+
+def _memory_limit_mib(con: duckdb.DuckDBPyConnection) -> float:
+    """DuckDB's memory limit in MiB (it reports e.g. `190.7 MiB`); infinite if not told."""
+    text = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    number, _, unit = str(text).partition(" ")
+    try:
+        return float(number) * MEMORY_UNITS[unit]
+    except (ValueError, KeyError):
+        return float("inf")
 
 
 def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:
@@ -359,9 +404,25 @@ def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:
 
 
 def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
-    """Take out the rows of `pmids_removed`, put in the staged rows of `pmids_inserted`."""
-    remove_rows(con, "pmids_removed")
-    for table in RECORD_TABLES:
+    """Take out the rows of `pmids_removed`, put in the staged rows of `pmids_inserted`.
+
+    A replaced article keeps its `articles` row, updated in place: its key never leaves the
+    primary-key index, which a removal would load into memory wherever the PMID lies.
+    """
+    gone = "(select pmid from pmids_removed except select pmid from pmids_inserted)"
+    remove_rows(con, "pmids_removed", tuple(t for t in PMID_TABLES if t != "articles"))
+    remove_rows(con, gone, ("articles",))
+    columns = ", ".join(f'"{c}" = s."{c}"' for c in table_schemas()["articles"] if c != "pmid")
+    con.execute(
+        f"update articles set {columns} from stage_articles as s "
+        "where articles.pmid = s.pmid and s.pmid in (select pmid from pmids_inserted) "
+        "and s.pmid in (select pmid from pmids_removed)"
+    )
+    con.execute(
+        "insert into articles select * from stage_articles "
+        "where pmid in (select pmid from pmids_inserted except select pmid from pmids_removed)"
+    )
+    for table in RECORD_TABLES[1:]:
         con.execute(
             f'insert into "{table}" select * from stage_{table} '
             "where pmid in (select pmid from pmids_inserted)"

@@ -4,7 +4,10 @@ into its real article, a yearly rollover and a replaced record leave the warehou
 Callers put the PMIDs in a temporary table with a `pmid` column. The deletes are semi joins on
 `pmid`: DuckDB skips the row groups outside the PMIDs' range (zonemaps) and checks the rest of
 the `pmid` column against a filter built from the PMIDs, so a file's removals read that one
-column, never whole tables.
+column, never whole tables. Removing an article also removes its key from the primary-key index
+of `articles`, which DuckDB then holds in memory for the part of the PMID range touched (see
+`warehouse.load.check_index_memory`); a replaced article is therefore updated in place by the
+loader, not removed and inserted again.
 """
 
 from __future__ import annotations
@@ -18,13 +21,17 @@ from warehouse.ledger import Action
 
 DERIVED_TABLES = ("pending_uis", "citation_keys")
 """Tables the loader keeps per PMID beside the record tables."""
+PMID_TABLES = (*RECORD_TABLES, *DERIVED_TABLES)
 
 
-def remove_rows(con: duckdb.DuckDBPyConnection, pmids: str) -> None:
-    """Delete the rows of the PMIDs in temp table `pmids` from every record and derived table."""
+def remove_rows(
+    con: duckdb.DuckDBPyConnection, pmids: str, tables: tuple[str, ...] = PMID_TABLES
+) -> None:
+    """Delete the rows of the PMIDs in `pmids` (a temp table or a subquery with a `pmid` column)
+    from every record and derived table, or from `tables`."""
     if con.execute(f"select count(*) from {pmids}").fetchone()[0] == 0:
         return
-    for table in (*RECORD_TABLES, *DERIVED_TABLES):
+    for table in tables:
         con.execute(f'delete from "{table}" where pmid in (select pmid from {pmids})')
 
 

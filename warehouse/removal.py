@@ -6,7 +6,7 @@ Callers put the PMIDs in a temporary table with a `pmid` column. The deletes are
 the `pmid` column against a filter built from the PMIDs, so a file's removals read that one
 column, never whole tables. Removing an article also removes its key from the primary-key index
 of `articles`, which DuckDB then holds in memory for the part of the PMID range touched (see
-`warehouse.load.check_index_memory`); a replaced article is therefore updated in place by the
+`warehouse.load.check_removal_memory`); a replaced article is therefore updated in place by the
 loader, not removed and inserted again.
 """
 

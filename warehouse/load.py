@@ -265,6 +265,10 @@ APPLY_TABLES = (
     "delete_decisions",
     "pmids_removed",
     "pmids_inserted",
+    "pmids_gone",
+    "pmids_replaced",
+    "pmids_new",
+    *(f"changed_{table}" for table in (*RECORD_TABLES[1:], "citation_keys")),
     "learned_uis",
     "new_uis",
     "resolved_uis",
@@ -334,8 +338,9 @@ def _apply(
     """
     _ensure_derived_tables(con)
     counts = _decide(con, key)
-    check_removal_memory(con)
     _fill_staged_uis(con)
+    _find_changed_rows(con)
+    check_removal_memory(con)
     _move_rows(con)
     _log_changes(con, result.source_file, key, at)
     _fill_pending_uis(con)
@@ -370,27 +375,33 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
     PMID range touch one block per PMID and table, so the need grows with the file's replaced
     and deleted PMIDs, up to about 12 bytes per warehouse row.
     """
-    removed = con.execute("select count(*) from pmids_removed").fetchone()[0]
-    if not removed:
+    gone = con.execute("select count(*) from pmids_gone").fetchone()[0]
+    changed = {
+        table: con.execute(f"select count(*) from changed_{table}").fetchone()[0]
+        for table in CHANGED_ROWS
+    }
+    changed["articles"] = con.execute("select count(*) from pmids_replaced").fetchone()[0]
+    if not gone + changed["articles"]:
         return
-    gone = "select pmid from pmids_removed except select pmid from pmids_inserted"
-    deleted = con.execute(f"select count(*) from ({gone})").fetchone()[0]
     rows = dict(
         con.execute(
             "select table_name, estimated_size from duckdb_tables() "
             "where database_name = current_database() and schema_name = 'main'"
         ).fetchall()
     )
-    blocks = sum(min(removed, -(-rows.get(t, 0) // BLOCK_ROWS)) for t in PMID_TABLES)
+    blocks = sum(
+        min(gone + changed.get(t, 0), -(-rows.get(t, 0) // BLOCK_ROWS)) for t in PMID_TABLES
+    )
     articles_m = rows.get("articles", 0) / 1e6
-    index_mib = min(articles_m * INDEX_MIB_PER_MILLION, deleted * INDEX_MIB_PER_REMOVAL)
+    index_mib = min(articles_m * INDEX_MIB_PER_MILLION, gone * INDEX_MIB_PER_REMOVAL)
     needed = APPLY_MIB + blocks * KIB_PER_TOUCHED_BLOCK / 1024 + index_mib
     limit = _memory_limit_mib(con)
     if needed > limit:
         raise MemoryLimitTooLow(
-            f"this file replaces or removes {removed:,} PMIDs in a warehouse of "
-            f"{articles_m:.1f}M articles: DuckDB holds {KIB_PER_TOUCHED_BLOCK} KiB per "
-            f"2,048-row block it changes ({blocks:,} blocks here) and up to "
+            f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs in a "
+            f"warehouse of {articles_m:.1f}M articles: DuckDB holds "
+            f"{KIB_PER_TOUCHED_BLOCK} KiB per 2,048-row block it changes ({blocks:,} here) "
+            "and up to "
             f"{INDEX_MIB_PER_MILLION} MiB per million articles of the PMID index until the "
             f"commit, about {needed:,.0f} MiB, above the load memory limit of {limit:,.0f} MiB. "
             "Nothing was changed: set PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least "
@@ -421,31 +432,50 @@ def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:
     return dict(con.execute("select action, count(*) from decisions group by all").fetchall())
 
 
+CHANGED_ROWS = {
+    **{table: f"stage_{table}" for table in RECORD_TABLES[1:]},
+    "citation_keys": "(select pmid, citation_hash from staged_citations)",
+}
+"""Tables whose rows of a replaced PMID are replaced only when they differ, and their staged
+rows."""
+
+
+def _find_changed_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Split the file's PMIDs by move and find, per table, the replaced PMIDs whose rows differ
+    (`changed_<table>`)."""
+    for sql_file in ("pmids_gone", "pmids_replaced", "pmids_new"):
+        con.execute(read_sql(f"load/{sql_file}.sql"))
+    template = read_sql("load/changed_rows.sql")
+    for table, staged in CHANGED_ROWS.items():
+        con.execute(template.format(table=table, staged=staged))
+
+
 def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
     """Take out the rows of `pmids_removed`, put in the staged rows of `pmids_inserted`.
 
-    A replaced article keeps its `articles` row, updated in place: its key never leaves the
-    primary-key index, which a removal would load into memory wherever the PMID lies.
+    PMIDs gone for good leave every table (`remove_rows`). A replaced article keeps its
+    `articles` row, updated in place (its key never leaves the PMID index), and only the tables
+    whose rows changed have that PMID's rows deleted and inserted again: DuckDB pins memory
+    per block it changes until the commit.
     """
-    gone = "(select pmid from pmids_removed except select pmid from pmids_inserted)"
-    remove_rows(con, "pmids_removed", tuple(t for t in PMID_TABLES if t != "articles"))
-    remove_rows(con, gone, ("articles",))
+    remove_rows(con, "pmids_gone")
+    remove_rows(con, "pmids_replaced", ("pending_uis",))
     columns = ", ".join(f'"{c}" = s."{c}"' for c in table_schemas()["articles"] if c != "pmid")
     con.execute(
         f"update articles set {columns} from stage_articles as s "
-        "where articles.pmid = s.pmid and s.pmid in (select pmid from pmids_inserted) "
-        "and s.pmid in (select pmid from pmids_removed)"
+        "where articles.pmid = s.pmid and s.pmid in (select pmid from pmids_replaced)"
     )
     con.execute(
         "insert into articles select * from stage_articles "
-        "where pmid in (select pmid from pmids_inserted except select pmid from pmids_removed)"
+        "where pmid in (select pmid from pmids_new)"
     )
-    for table in RECORD_TABLES[1:]:
+    for table, staged in CHANGED_ROWS.items():
+        changed = f"changed_{table}"
+        con.execute(f'delete from "{table}" where pmid in (select pmid from {changed})')
         con.execute(
-            f'insert into "{table}" select * from stage_{table} '
-            "where pmid in (select pmid from pmids_inserted)"
+            f'insert into "{table}" select * from {staged} '
+            f"where pmid in (select pmid from pmids_new union all select pmid from {changed})"
         )
-    con.execute(read_sql("load/store_citation_keys.sql"))
     _pend_uis(con)
 
 

@@ -154,3 +154,31 @@ def test_removal_that_cannot_fit_the_memory_limit_is_refused_at_once(
     assert fresh_db.execute("select count(*) from ingested_files").fetchone() == (1,)
     fresh_db.execute(f"set memory_limit = '{APPLY_MIB * 2}MiB'")
     assert load_file(fresh_db, update).deleted == 1
+
+
+def test_replacement_rewrites_only_the_tables_whose_rows_changed(fresh_db, tmp_path: Path) -> None:
+    record = PUBMED4.read_text().split("<PubmedArticle>", 1)[1].split("</PubmedArticle>")[0]
+    first = tmp_path / "pubmed26n0001.xml"
+    first.write_text(
+        f"<PubmedArticleSet><PubmedArticle>{record}</PubmedArticle></PubmedArticleSet>"
+    )
+    load_file(fresh_db, first)
+    rowids = "select rowid, * from authors order by all"
+    authors = fresh_db.execute(rowids).fetchall()
+    retitled = record.replace("<ArticleTitle>", "<ArticleTitle>Revised: ", 1)
+    second = tmp_path / "pubmed26n0002.xml"
+    second.write_text(
+        f"<PubmedArticleSet><PubmedArticle>{retitled}</PubmedArticle></PubmedArticleSet>"
+    )
+    assert load_file(fresh_db, second).replaced == 1
+    assert fresh_db.execute("select title from articles").fetchone()[0].startswith("Revised: ")
+    assert fresh_db.execute(rowids).fetchall() == authors  # untouched, not deleted and re-added
+    renamed = retitled.replace("<LastName>", "<LastName>Z", 1)
+    third = tmp_path / "pubmed26n0003.xml"
+    third.write_text(
+        f"<PubmedArticleSet><PubmedArticle>{renamed}</PubmedArticle></PubmedArticleSet>"
+    )
+    assert load_file(fresh_db, third).replaced == 1
+    names = "select last_name from authors order by position"
+    assert fresh_db.execute(names).fetchone()[0].startswith("Z")
+    assert len(fresh_db.execute(names).fetchall()) == len(authors)

@@ -56,3 +56,7 @@ class EutilsRefused(EutilsError):
 
 class PmidSourceError(WarehouseError):
     """An argument or file given to `fetch` holds no usable PMIDs."""
+
+
+class MemoryLimitTooLow(StorageError):
+    """A file's apply needs more memory than the load memory limit allows; nothing was changed."""

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse import aggregates
 from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
@@ -313,10 +314,12 @@ def _apply(
     counts = dict(con.execute("select action, count(*) from decisions group by all").fetchall())
     applied = "select pmid from decisions where action in ('insert', 'replace')"
     replaced = "select pmid from decisions where action = 'replace'"
+    aggregates.subtract(con, replaced, at)
     for table in (*CHILD_TABLES, "articles"):
         con.execute(f'delete from "{table}" where pmid in ({replaced})')
     for table in RECORD_TABLES:
         con.execute(f'insert into "{table}" select * from stage_{table} where pmid in ({applied})')
+    aggregates.add(con, applied, at)
     con.execute(
         """
         update articles set file_order_key = s.file_order_key, source_file = s.source_file
@@ -332,6 +335,7 @@ def _apply(
     _merge_surrogates(con, result.source_file, at)
     _fill_uis(con)
     result.deleted = _apply_deletions(con, result.source_file, key, at)
+    aggregates.apply(con, at)
     result.inserted = counts.get("insert", 0)
     result.replaced = counts.get("replace", 0)
     result.unchanged = counts.get("unchanged", 0)
@@ -373,6 +377,7 @@ def _merge_surrogates(con: duckdb.DuckDBPyConnection, source: str, at: datetime)
     con.execute(read_sql("load/citation_key.sql"))
     con.execute(read_sql("load/merge_surrogates.sql"))
     merged = "select surrogate_pmid from merged_surrogates"
+    aggregates.subtract(con, merged, at)
     for table in RECORD_TABLES:
         con.execute(f'delete from "{table}" where pmid in ({merged})')
     con.execute(
@@ -387,6 +392,7 @@ def _apply_deletions(
     """Remove the PMIDs of the file's DeleteCitation from every table; returns how many."""
     con.execute(read_sql("load/decide_deletes.sql"), {"file_order_key": key})
     doomed = "select pmid from delete_decisions"
+    aggregates.subtract(con, doomed, at)
     for table in RECORD_TABLES:
         con.execute(f'delete from "{table}" where pmid in ({doomed})')
     con.execute(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import duckdb
 
+from warehouse import aggregates
 from warehouse.errors import ConfigError
 from warehouse.formats.records import RECORD_TABLES
 from warehouse.schema import read_sql
@@ -51,8 +52,10 @@ def drop_baseline_dropouts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) 
     try:
         con.execute(read_sql("load/decide_baseline_dropouts.sql"), {"first_key": first})
         doomed = "select pmid from dropout_decisions"
+        aggregates.subtract(con, doomed, at)
         for table in RECORD_TABLES:
             con.execute(f'delete from "{table}" where pmid in ({doomed})')
+        aggregates.apply(con, at)
         source = con.execute(
             "select arg_max(source_file, finished_at) from ingested_files where file_order_key = ?",
             [last],

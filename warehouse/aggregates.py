@@ -178,7 +178,7 @@ def _count_contributions(con: duckdb.DuckDBPyConnection, sign: int) -> None:
 
 
 def _merge_counts(con: duckdb.DuckDBPyConnection, counts: Counts, at: datetime) -> None:
-    """Add the file's net change to a counts table: changed keys updated, new keys inserted."""
+    """Add the file's net change to a counts table: kept keys incremented, new keys inserted."""
     sums = ", ".join(f"sum({c})::bigint as {c}" for c in counts.counts)
     changed = " or ".join(f"sum({c}) != 0" for c in counts.counts)
     con.execute(
@@ -186,14 +186,7 @@ def _merge_counts(con: duckdb.DuckDBPyConnection, counts: Counts, at: datetime) 
         f"select {', '.join(counts.keys)}, {sums} from delta_{counts.name} "
         f"group by all having {changed}"
     )
-    keys = ", ".join(f"n.{k}" for k in counts.keys)
-    totals = ", ".join(f"coalesce(t.{c}, 0) + n.{c} as {c}" for c in counts.counts)
-    match = _match("t", "n", counts.keys)
-    source = (
-        f"select {keys}, {totals} from net_{counts.name} as n "
-        f"left join {counts.table} as t on {match}"
-    )
-    _upsert(con, counts.table, counts.keys, source, at)
+    _upsert(con, counts.table, counts.keys, f"from net_{counts.name}", at, counts.counts)
 
 
 def _refresh_rollup(con: duckdb.DuckDBPyConnection, rollup: Rollup, at: datetime) -> None:
@@ -205,20 +198,37 @@ def _refresh_rollup(con: duckdb.DuckDBPyConnection, rollup: Rollup, at: datetime
 
 
 def _upsert(
-    con: duckdb.DuckDBPyConnection, table: str, keys: tuple[str, ...], source: str, at: datetime
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    keys: tuple[str, ...],
+    source: str,
+    at: datetime,
+    increments: tuple[str, ...] = (),
 ) -> None:
-    """Write the rows `source` selects (every column but `refreshed_at`) into `table` by key."""
-    con.execute(f"create or replace temp table agg_upsert as {source}")
-    columns = [row[0] for row in con.execute("select * from agg_upsert limit 0").description]
-    values = ", ".join(f"{c} = u.{c}" for c in columns if c not in keys)
-    match = _match(table, "u", keys)
+    """Write the rows `source` selects (every column but `refreshed_at`) into `table` by key.
+
+    Columns in `increments` are added to the kept row's values; the others replace them. The
+    table is joined once, on its key, to find the kept rows; they are then updated by row id.
+    """
     con.execute(
-        f"update {table} set {values}, refreshed_at = $at from agg_upsert as u where {match}",
+        "create or replace temp table agg_upsert as "
+        f"select incoming.*, kept.rowid as kept_row from ({source}) as incoming "
+        f"left join {table} as kept on {_match('kept', 'incoming', keys)}"
+    )
+    columns = [r[0] for r in con.execute("select * from agg_upsert limit 0").description]
+    values = ", ".join(
+        f"{c} = {table}.{c} + u.{c}" if c in increments else f"{c} = u.{c}"
+        for c in columns
+        if c not in keys and c != "kept_row"
+    )
+    con.execute(
+        f"update {table} set {values}, refreshed_at = $at "
+        f"from agg_upsert as u where {table}.rowid = u.kept_row",
         {"at": at},
     )
     con.execute(
-        f"insert into {table} by name select u.*, $at as refreshed_at from agg_upsert as u "
-        f"anti join {table} on {match}",
+        f"insert into {table} by name select u.* exclude (kept_row), $at as refreshed_at "
+        "from agg_upsert as u where u.kept_row is null",
         {"at": at},
     )
     con.execute("drop table agg_upsert")

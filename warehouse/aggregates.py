@@ -48,8 +48,8 @@ class Rollup:
         return f"agg_{self.name}"
 
 
-ARTICLE_TABLES = ("article_descriptors", "article_counts")
-"""Per-article tables, in the order they are filled (counts read the descriptors)."""
+ARTICLE_TABLES = {"article_descriptors": ("pmid", "descriptor_name"), "article_counts": ("pmid",)}
+"""Per-article tables and their keys, in the order they are filled (counts read descriptors)."""
 
 COUNTS = (
     Counts(
@@ -136,8 +136,18 @@ def rebuild(con: duckdb.DuckDBPyConnection, at: datetime | None = None) -> None:
 
 def aggregate_tables() -> list[str]:
     """Every aggregate table."""
-    names = [*ARTICLE_TABLES, *(c.name for c in COUNTS), *(r.name for r in ROLLUPS)]
-    return [f"agg_{name}" for name in (*names, *(name for name, _ in DICTIONARIES))]
+    return list(grain_keys())
+
+
+def grain_keys() -> dict[str, tuple[str, ...]]:
+    """Every aggregate table and its grain key (key columns may be NULL: match null-safe).
+
+    Tables keyed by `pmid` follow their articles: a removed PMID's rows are deleted, as in the
+    base tables. Every other row, once written, stays (with zero counts when emptied).
+    """
+    keys = {f"agg_{name}": key for name, key in ARTICLE_TABLES.items()}
+    keys |= {c.table: c.keys for c in COUNTS} | {r.table: r.keys for r in ROLLUPS}
+    return keys | {f"agg_{name}": key for name, key in DICTIONARIES}
 
 
 def _contribution(name: str) -> str:

@@ -198,11 +198,11 @@ def _timed_call(name: str, function: Callable) -> Callable:
     return call
 
 
-def apply_file(path: Path, db: Path) -> tuple[float, float, float, float]:
-    """Load one file as a load does (200MB); wall, CPU s of the load and of its refresh."""
+def apply_file(path: Path, db: Path, memory: str) -> tuple[float, float, float, float]:
+    """Load one file as a load does; wall, CPU s of the load and of its refresh."""
     times: dict[str, tuple[float, float]] = {}
     before = [sum(t) for t in zip(*REFRESH.values(), strict=True)] or [0.0, 0.0]
-    con = connect(db, memory_limit="200MB")
+    con = connect(db, memory_limit=memory)
     try:
         with timed("load", times):
             result = load_file(con, path)
@@ -237,11 +237,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=3_000_000)
     parser.add_argument("--quick", action="store_true", help="300,000 records")
+    parser.add_argument("--load-memory", default="200MB", help="DuckDB memory of each file load")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the grown warehouse of the last run"
+    )
     args = parser.parse_args()
     records = 300_000 if args.quick else args.records
     OUT.mkdir(parents=True, exist_ok=True)
     db, empty = OUT / "grown.duckdb", OUT / "empty.duckdb"
-    copies, build_times = build(db, records)
+    if args.reuse:
+        copies, build_times = int((OUT / "copies.txt").read_text()), {}
+    else:
+        copies, build_times = build(db, records)
+        (OUT / "copies.txt").write_text(str(copies))
     seeds, seed_pmids = seed_records()
     new_pmids = list(range((copies + 2) * SHIFT, (copies + 2) * SHIFT + FILE_RECORDS))
     inserts = write_file(OUT / "pubmed90n0001.xml.gz", seeds, new_pmids, [])
@@ -254,9 +262,9 @@ def main() -> None:
     instrument()
     empty.unlink(missing_ok=True)
     files = [
-        ("30,000 new records, empty warehouse", apply_file(inserts, empty)),
-        ("30,000 new records, grown warehouse", apply_file(inserts, db)),
-        ("30,000 replacements + 10,000 deletes, grown", apply_file(updates, db)),
+        ("30,000 new records, empty warehouse", apply_file(inserts, empty, args.load_memory)),
+        ("30,000 new records, grown warehouse", apply_file(inserts, db, args.load_memory)),
+        ("30,000 replacements + 10,000 deletes, grown", apply_file(updates, db, args.load_memory)),
     ]
     report(db, records, build_times, files, time_views(db))
 

@@ -229,7 +229,7 @@ def test_rollover_dropouts_leave_the_views(tmp_path: Path) -> None:
     old = CORPUS / "xml/biopython/pubmed1.xml"
     for name, source in (("pubmed25n0001.xml", old), ("pubmed26n0001.xml", UPDATE_SOURCE)):
         (tmp_path / name).write_bytes(
-            gzip.open(source).read() if source.suffix == ".gz" else source.read_bytes()
+            gzip.decompress(source.read_bytes()) if source.suffix == ".gz" else source.read_bytes()
         )
         load_file(con, tmp_path / name)
     assert drop_baseline_dropouts(con, ["26n00001"]) == 2

@@ -1,9 +1,10 @@
 """A BI reader in its own process: open the published readers' copy, time each view.
 
-`python -m bench.growth_reader DATABASE DESCRIPTOR` opens DATABASE read-only with DuckDB's
-default settings (as a BI tool would), runs a full scan of each analyst view that forces every
-column (`count(*)` and a hash of each column) and the aggregates a dashboard reads for one
-descriptor, and prints one JSON line: seconds per query and the process's peak RSS.
+`python -m bench.growth_reader DATABASE DESCRIPTOR [LIMIT]` opens DATABASE read-only with
+DuckDB's default settings (as a BI tool would), runs a full scan of each analyst view that
+forces every column (`count(*)` and a hash of each column) and the aggregates a dashboard reads
+for one descriptor, and prints one JSON line: seconds per query and the process's peak RSS. A
+query still running after LIMIT seconds (default 120) is interrupted and reported as Infinity.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import resource
 import sys
+import threading
 import time
 
 import duckdb
@@ -52,13 +54,21 @@ def full_scan(name: str) -> str:
     return f'select count(*), bit_xor(hash(columns(*))) from "{name}"'
 
 
-def timed(con: duckdb.DuckDBPyConnection, sql: str, params: dict | None = None) -> float:
+def timed(con: duckdb.DuckDBPyConnection, sql: str, params: dict, limit: float) -> float:
+    """Seconds a query takes to its last row; infinity when interrupted after `limit`."""
+    timer = threading.Timer(limit, con.interrupt)
+    timer.start()
     started = time.perf_counter()
-    con.execute(sql, params if "$" in sql else None).fetchall()
+    try:
+        con.execute(sql, params if "$" in sql else None).fetchall()
+    except duckdb.InterruptException:
+        return float("inf")
+    finally:
+        timer.cancel()
     return time.perf_counter() - started
 
 
-def measure(database: str, descriptor: str) -> dict:
+def measure(database: str, descriptor: str, limit: float = 120.0) -> dict:
     """Seconds per query (full scans as `scan NAME`), then the peak RSS in MiB."""
     con = duckdb.connect(database, read_only=True)
     try:
@@ -66,10 +76,13 @@ def measure(database: str, descriptor: str) -> dict:
             row[0]
             for row in con.execute("select table_name from information_schema.tables").fetchall()
         }
-        seconds = {f"scan {v}": timed(con, full_scan(v)) for v in VIEWS if v in present}
+        params = {"descriptor": descriptor}
+        seconds = {
+            f"scan {v}": timed(con, full_scan(v), params, limit) for v in VIEWS if v in present
+        }
         for label, sql in DASHBOARD.items():
             if label.split(",")[0] in present:
-                seconds[label] = timed(con, sql, {"descriptor": descriptor})
+                seconds[label] = timed(con, sql, params, limit)
     finally:
         con.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -77,4 +90,5 @@ def measure(database: str, descriptor: str) -> dict:
 
 
 if __name__ == "__main__":
-    sys.stdout.write(json.dumps(measure(sys.argv[1], sys.argv[2])) + "\n")
+    limit = float(sys.argv[3]) if len(sys.argv) > 3 else 120.0
+    sys.stdout.write(json.dumps(measure(sys.argv[1], sys.argv[2], limit)) + "\n")

@@ -41,7 +41,7 @@ import numpy as np
 import polars as pl
 
 from bench.growth_copies import PmidMap, first_pmid, load_staged, write_copy, write_deletions
-from bench.scale_data import scale_file
+from bench.scale_data import RECORDS, scale_file
 from bench.scale_templates import CHECK_TAGS
 from warehouse.config import Settings
 from warehouse.db import connect
@@ -57,6 +57,9 @@ UPDATE_RECORDS = 30_000
 DELETED_PMIDS = 10_000
 FILL_MEMORY = "2GB"
 """DuckDB memory while filling with copies of many files (never while measuring)."""
+DISK_PER_RECORD = 6_000
+"""Bytes of free disk per record the curve needs: the warehouse (~3 KB per scale record,
+free blocks included) and its readers' copy."""
 DESCRIPTOR_RANK = 20
 """The dashboard's descriptor: the 20th most drawn one (a common topic, not a check tag)."""
 T = TypeVar("T")
@@ -71,7 +74,7 @@ class Plan:
     fill_records: int
 
 
-FULL = Plan((0, 1_000_000, 3_000_000, 10_000_000), 3, 450_000)
+FULL = Plan((0, 1_000_000, 3_000_000, 10_000_000), 3, 300_000)
 QUICK = Plan((0, 150_000, 300_000), 2, 150_000)
 
 
@@ -303,8 +306,21 @@ def read_views(database: Path, descriptor: str, limit: float) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def check_disk(plan: Plan) -> None:
+    """Refuse at once a curve whose warehouse and readers' copy cannot fit on the disk."""
+    need = (plan.sizes[-1] + 4 * RECORDS) * DISK_PER_RECORD
+    free = shutil.disk_usage(OUT).free
+    if free < need:
+        raise SystemExit(
+            f"the curve up to {plan.sizes[-1]:,} records needs about {need / 2**30:.0f} GiB "
+            f"free under {OUT} (warehouse and readers' copy, ~{DISK_PER_RECORD:,} bytes per "
+            f"record); {free / 2**30:.0f} GiB are free: pass --sizes with a smaller largest size"
+        )
+
+
 def run_curve(plan: Plan, reader_limit: float) -> tuple[list[Point], list[Cost], str]:
     """Stage, grow, measure at every size, then the update and the deletions."""
+    check_disk(plan)
     bases, stage_costs = staged_bases(plan.base_files)
     grower = Grower(bases, plan.fill_records, reader_limit)
     points = []

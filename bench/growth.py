@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import re
 import resource
@@ -45,6 +46,7 @@ from bench.scale_data import RECORDS, scale_file
 from bench.scale_templates import CHECK_TAGS
 from warehouse.config import Settings
 from warehouse.db import connect
+from warehouse.errors import WarehouseError
 from warehouse.load import FileResult, apply_staged
 from warehouse.snapshot import publish_snapshot
 from warehouse.staging import StagedFile, remove_staged, stage_file
@@ -55,7 +57,7 @@ BASELINE_FILES = 1_334
 BASELINE_RECORDS = 40_000_000
 UPDATE_RECORDS = 30_000
 DELETED_PMIDS = 10_000
-FILL_MEMORY = "2GB"
+FILL_MEMORY = "4GB"
 """DuckDB memory while filling with copies of many files (never while measuring)."""
 DISK_PER_RECORD = 6_000
 """Bytes of free disk per record the curve needs: the warehouse (~3 KB per scale record,
@@ -74,7 +76,7 @@ class Plan:
     fill_records: int
 
 
-FULL = Plan((0, 1_000_000, 3_000_000, 10_000_000), 3, 300_000)
+FULL = Plan((0, 1_000_000, 3_000_000, 10_000_000), 3, 900_000)
 QUICK = Plan((0, 150_000, 300_000), 2, 150_000)
 
 
@@ -98,6 +100,7 @@ class Point:
     warehouse_mib: float
     counts: dict[str, int]
     reader: dict = field(default_factory=dict)
+    error: str | None = None
 
 
 def reset_peak_rss() -> None:
@@ -218,17 +221,18 @@ class Grower:
         return result
 
     def fill_to(self, target: int) -> None:
-        """Apply big copies until the warehouse holds `target` records, then checkpoint.
+        """Apply big copies until the warehouse holds `target` records (less than a file
+        short at most), then checkpoint.
 
         Copies of several files need more memory than one file: the fill runs with
         `FILL_MEMORY`; measured steps run with the product's load memory limit.
         """
-        if self.loaded >= target:
+        if target - self.loaded < self.per_file:
             return
         self.con.execute(f"set memory_limit = '{FILL_MEMORY}'")
         try:
-            while self.loaded < target:
-                count = max(1, min(self.fill_records, target - self.loaded) // self.per_file)
+            while target - self.loaded >= self.per_file:
+                count = min(self.fill_records, target - self.loaded) // self.per_file
                 started = time.perf_counter()
                 self.apply(self.write_copies(count))
                 log(f"filled to {self.loaded:,} records ({time.perf_counter() - started:.0f} s)")
@@ -236,13 +240,34 @@ class Grower:
         finally:
             self.con.execute(f"set memory_limit = '{self.memory_limit}'")
 
-    def measure(self, label: str, staged: StagedFile, before: int, read: bool = True) -> Point:
-        """Apply a staged file, publish the readers' copy, time the views; all measured."""
-        result, apply_cost = timed(lambda: apply_staged(self.con, staged))
+    def measure(
+        self,
+        label: str,
+        staged: StagedFile,
+        before: int,
+        *,
+        read: bool = True,
+        publish: bool = True,
+    ) -> Point:
+        """Apply a staged file, publish the readers' copy, time the views; all measured.
+
+        An apply the writer refuses (out of memory, ...) is rolled back by `apply_staged` and
+        recorded as a failed step; the curve goes on.
+        """
+        try:
+            result, apply_cost = timed(lambda: apply_staged(self.con, staged))
+        except (duckdb.Error, WarehouseError) as exc:
+            remove_staged(staged)
+            error = str(exc).splitlines()[0]
+            log(f"{label}: apply failed: {error}")
+            failed = Cost(float("nan"), float("nan"), peak_rss_mib())
+            return Point(label, before, failed, failed, self.size_mib(), {}, error=error)
         remove_staged(staged)
         if result.status != "loaded":
             raise RuntimeError(f"{staged.source_file}: {result.status} {result.message}")
-        published, publish_cost = timed(lambda: publish_snapshot(self.con, self.snapshot))
+        published, publish_cost = self.snapshot, Cost(0.0, 0.0, 0.0)
+        if publish:
+            published, publish_cost = timed(lambda: publish_snapshot(self.con, self.snapshot))
         counts = {
             "inserted": result.inserted,
             "replaced": result.replaced,
@@ -261,12 +286,11 @@ class Grower:
         """Two baseline-sized files of new PMIDs at the current size; the cheaper apply (by
         CPU seconds) counts, as the less disturbed by other work on the machine."""
         before = self.loaded
-        first = self.write_copies(1)
-        result, first_cost = timed(lambda: apply_staged(self.con, first))
-        remove_staged(first)
+        staged = self.write_copies(1)
+        first = self.measure(f"file at {before:,}", staged, before, read=False, publish=False)
         point = self.measure(f"file at {before:,}", self.write_copies(1), before)
-        if result.status == "loaded" and first_cost.cpu < point.apply.cpu:
-            point.apply = first_cost
+        if first.error is None and not first.apply.cpu >= point.apply.cpu:
+            point.apply = first.apply
         return point
 
     def measure_update(self) -> Point:
@@ -343,11 +367,18 @@ def writer_table(points: list[Point]) -> list[str]:
     ]
     for p in points:
         c = p.counts
+        if p.error is not None:
+            lines.append(
+                f"| {p.label} | {p.records_before:,} | failed | - | {p.apply.peak_rss_mib:.0f} "
+                f"| {p.warehouse_mib:,.0f} | - | - | - |"
+            )
+            continue
         lines.append(
             f"| {p.label} | {p.records_before:,} | {p.apply.wall:.1f} | {p.apply.cpu:.1f} "
             f"| {p.apply.peak_rss_mib:.0f} | {p.warehouse_mib:,.0f} | {p.publish.wall:.1f} "
             f"| {p.publish.cpu:.1f} | {c['inserted']:,} / {c['replaced']:,} / {c['deleted']:,} |"
         )
+    lines += [f"\nFailed: {p.label}: {p.error}" for p in points if p.error is not None]
     return lines
 
 
@@ -377,6 +408,10 @@ def _seconds(value: float | None) -> str:
     return f"{value:.2f}" if value != float("inf") else "cut"
 
 
+def _ratio(value: float) -> str:
+    return "failed" if math.isnan(value) else f"{value:.2f}"
+
+
 def ratios(points: list[Point]) -> list[str]:
     """The scale targets, as ratios of this run."""
     files = [p for p in points if p.label.startswith("file")]
@@ -399,13 +434,13 @@ def ratios(points: list[Point]) -> list[str]:
         ("reader peak RSS MiB (max)", reader_peak, "<= 500"),
     ]
     lines = ["| ratio | value | target |", "| --- | ---: | --- |"]
-    lines += [f"| {name} | {value:.2f} | {target} |" for name, value, target in rows]
+    lines += [f"| {name} | {_ratio(value)} | {target} |" for name, value, target in rows]
     return lines
 
 
 def projection(points: list[Point], stage_costs: list[Cost]) -> list[str]:
     """Whole-baseline hours from a straight line fitted to apply cost against size."""
-    files = [p for p in points if p.label.startswith("file")]
+    files = [p for p in points if p.label.startswith("file") and p.error is None]
     sizes = np.array([p.records_before for p in files], dtype=float)
     lines = []
     parse_wall = float(np.mean([c.wall for c in stage_costs]))
@@ -458,6 +493,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="0, 150k, 300k records (minutes)")
     parser.add_argument("--sizes", help="comma-separated warehouse sizes, e.g. 0,500000")
     parser.add_argument(
+        "--fill-records", type=int, help="records per filling copy (default 900k, quick 150k)"
+    )
+    parser.add_argument(
         "--reader-limit", type=float, default=120.0, help="seconds before a view query is cut"
     )
     args = parser.parse_args(argv)
@@ -465,6 +503,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.sizes:
         sizes = tuple(sorted(int(s) for s in args.sizes.split(",")))
         plan = Plan(sizes, plan.base_files, plan.fill_records)
+    if args.fill_records:
+        plan = Plan(plan.sizes, plan.base_files, args.fill_records)
     OUT.mkdir(parents=True, exist_ok=True)
     load_before, started = os.getloadavg()[0], time.perf_counter()
     points, stage_costs, descriptor = run_curve(plan, args.reader_limit)

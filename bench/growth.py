@@ -67,6 +67,10 @@ DESCRIPTOR_RANK = 20
 T = TypeVar("T")
 
 
+class CurveError(Exception):
+    """A derived staged file that the writer did not load (rejected or already loaded)."""
+
+
 @dataclass(frozen=True)
 class Plan:
     """Sizes to measure at, scale files to stage, records per filling copy."""
@@ -217,7 +221,7 @@ class Grower:
         result = apply_staged(self.con, staged)
         remove_staged(staged)
         if result.status != "loaded":
-            raise RuntimeError(f"{staged.source_file}: {result.status} {result.message}")
+            raise CurveError(f"{staged.source_file}: {result.status} {result.message}")
         return result
 
     def fill_to(self, target: int) -> None:
@@ -232,7 +236,7 @@ class Grower:
         self.con.execute(f"set memory_limit = '{FILL_MEMORY}'")
         try:
             while target - self.loaded >= self.per_file:
-                count = min(self.fill_records, target - self.loaded) // self.per_file
+                count = max(1, min(self.fill_records, target - self.loaded) // self.per_file)
                 started = time.perf_counter()
                 self.apply(self.write_copies(count))
                 log(f"filled to {self.loaded:,} records ({time.perf_counter() - started:.0f} s)")
@@ -264,7 +268,7 @@ class Grower:
             return Point(label, before, failed, failed, self.size_mib(), {}, error=error)
         remove_staged(staged)
         if result.status != "loaded":
-            raise RuntimeError(f"{staged.source_file}: {result.status} {result.message}")
+            raise CurveError(f"{staged.source_file}: {result.status} {result.message}")
         published, publish_cost = self.snapshot, Cost(0.0, 0.0, 0.0)
         if publish:
             published, publish_cost = timed(lambda: publish_snapshot(self.con, self.snapshot))

@@ -44,3 +44,7 @@ class ChecksumMismatch(DownloadFailed):
 
 class UnknownDescriptor(WarehouseError):
     """A MeSH descriptor name that no article in the warehouse is indexed with."""
+
+
+class OlderVocabulary(WarehouseError):
+    """A MeSH file of an earlier year than the vocabulary already loaded; it is not applied."""

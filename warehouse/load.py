@@ -18,13 +18,14 @@ import duckdb
 import polars as pl
 
 from warehouse.db import database_path, storage_fault
-from warehouse.errors import DamagedFile, UnsupportedFormat
+from warehouse.errors import DamagedFile, OlderVocabulary, UnsupportedFormat
 from warehouse.formats import parser_for
 from warehouse.formats.records import CHILD_TABLES, RECORD_TABLES, ParsedBatch
 from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
 from warehouse.normalize import SourceInfo, normalize_ahead
 from warehouse.schema import read_sql
 from warehouse.staging import DELETIONS, REJECTS, StagedFile
+from warehouse.vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +103,26 @@ def _load_or_reject(
         fmt = detect_format(read_head(path))
     except (UnsupportedFormat, DamagedFile) as exc:
         return _reject_file(con, path, None, key, str(exc), started)
+    if fmt.startswith("mesh-"):
+        return _load_vocabulary(con, path, fmt, started, batch_size)
     return _load_in_transaction(con, path, fmt, key, started, batch_size, on_records)
+
+
+def _load_vocabulary(
+    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, started: datetime, batch_size: int
+) -> FileResult:
+    """Replace a MeSH vocabulary kind from the file, or reject the file whole (transaction open)."""
+    result = FileResult(str(path), "loaded", fmt)
+    con.begin()
+    try:
+        result.records = load_vocabulary(con, path, fmt.removeprefix("mesh-"), started, batch_size)
+        return result
+    except (DamagedFile, OlderVocabulary, UnsupportedFormat) as exc:
+        con.rollback()
+        return _reject_file(con, path, fmt, None, str(exc), started)
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
@@ -145,6 +165,8 @@ def apply_staged(
     if _already_loaded(con, staged.sha256):
         return FileResult(staged.source_file, "already-loaded", message="same bytes already loaded")
     key, started = staged.file_order_key, staged.started
+    if staged.status == "vocabulary":
+        return load_file(con, path, flow_run_id=flow_run_id)
     if staged.status == "rejected":
         result = _reject_file(con, path, staged.format, key, staged.message or "", started)
     else:

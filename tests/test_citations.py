@@ -170,3 +170,21 @@ def test_most_cited_in_subtree_example(graph_db) -> None:
     )
     assert found and len(found) == len(counts)  # fewer than 10 per year here
     assert {(year, pmid): n for year, _, pmid, _, n in found} == dict(counts)
+
+
+@pytest.mark.parametrize(
+    ("view", "key"),
+    [
+        ("citation_graph", "citing_pmid, cited_pmid"),
+        ("citation_summary", "pmid"),
+        ("citations_by_year", "pmid, citing_pub_year"),
+        ("correction_notices", "pmid, notice_type, notice_pmid"),
+        ("retracted_articles", "pmid"),
+        ("retracted_citations", "citing_pmid, retracted_pmid"),
+    ],
+)
+def test_grains_are_keys(retraction_db, view: str, key: str) -> None:
+    [(count, distinct)] = retraction_db.execute(
+        f"select count(*), count(distinct ({key})) from {view}"
+    ).fetchall()
+    assert count == distinct > 0

@@ -218,3 +218,20 @@ def test_example_subtree_query(mesh_db) -> None:
     assert [(year, n, major) for year, n, major, _ in found] == sorted(
         (year, n, major) for (node, year), (n, major) in expected.items() if node == "C19.246"
     )
+
+
+@pytest.mark.parametrize(
+    ("view", "key"),
+    [
+        ("article_mesh_headings", "pmid, descriptor_ui"),
+        ("mesh_ancestors", "ancestor_tree_number, tree_number"),
+        ("mesh_node_by_year", "tree_number, pub_year"),
+        ("mesh_descriptor_rollup_by_year", "descriptor_ui, pub_year"),
+        ("mesh_pharmacological_action_by_year", "action_ui, pub_year"),
+    ],
+)
+def test_grains_are_keys(mesh_db, view: str, key: str) -> None:
+    [(count, distinct)] = mesh_db.execute(
+        f"select count(*), count(distinct ({key})) from {view}"
+    ).fetchall()
+    assert count == distinct > 0

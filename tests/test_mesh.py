@@ -190,3 +190,14 @@ def test_cli_loads_a_gzipped_descriptor_file(tmp_path: Path, prefect_harness) ->
         ]
     finally:
         con.close()
+
+
+def test_parse_processes_hand_mesh_files_to_the_writer(fresh_db) -> None:
+    from warehouse.parallel import load_files
+
+    results = load_files(fresh_db, [DESC_2016, SUPP_2016], workers=2)
+    assert [(r.status, r.format, r.records) for r in results] == [
+        ("loaded", "mesh-descriptors", 43),
+        ("loaded", "mesh-supplementary", 19),
+    ]
+    assert rows(fresh_db, "select count(*) from mesh_descriptors") == [(43,)]

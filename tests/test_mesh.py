@@ -201,3 +201,23 @@ def test_parse_processes_hand_mesh_files_to_the_writer(fresh_db) -> None:
         ("loaded", "mesh-supplementary", 19),
     ]
     assert rows(fresh_db, "select count(*) from mesh_descriptors") == [(43,)]
+
+
+@pytest.mark.parametrize(
+    ("good", "bad", "reason"),
+    [
+        ("<Month>06</Month>", "<Month>June</Month>", "is not a Year/Month/Day date"),
+        ("<Day>25</Day>", "<Day>31</Day>", "not a calendar date"),
+    ],
+)
+def test_a_bad_date_rejects_the_file_and_keeps_the_vocabulary(
+    fresh_db, tmp_path: Path, good: str, bad: str, reason: str
+) -> None:
+    load_file(fresh_db, DESC_2016)
+    text = (MESH / "drugref" / "mesh_ci_desc_subset.xml").read_text(encoding="utf-8")
+    assert good in text
+    broken = tmp_path / "desc2026.xml"
+    broken.write_text(text.replace(good, bad, 1), encoding="utf-8")
+    result = load_file(fresh_db, broken)
+    assert result.status == "rejected" and reason in result.message
+    assert rows(fresh_db, "select count(*), min(mesh_year) from mesh_descriptors") == [(43, 2016)]

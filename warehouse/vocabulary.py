@@ -67,11 +67,14 @@ def batch_frames(batch: MeshBatch) -> dict[str, pl.DataFrame]:
             schema.pop("mesh_year")
         as_text = {name: _parsed_type(dtype) for name, dtype in schema.items()}
         frame = pl.DataFrame(rows, schema=as_text, orient="row")
-        frames[table] = frame.with_columns(
-            pl.col(name).str.to_date("%Y-%m-%d")
-            for name, dtype in schema.items()
-            if dtype == pl.Date
-        ).cast(schema)
+        try:
+            frames[table] = frame.with_columns(
+                pl.col(name).str.to_date("%Y-%m-%d")
+                for name, dtype in schema.items()
+                if dtype == pl.Date
+            ).cast(schema)
+        except pl.exceptions.PolarsError as exc:
+            raise UnsupportedFormat(f"MeSH {table}: a date is not a calendar date ({exc})") from exc
     return frames
 
 

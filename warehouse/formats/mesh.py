@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from lxml import etree
 
-from warehouse.errors import DamagedFile
+from warehouse.errors import DamagedFile, UnsupportedFormat
 
 KINDS = {
     "DescriptorRecordSet": "descriptors",
@@ -45,6 +45,12 @@ KIND_TABLES = {
 """Tables a kind's file fills (and replaces as a whole)."""
 MESH_ROOT = re.compile(rb"<(DescriptorRecordSet|QualifierRecordSet|SupplementalRecordSet)[\s>]")
 DOCTYPE_YEAR = re.compile(rb"<!DOCTYPE[^>]*?(?:set_|desc|qual|supp)(\d{4})(?:0101)?\.dtd", re.I)
+DATE_PARTS = (("Year", None), ("Month", "01"), ("Day", "01"))
+UI_TAGS = {
+    "DescriptorRecord": "DescriptorUI",
+    "QualifierRecord": "QualifierUI",
+    "SupplementalRecord": "SupplementalRecordUI",
+}
 NAME_YEAR = re.compile(r"(?:desc|qual|supp)(\d{4})", re.IGNORECASE)
 
 
@@ -132,10 +138,18 @@ def _date(record: etree._Element, *tags: str, batch: MeshBatch) -> str | None:
     for tag in tags:
         node = record.find(tag)
         if node is not None:
-            year = node.findtext("Year")
-            text = f"{year}-{node.findtext('Month', '01')}-{node.findtext('Day', '01')}"
-            batch.newest_year = max(batch.newest_year or 0, int(year))
-            return text
+            parts = (
+                node.findtext("Year"),
+                node.findtext("Month", "01"),
+                node.findtext("Day", "01"),
+            )
+            if not all(part and part.strip().isdigit() for part in parts):
+                ui = record.findtext("DescriptorUI") or record.findtext("QualifierUI")
+                ui = ui or record.findtext("SupplementalRecordUI")
+                raise UnsupportedFormat(f"MeSH record {ui}: {tag} is not a Year/Month/Day date")
+            year, month, day = (int(part) for part in parts)
+            batch.newest_year = max(batch.newest_year or 0, year)
+            return f"{year:04d}-{month:02d}-{day:02d}"
     return None
 
 
@@ -177,10 +191,22 @@ def _descriptor_rows(record: etree._Element, batch: MeshBatch) -> None:
             established,
         )
     )
+    _tree_rows(record, ui, batch)
+    _term_rows(record, ui, batch)
+    _allowable_rows(record, ui, batch)
+    _actions(record, ui, "descriptors", batch)
+
+
+def _tree_rows(record: etree._Element, ui: str, batch: MeshBatch) -> None:
+    """One row per tree number, with its parent (the part before the last dot) and depth."""
     for tree in record.iterfind("TreeNumberList/TreeNumber"):
         number = " ".join((tree.text or "").split())
         parent, _, _ = number.rpartition(".")
         batch.rows["mesh_tree_numbers"].append((number, ui, parent or None, number.count(".") + 1))
+
+
+def _term_rows(record: etree._Element, ui: str, batch: MeshBatch) -> None:
+    """One row per term of every concept of the descriptor."""
     for concept in record.iterfind("ConceptList/Concept"):
         concept_ui = _text(concept, "ConceptUI")
         for term in concept.iterfind("TermList/Term"):
@@ -194,17 +220,17 @@ def _descriptor_rows(record: etree._Element, batch: MeshBatch) -> None:
                     term.get("IsPermutedTermYN") == "Y",
                 )
             )
+
+
+def _allowable_rows(record: etree._Element, ui: str, batch: MeshBatch) -> None:
+    """One row per qualifier allowed with the descriptor."""
     for allowed in record.iterfind("AllowableQualifiersList/AllowableQualifier"):
         ref = allowed.find("QualifierReferredTo")
+        name = _text(ref, "QualifierName/String")
+        abbreviation = _text(allowed, "Abbreviation")
         batch.rows["mesh_allowable_qualifiers"].append(
-            (
-                ui,
-                _text(ref, "QualifierUI"),
-                _text(ref, "QualifierName/String"),
-                _text(allowed, "Abbreviation"),
-            )
+            (ui, _text(ref, "QualifierUI"), name, abbreviation)
         )
-    _actions(record, ui, "descriptors", batch)
 
 
 def _qualifier_rows(record: etree._Element, batch: MeshBatch) -> None:

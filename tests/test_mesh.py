@@ -221,3 +221,18 @@ def test_a_bad_date_rejects_the_file_and_keeps_the_vocabulary(
     result = load_file(fresh_db, broken)
     assert result.status == "rejected" and reason in result.message
     assert rows(fresh_db, "select count(*), min(mesh_year) from mesh_descriptors") == [(43, 2016)]
+
+
+def test_a_doctype_entity_is_refused_not_dropped(fresh_db, tmp_path: Path) -> None:
+    text = DESC_2025.read_text(encoding="utf-8")
+    hostile = tmp_path / "desc2025.xml"
+    hostile.write_text(
+        text.replace(
+            'nlmdescriptorrecordset_20250101.dtd">',
+            'nlmdescriptorrecordset_20250101.dtd" [<!ENTITY name "Calcimycin">]>',
+        ).replace("<String>Calcimycin</String>", "<String>&name;</String>", 1),
+        encoding="utf-8",
+    )
+    result = load_file(fresh_db, hostile)
+    assert result.status == "rejected" and "uses the entity &name;" in result.message
+    assert rows(fresh_db, "select count(*) from mesh_descriptors") == [(0,)]

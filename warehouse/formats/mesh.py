@@ -95,6 +95,7 @@ def parse(stream: BinaryIO, kind: str, batch_size: int = 1000) -> Iterator[MeshB
     batch = _new_batch(kind)
     try:
         for _, elem in events:
+            _refuse_entities(elem)
             build(elem, batch)
             batch.records += 1
             _free(elem)
@@ -107,6 +108,17 @@ def parse(stream: BinaryIO, kind: str, batch_size: int = 1000) -> Iterator[MeshB
         raise DamagedFile(f"file ends early or cannot be decompressed ({exc})") from exc
     if batch.records:
         yield batch
+
+
+def _refuse_entities(record: etree._Element) -> None:
+    """A record using a DOCTYPE entity would lose its text silently: refuse the file instead."""
+    entity = next(record.iter(etree.Entity), None)
+    if entity is not None:
+        ui = record.findtext(UI_TAGS[record.tag])
+        raise UnsupportedFormat(
+            f"MeSH record {ui} uses the entity {entity.text}, declared in the file's DOCTYPE; "
+            "entities are never resolved (NLM's MeSH files use none)"
+        )
 
 
 def _new_batch(kind: str) -> MeshBatch:

@@ -100,3 +100,5 @@ def test_cli_sync_with_only_a_mesh_url(mesh_folder, tmp_path: Path, prefect_harn
     )
     assert result.exit_code == 0, result.output
     assert rows(db, "select count(*) from mesh_descriptors") == [(7,)]
+    status = CliRunner().invoke(app, ["status", "--db", str(db)])
+    assert "MeSH loaded: descriptors 2025, supplementary 2025" in status.output, status.output

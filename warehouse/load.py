@@ -9,7 +9,10 @@ cannot be read to its end changes nothing but a reject row.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -87,8 +90,9 @@ def load_file(
     try:
         if _already_loaded(con, sha256):
             return _already_loaded_result(source)
-        result = _load_or_reject(con, path, started, batch_size, on_records)
-        _record_file(con, result, sha256, started, flow_run_id)
+        with file_memory_limit(con):
+            result = _load_or_reject(con, path, started, batch_size, on_records)
+            _record_file(con, result, sha256, started, flow_run_id)
     except duckdb.Error as exc:
         _rollback_quietly(con)
         fault = storage_fault(database_path(con), exc)
@@ -176,18 +180,19 @@ def apply_staged(
     key, started = staged.file_order_key, staged.started
     if staged.status == StagedStatus.VOCABULARY:
         return load_file(con, path, flow_run_id=flow_run_id)
-    if staged.status == StagedStatus.REJECTED:
-        result = _reject_file(con, path, staged.format, key, staged.message or "", started)
-    else:
-        result = FileResult(staged.source_file, FileStatus.LOADED, staged.format, key)
-        con.begin()
-        try:
-            _stage_parquet(con, staged, result)
-            _apply_staged(con, result, key, started)
-        except BaseException:
-            con.rollback()
-            raise
-    _record_file(con, result, staged.sha256, started, flow_run_id)
+    with file_memory_limit(con):
+        if staged.status == StagedStatus.REJECTED:
+            result = _reject_file(con, path, staged.format, key, staged.message or "", started)
+        else:
+            result = FileResult(staged.source_file, FileStatus.LOADED, staged.format, key)
+            con.begin()
+            try:
+                _stage_parquet(con, staged, result)
+                _apply_staged(con, result, key, started)
+            except BaseException:
+                con.rollback()
+                raise
+        _record_file(con, result, staged.sha256, started, flow_run_id)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
 
@@ -389,6 +394,9 @@ KIB_PER_TOUCHED_BLOCK = 24
 updates rows (measured: 23.7 KiB, a 30,000-PMID spread replacement at 3M articles)."""
 APPLY_MIB = 100
 """Memory an apply needs beside its removals (joins, buffers); DuckDB spills beyond it."""
+MEMORY_CEILING_FRACTION = 0.5
+"""A file whose removals need more than the load memory limit raises DuckDB's limit for its own
+transaction, up to this share of the machine's physical memory; beyond it the file is refused."""
 MEMORY_UNITS = {"bytes": 2**-20, "KiB": 2**-10, "MiB": 1, "GiB": 2**10, "TiB": 2**20}
 
 
@@ -422,17 +430,49 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
     index_mib = min(articles_m * INDEX_MIB_PER_MILLION, gone * INDEX_MIB_PER_REMOVAL)
     needed = APPLY_MIB + blocks * KIB_PER_TOUCHED_BLOCK / 1024 + index_mib
     limit = _memory_limit_mib(con)
-    if needed > limit:
-        raise MemoryLimitTooLow(
-            f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs in a "
-            f"warehouse of {articles_m:.1f}M articles: DuckDB holds "
-            f"{KIB_PER_TOUCHED_BLOCK} KiB per 2,048-row block it changes ({blocks:,} here) "
-            "and up to "
-            f"{INDEX_MIB_PER_MILLION} MiB per million articles of the PMID index until the "
-            f"commit, about {needed:,.0f} MiB, above the load memory limit of {limit:,.0f} MiB. "
-            "Nothing was changed: set PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least "
-            f"{needed:,.0f}MiB and load again"
+    if needed <= limit:
+        return
+    ceiling = physical_memory_mib() * MEMORY_CEILING_FRACTION
+    if needed <= ceiling:
+        log.info(
+            "this file replaces %d and removes %d PMIDs: DuckDB's memory limit raised from "
+            "%.0f to %.0f MiB until it commits",
+            changed["articles"],
+            gone,
+            limit,
+            needed,
         )
+        con.execute(f"set memory_limit = '{math.ceil(needed)}MiB'")
+        return
+    raise MemoryLimitTooLow(
+        f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs in a "
+        f"warehouse of {articles_m:.1f}M articles: DuckDB holds "
+        f"{KIB_PER_TOUCHED_BLOCK} KiB per 2,048-row block it changes ({blocks:,} here) "
+        "and up to "
+        f"{INDEX_MIB_PER_MILLION} MiB per million articles of the PMID index until the "
+        f"commit, about {needed:,.0f} MiB, above the load memory limit of {limit:,.0f} MiB "
+        f"and above {MEMORY_CEILING_FRACTION:.0%} of this machine's memory "
+        f"({ceiling:,.0f} MiB), the most a file raises it to by itself. Nothing was changed: "
+        f"set PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least {needed:,.0f}MiB (on a machine "
+        "with that much memory to spare) and load again"
+    )
+
+
+def physical_memory_mib() -> float:
+    """The machine's physical memory in MiB."""
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+
+
+@contextmanager
+def file_memory_limit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Restore DuckDB's memory limit after a file whose apply raised it (a setting outlives
+    the transaction)."""
+    setting = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    try:
+        yield
+    finally:
+        if con.execute("select current_setting('memory_limit')").fetchone()[0] != setting:
+            con.execute(f"set memory_limit = '{setting.replace(' ', '')}'")
 
 
 def _memory_limit_mib(con: duckdb.DuckDBPyConnection) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from warehouse.snapshot import default_snapshot_path
@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     download_timeout_seconds: float = Field(60.0, gt=0, description="HTTP connect/read timeout.")
     download_retries: int = Field(3, ge=0, description="Retries of a failed download.")
     keep_downloads: bool = Field(False, description="Keep downloaded files after loading them.")
+    sql_host: str = Field("127.0.0.1", description="Address serve-sql listens on.")
+    sql_port: int = Field(5433, ge=0, le=65535, description="Port of serve-sql (0: any free).")
+    sql_user: str = Field("pubmed", description="User name serve-sql accepts.")
+    sql_password: SecretStr | None = Field(
+        None, description="Password serve-sql requires (SCRAM-SHA-256); it will not start without."
+    )
 
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""

@@ -85,13 +85,14 @@ def full_copy(con: duckdb.DuckDBPyConnection, source: Path, target: Path) -> Non
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--memory-limit", default="1GB", help="DuckDB memory of the writer")
     args = parser.parse_args()
     copies = max(1, args.records // RECORDS)
     folder = OUT / "readers"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     db, target = folder / "w.duckdb", folder / "w.snapshot.duckdb"
-    con = connect(db, memory_limit="200MB")
+    con = connect(db, memory_limit=args.memory_limit)
     timed("load one bench file (30,000 records)", lambda: load_file(con, bench_file(1)))
     timed(f"grow to {copies * RECORDS:,} records in SQL", lambda: grow(con, copies))
     articles = con.execute("select count(*) from articles").fetchone()[0]

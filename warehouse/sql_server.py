@@ -142,6 +142,8 @@ class Session:
         """Run SQL (one or more statements); raises `ReadOnlyRefused` or `duckdb.Error`."""
         if self.failed and not _is(sql.strip(), "rollback", "abort"):
             raise ReadOnlyRefused("current transaction is aborted, commands ignored until ROLLBACK")
+        if not self.in_transaction:
+            self._cursor()  # a transaction reads the newest copy from its first statement on
         if answered := self._answer_locally(sql.strip().rstrip(";").strip()):
             return [answered]
         sql = REGTYPE_CAST.sub("", VERSION.sub(f"'{SERVER_VERSION}'", sql))

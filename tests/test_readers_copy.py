@@ -209,3 +209,17 @@ def test_duckdb_1_5_cli_queries_a_view_of_the_copy(tmp_path: Path) -> None:
         timeout=60,
     )
     assert refused.returncode != 0  # the warehouse itself is DuckDB 2 storage
+
+
+def test_a_ledger_that_lost_rows_makes_the_copy_rebuilt(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    for pair in PAIRS[:2]:
+        load_file(con, pair / f"{pair.name}.xml")
+    publish_readers_copy(con, copy)
+    publish_readers_copy(con, copy)
+    con.execute("delete from changes where pmid = (select min(pmid) from changes)")
+    load_file(con, PAIRS[2] / f"{PAIRS[2].name}.xml")
+    assert publish_readers_copy(con, copy).method == "rebuilt"
+    assert_copy_equals_warehouse(con, copy)
+    con.close()

@@ -228,7 +228,7 @@ class Connection:
 
 def _describe(session: Session, sql: str, count: int) -> list[tuple[str, str]] | None:
     """Columns of a prepared statement; None for one that returns no rows."""
-    if session._answer_locally(sql.strip()) is not None:
+    if session.answer_locally(sql.strip()) is not None:
         return None
     return session.describe(sql, count)
 

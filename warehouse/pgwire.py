@@ -133,8 +133,6 @@ def text_value(value: object) -> str:
         return "\\x" + value.hex()
     if isinstance(value, list | tuple):
         return "{" + ",".join(_array_element(v) for v in value) + "}"
-    if isinstance(value, dict):
-        return str(value)
     return str(value)
 
 

@@ -124,11 +124,11 @@ def _update_idle(
     try:
         replayed = catch_up(con)
     except CopyOutOfStep as exc:
-        _detach(con)
+        _abandon(con)
         log.info("readers' copy rebuilt: %s", exc)
         return "rebuilt", rebuild(con, idle)
     except BaseException:
-        _detach(con)
+        _abandon(con)
         raise
     _detach(con)
     return method, replayed
@@ -148,6 +148,14 @@ def _detach(con: duckdb.DuckDBPyConnection) -> None:
     """Checkpoint and detach the copy: its file then holds everything, with no WAL beside it."""
     con.execute(f"checkpoint {COPY}")
     con.execute(f"detach {COPY}")
+
+
+def _abandon(con: duckdb.DuckDBPyConnection) -> None:
+    """Detach the copy after a failure; what it committed stays in its WAL for the next publish."""
+    try:
+        con.execute(f"detach {COPY}")
+    except duckdb.Error as exc:
+        log.warning("readers' copy not detached cleanly: %s", exc)
 
 
 def _quoted(path: Path) -> str:

@@ -144,7 +144,7 @@ class Session:
             raise ReadOnlyRefused("current transaction is aborted, commands ignored until ROLLBACK")
         if not self.in_transaction:
             self._cursor()  # a transaction reads the newest copy from its first statement on
-        if answered := self._answer_locally(sql.strip().rstrip(";").strip()):
+        if answered := self.answer_locally(sql.strip().rstrip(";").strip()):
             return [answered]
         sql = REGTYPE_CAST.sub("", VERSION.sub(f"'{SERVER_VERSION}'", sql))
         statements = duckdb.extract_statements(sql)
@@ -158,7 +158,7 @@ class Session:
         cursor = self._cursor()
         return [self._execute(cursor, statement.query, params) for statement in statements]
 
-    def _answer_locally(self, sql: str) -> Result | None:
+    def answer_locally(self, sql: str) -> Result | None:
         """Transaction control, SET and SHOW, which a read-only copy answers itself."""
         if not sql:
             return Result(None, tag="")

@@ -277,3 +277,26 @@ def test_a_load_commits_while_clients_read(endpoint: Endpoint) -> None:
     assert seen <= {before, after} and after in seen
     with endpoint.connect() as client:  # a new connection reads the new copy, no restart
         assert client.execute("select count(*) from articles").fetchone()[0] == after
+
+
+def test_a_failed_transaction_is_rolled_back_and_the_session_goes_on(endpoint: Endpoint) -> None:
+    with psycopg.connect(endpoint.dsn()) as client:
+        with pytest.raises(psycopg.errors.UndefinedTable):
+            client.execute("select * from no_such_table")
+        with pytest.raises(psycopg.errors.InFailedSqlTransaction):
+            client.execute("select 1")
+        client.rollback()
+        assert client.execute("select count(*) > 0 from articles").fetchone() == (True,)
+
+
+def test_prepared_statements_are_described_and_reused(endpoint: Endpoint) -> None:
+    sql = "select pmid, title from articles where pmid > %s order by pmid limit 3"
+    with endpoint.connect() as client:
+        first = client.execute(sql, (0,), prepare=True).fetchall()
+        cursor = client.execute(sql, (0,), prepare=True)
+        assert [d.name for d in cursor.description] == ["pmid", "title"]
+        assert cursor.fetchall() == first
+    expected = endpoint.warehouse.execute(
+        "select pmid, title from articles where pmid > 0 order by pmid limit 3"
+    ).fetchall()
+    assert first == expected

@@ -26,6 +26,11 @@ from warehouse.sql_server import (
 
 log = logging.getLogger(__name__)
 PARAMETER = r"\$(\d+)"
+LOCAL = re.compile(
+    r"\s*(begin|start|commit|end|rollback|abort|set|reset|discard|deallocate|savepoint|release)\b",
+    re.IGNORECASE,
+)
+SHOW = re.compile(r"\s*show\s+\S", re.IGNORECASE)
 
 
 @dataclass
@@ -140,15 +145,15 @@ class Connection:
                 try:
                     await handlers[kind](body)
                 except (duckdb.Error, ReadOnlyRefused, pgwire.ProtocolError, ValueError) as exc:
-                    self.fail(exc)
+                    self.fail(exc, extended=kind != b"Q")
                     if kind == b"Q":
                         self.send(pgwire.ready(self.session.status()))
             await self.writer.drain()
 
-    def fail(self, exc: Exception) -> None:
+    def fail(self, exc: Exception, extended: bool) -> None:
         """Send the error; in the extended protocol skip to Sync; a transaction is aborted."""
         self.send(pgwire.error(sqlstate(exc), str(exc)))
-        self.skipping = True
+        self.skipping = extended
         if self.session.in_transaction:
             self.session.failed = True
 
@@ -228,8 +233,11 @@ class Connection:
 
 def _describe(session: Session, sql: str, count: int) -> list[tuple[str, str]] | None:
     """Columns of a prepared statement; None for one that returns no rows."""
-    if session.answer_locally(sql.strip()) is not None:
+    if LOCAL.match(sql):
         return None
+    setting = sql.strip().rstrip(";")[4:].strip().lower() if SHOW.match(sql) else None
+    if setting in PG_SETTINGS:
+        return [(setting, "VARCHAR")]
     return session.describe(sql, count)
 
 

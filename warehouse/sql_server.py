@@ -67,9 +67,9 @@ class Result:
 class CopyGeneration:
     """One opened readers' copy (a file, by inode) and how many sessions read it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, memory_limit: str) -> None:
         self.inode = _inode(path)
-        self.con = duckdb.connect(":memory:")
+        self.con = duckdb.connect(":memory:", config={"memory_limit": memory_limit})
         self.catalog = path.name.split(".")[0] or "readers"
         self.con.execute(f"attach '{_quoted(path)}' as \"{self.catalog}\" (read_only)")
         self.con.execute("set enable_external_access = false")
@@ -81,8 +81,9 @@ class CopyGeneration:
 class ReadersCopy:
     """The newest published readers' copy at PATH, opened anew after each publish."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, memory_limit: str = "1GB") -> None:
         self.path = path
+        self.memory_limit = memory_limit
         self.lock = threading.Lock()
         self.current: CopyGeneration | None = None
 
@@ -92,7 +93,7 @@ class ReadersCopy:
             if self.current is None or self.current.inode != _inode(self.path):
                 if self.current is not None:
                     self._retire(self.current)
-                self.current = CopyGeneration(self.path)
+                self.current = CopyGeneration(self.path, self.memory_limit)
                 log.info("serving the readers' copy %s (inode %s)", self.path, self.current.inode)
             self.current.readers += 1
             return self.current
@@ -250,6 +251,8 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 5433
     threads: int = 8
+    memory_limit: str = "1GB"
+    """DuckDB memory of the whole server (queries spill beyond it)."""
 
 
 def serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None = None) -> None:
@@ -260,7 +263,7 @@ def serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None 
 async def _serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None) -> None:
     from warehouse.pg_session import handle_client
 
-    copy = ReadersCopy(config.copy)
+    copy = ReadersCopy(config.copy, config.memory_limit)
     copy.release(copy.acquire())  # a missing or unreadable copy fails here, before listening
     executor = ThreadPoolExecutor(config.threads, thread_name_prefix="serve-sql")
     server = await asyncio.start_server(

@@ -15,6 +15,7 @@ import os
 import re
 import signal
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -86,6 +87,13 @@ class ReadersCopy:
         self.memory_limit = memory_limit
         self.lock = threading.Lock()
         self.current: CopyGeneration | None = None
+        self.sessions: weakref.WeakSet[Session] = weakref.WeakSet()
+
+    def interrupt(self) -> None:
+        """Stop every running query (the server is stopping)."""
+        for session in list(self.sessions):
+            if session.cursor is not None:
+                session.cursor.interrupt()
 
     def acquire(self) -> CopyGeneration:
         """The newest copy, counted as read until `release`."""
@@ -129,6 +137,7 @@ class Session:
 
     def __init__(self, copy: ReadersCopy) -> None:
         self.copy = copy
+        copy.sessions.add(self)
         self.generation: CopyGeneration | None = None
         self.cursor: duckdb.DuckDBPyConnection | None = None
         self.in_transaction = False
@@ -280,5 +289,7 @@ async def _serve(config: ServerConfig, on_listening: Callable[[str, int], None] 
         loop.add_signal_handler(signum, stop.set)
     async with server:
         await stop.wait()
+        server.close()
+        copy.interrupt()
     executor.shutdown(wait=False, cancel_futures=True)
     log.info("serve-sql (pid %d) stopped", os.getpid())

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import signal
+import tempfile
 import threading
 import weakref
 from collections.abc import Callable
@@ -70,7 +71,10 @@ class CopyGeneration:
 
     def __init__(self, path: Path, memory_limit: str) -> None:
         self.inode = _inode(path)
-        self.con = duckdb.connect(":memory:", config={"memory_limit": memory_limit})
+        spill = Path(tempfile.gettempdir()) / f"pubmed-warehouse-serve-sql-{os.getpid()}"
+        self.con = duckdb.connect(
+            ":memory:", config={"memory_limit": memory_limit, "temp_directory": str(spill)}
+        )
         self.catalog = path.name.split(".")[0] or "readers"
         self.con.execute(f"attach '{_quoted(path)}' as \"{self.catalog}\" (read_only)")
         self.con.execute("set enable_external_access = false")

@@ -7,7 +7,8 @@ its kind, read from the catalog, so a new table needs no code here:
 - a table with a `refreshed_at` column (an aggregate) gets the rows refreshed since the copy's
   newest `refreshed_at`, upserted on its primary key (copied whole when it has none);
 - a table with a `pmid` column gets the whole records of every PMID that the new `changes` and
-  `deletions` rows name, and of every PMID whose UI-less names a new record filled in;
+  `deletions` rows name, and of every PMID whose UI-less names were filled in since (they left
+  `pending_uis`);
 - any other table is copied whole.
 
 All of it is one transaction on the copy, so a copy is always as of some whole number of loads.
@@ -20,7 +21,6 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse.load import NAMED_UIS
 from warehouse.schema import read_sql
 
 log = logging.getLogger(__name__)
@@ -30,13 +30,6 @@ COPY = "readers_copy"
 
 LEDGER_TABLES = ("changes", "deletions", "ingested_files", "rejects")
 """Append-only tables: their rows are never updated or deleted."""
-
-FILLED_UIS = (
-    *((table, ui, name, table, ui, name) for table, ui, name in NAMED_UIS),
-    ("substances", "substance_ui", "name", "substances", "substance_ui", "name"),
-    ("substances", "substance_ui", "name", "terms", "descriptor_ui", "descriptor_name"),
-)
-"""(table, UI, name, source table, source UI, source name): a name's UI filled from the source."""
 
 
 class CopyOutOfStep(Exception):
@@ -88,7 +81,7 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
     done = CatchUp()
     con.begin()
     try:
-        done.pmids = _replay_pmids(con, copied)
+        done.pmids = _replay_pmids(con, copied, tables)
         for table, columns in sorted(tables.items()):
             if table in LEDGER_TABLES:
                 done.ledger_rows += _append_ledger(con, table, copied[table])
@@ -119,31 +112,17 @@ def _copied_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return held
 
 
-def _replay_pmids(con: duckdb.DuckDBPyConnection, copied: dict[str, int]) -> int:
+def _replay_pmids(
+    con: duckdb.DuckDBPyConnection, copied: dict[str, int], tables: dict[str, set[str]]
+) -> int:
     """Fill temp table `replayed_pmids`; returns how many PMIDs it holds."""
     con.execute(
         read_sql("readers/replayed_pmids.sql").format(
             changes_copied=copied["changes"], deletions_copied=copied["deletions"]
         )
     )
-    con.execute("create or replace temp table filled_pmids (pmid bigint)")
-    template = read_sql("readers/filled_by_name.sql")
-    for table, ui, name, source_table, source_ui, source_name in FILLED_UIS:
-        con.execute(
-            template.format(
-                table=table,
-                ui=ui,
-                name=name,
-                source_table=source_table,
-                source_ui=source_ui,
-                source_name=source_name,
-            )
-        )
-    con.execute(
-        "insert into replayed_pmids select distinct pmid from filled_pmids "
-        "where pmid not in (select pmid from replayed_pmids)"
-    )
-    con.execute("drop table filled_pmids")
+    if "pending_uis" in tables:
+        con.execute(read_sql("readers/filled_pmids.sql"))
     return con.execute("select count(*) from replayed_pmids").fetchone()[0]
 
 

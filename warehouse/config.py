@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from warehouse.eutils import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
 from warehouse.snapshot import default_snapshot_path
 
 
@@ -48,6 +49,18 @@ class Settings(BaseSettings):
     download_timeout_seconds: float = Field(60.0, gt=0, description="HTTP connect/read timeout.")
     download_retries: int = Field(3, ge=0, description="Retries of a failed download.")
     keep_downloads: bool = Field(False, description="Keep downloaded files after loading them.")
+    eutils_url: str = Field(
+        DEFAULT_EUTILS_URL,
+        description="NCBI E-utilities root (efetch.fcgi is fetched below it).",
+    )
+    ncbi_api_key: SecretStr | None = Field(
+        None, description="NCBI API key: 10 requests/s instead of 3 (never logged)."
+    )
+    ncbi_email: str | None = Field(None, description="Contact e-mail sent to NCBI with requests.")
+    ncbi_tool: str = Field("pubmed-warehouse", description="Tool name sent to NCBI.")
+    efetch_batch_size: int = Field(
+        MAX_BATCH_PMIDS, ge=1, le=MAX_BATCH_PMIDS, description="PMIDs per efetch request."
+    )
     sql_host: str = Field("127.0.0.1", description="Address serve-sql listens on.")
     sql_port: int = Field(5433, ge=0, le=65535, description="Port of serve-sql (0: any free).")
     sql_user: str = Field("pubmed", description="User name serve-sql accepts.")

@@ -4,11 +4,12 @@ The copy is attached to the writer's connection as `readers_copy`. Every table i
 its kind, read from the catalog, so a new table needs no code here:
 
 - a ledger (`LEDGER_TABLES`, append-only) gets the rows past the row count the copy holds;
-- a table with a `refreshed_at` column (an aggregate) gets the rows refreshed since the copy's
-  newest `refreshed_at`, upserted on its primary key (copied whole when it has none);
-- a table with a `pmid` column gets the whole records of every PMID that the new `changes` and
-  `deletions` rows name, and of every PMID whose UI-less names were filled in since (they left
-  `pending_uis`);
+- a table with a `pmid` column (aggregates per article included) gets the whole records of
+  every PMID that the new `changes` and `deletions` rows name, and of every PMID whose UI-less
+  names were filled in since (they left `pending_uis`);
+- another table with a `refreshed_at` column (an aggregate) gets the rows refreshed since the
+  copy's newest `refreshed_at`, upserted on its primary key or `aggregates.grain_keys()`
+  (copied whole when it has neither);
 - any other table is copied whole.
 
 All of it is one transaction on the copy, so a copy is always as of some whole number of loads.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from warehouse.aggregates import grain_keys
 from warehouse.schema import read_sql
 
 log = logging.getLogger(__name__)
@@ -85,10 +87,10 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
         for table, columns in sorted(tables.items()):
             if table in LEDGER_TABLES:
                 done.ledger_rows += _append_ledger(con, table, copied[table])
-            elif "refreshed_at" in columns:
-                _upsert_refreshed(con, table)
             elif "pmid" in columns:
                 con.execute(read_sql("readers/replace_records.sql").format(table=f'"{table}"'))
+            elif "refreshed_at" in columns:
+                _upsert_refreshed(con, table)
             else:
                 con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
                 done.whole_tables += (table,)
@@ -135,7 +137,7 @@ def _append_ledger(con: duckdb.DuckDBPyConnection, table: str, copied: int) -> i
 
 def _upsert_refreshed(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Upsert an aggregate's refreshed rows on its primary key (whole, without one)."""
-    key = primary_key(con, table)
+    key = primary_key(con, table) or list(grain_keys().get(table, ()))
     if not key:
         log.warning("aggregate %s has no primary key: copied whole", table)
         con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))

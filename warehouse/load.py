@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from warehouse import aggregates
 from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, MemoryLimitTooLow
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
@@ -341,9 +342,12 @@ def _apply(
     _fill_staged_uis(con)
     _find_changed_rows(con)
     check_removal_memory(con)
+    aggregates.subtract(con, "select pmid from pmids_removed", at)
     _move_rows(con)
+    aggregates.add(con, "select pmid from pmids_inserted", at)
     _log_changes(con, result.source_file, key, at)
     _fill_pending_uis(con)
+    aggregates.apply(con, at)
     result.deleted = con.execute("select count(*) from delete_decisions").fetchone()[0]
     result.inserted = counts.get(Action.INSERT, 0)
     result.replaced = counts.get(Action.REPLACE, 0)

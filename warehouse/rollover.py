@@ -13,6 +13,7 @@ from datetime import datetime
 
 import duckdb
 
+from warehouse import aggregates
 from warehouse.errors import ConfigError
 from warehouse.ledger import DeletionReason, FileStatus
 from warehouse.removal import remove_pmids
@@ -56,9 +57,11 @@ def drop_baseline_dropouts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) 
             "select arg_max(source_file, finished_at) from ingested_files where file_order_key = ?",
             [last],
         ).fetchone()[0]
+        aggregates.subtract(con, "select pmid from dropout_decisions", at)
         removed = remove_pmids(
             con, "dropout_decisions", source, at, reason=reason, file_order_key=last
         )
+        aggregates.apply(con, at)
         con.execute("drop table dropout_decisions")
         con.commit()
     except BaseException:

@@ -35,11 +35,24 @@ def read_sql(name: str) -> str:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table (if missing) and (re)create every view, with their comments."""
+    """Create every table (if missing) and (re)create every view, with their comments.
+
+    An existing warehouse that lacks an aggregate table gets its aggregates built once here.
+    """
+    from warehouse import aggregates  # it reads SQL through this module
+
+    existing = {
+        row[0]
+        for row in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'main'"
+        ).fetchall()
+    }
     for path in table_files():
         con.execute(path.read_text(encoding="utf-8"))
     for path in view_files():
         con.execute(path.read_text(encoding="utf-8"))
+    if "articles" in existing and not existing.issuperset(aggregates.aggregate_tables()):
+        aggregates.rebuild(con)
 
 
 @cache

@@ -1,16 +1,17 @@
--- One row per article and MeSH descriptor: the terms table folded over its qualifiers.
+-- One row per article and MeSH descriptor: the terms table folded over its qualifiers, kept per
+-- article in agg_article_descriptors (sql/aggregates/article_descriptors.sql holds the rule).
 create or replace view article_descriptors as
 
 with
 
 final as (
     select
-        pmid,
-        descriptor_name,
-        any_value(descriptor_ui) as descriptor_ui,
-        bool_or(descriptor_major or coalesce(qualifier_major, false)) as is_major
-    from terms
-    group by pmid, descriptor_name
+        agg_article_descriptors.pmid,
+        agg_article_descriptors.descriptor_name,
+        agg_descriptor_uis.descriptor_ui,
+        agg_article_descriptors.is_major
+    from agg_article_descriptors
+    left join agg_descriptor_uis using (descriptor_name)
 )
 
 select * from final;

@@ -1,61 +1,8 @@
--- One row per article: the article's citation fields with counts of its child rows.
+-- One row per article: the article's citation fields with counts of its child rows, kept per
+-- article in agg_article_counts.
 create or replace view article_summary as
 
 with
-
-authors_per_article as (
-    select
-        pmid,
-        count(*) filter (where not is_investigator) as author_count,
-        count(*) filter (where not is_investigator and orcid is not null) as orcid_author_count,
-        count(*) filter (where is_investigator) as investigator_count,
-        arg_min(
-            coalesce(last_name || ' ' || initials, last_name, collective_name), position
-        ) filter (where not is_investigator) as first_author
-    from authors
-    group by pmid
-),
-
-terms_per_article as (
-    select
-        pmid,
-        count(distinct descriptor_name) as descriptor_count,
-        count(distinct descriptor_name) filter (
-            where descriptor_major or coalesce(qualifier_major, false)
-        ) as major_descriptor_count
-    from terms
-    group by pmid
-),
-
-substances_per_article as (
-    select pmid, count(*) as substance_count
-    from substances
-    group by pmid
-),
-
-publication_types_per_article as (
-    select pmid, list(name order by position) as publication_types
-    from publication_types
-    group by pmid
-),
-
-keywords_per_article as (
-    select pmid, count(*) as keyword_count
-    from keywords
-    group by pmid
-),
-
-grants_per_article as (
-    select pmid, count(*) as grant_count
-    from grants
-    group by pmid
-),
-
-references_per_article as (
-    select pmid, count(*) as reference_count
-    from "references"
-    group by pmid
-),
 
 final as (
     select
@@ -70,26 +17,20 @@ final as (
         articles.pmc_id,
         articles.status,
         articles.is_book,
-        coalesce(publication_types_per_article.publication_types, []) as publication_types,
-        authors_per_article.first_author,
-        coalesce(authors_per_article.author_count, 0) as author_count,
-        coalesce(authors_per_article.orcid_author_count, 0) as orcid_author_count,
-        coalesce(authors_per_article.investigator_count, 0) as investigator_count,
-        coalesce(terms_per_article.descriptor_count, 0) as descriptor_count,
-        coalesce(terms_per_article.major_descriptor_count, 0) as major_descriptor_count,
-        coalesce(substances_per_article.substance_count, 0) as substance_count,
-        coalesce(keywords_per_article.keyword_count, 0) as keyword_count,
-        coalesce(grants_per_article.grant_count, 0) as grant_count,
-        coalesce(references_per_article.reference_count, 0) as reference_count,
+        coalesce(agg_article_counts.publication_types, []) as publication_types,
+        agg_article_counts.first_author,
+        coalesce(agg_article_counts.author_count, 0) as author_count,
+        coalesce(agg_article_counts.orcid_author_count, 0) as orcid_author_count,
+        coalesce(agg_article_counts.investigator_count, 0) as investigator_count,
+        coalesce(agg_article_counts.descriptor_count, 0) as descriptor_count,
+        coalesce(agg_article_counts.major_descriptor_count, 0) as major_descriptor_count,
+        coalesce(agg_article_counts.substance_count, 0) as substance_count,
+        coalesce(agg_article_counts.keyword_count, 0) as keyword_count,
+        coalesce(agg_article_counts.grant_count, 0) as grant_count,
+        coalesce(agg_article_counts.reference_count, 0) as reference_count,
         articles.abstract is not null as has_abstract
     from articles
-    left join authors_per_article using (pmid)
-    left join terms_per_article using (pmid)
-    left join substances_per_article using (pmid)
-    left join publication_types_per_article using (pmid)
-    left join keywords_per_article using (pmid)
-    left join grants_per_article using (pmid)
-    left join references_per_article using (pmid)
+    left join agg_article_counts using (pmid)
 )
 
 select * from final;

@@ -1,46 +1,23 @@
--- One row per author key: ORCID where the author has one, else last name and initials.
+-- One row per author key: ORCID where the author has one, else last name and initials; read
+-- from agg_authors, which each file's load keeps up to date.
 create or replace view author_summary as
 
 with
 
-keyed_authors as (
-    select
-        authors.pmid,
-        authors.position,
-        authors.orcid,
-        authors.last_name,
-        authors.initials,
-        authors.collective_name,
-        coalesce(
-            authors.orcid,
-            authors.last_name || ' ' || authors.initials,
-            authors.last_name,
-            authors.collective_name
-        ) as author_key,
-        authors.position = max(authors.position) over (partition by authors.pmid)
-            as is_last_author
-    from authors
-    where not authors.is_investigator
-),
-
 final as (
     select
-        keyed_authors.author_key,
-        keyed_authors.orcid is not null as is_orcid,
-        any_value(keyed_authors.orcid) as orcid,
-        mode(coalesce(keyed_authors.last_name, keyed_authors.collective_name)) as last_name,
-        mode(keyed_authors.initials) as initials,
-        count(distinct keyed_authors.pmid) as article_count,
-        count(distinct keyed_authors.pmid) filter (where keyed_authors.position = 1)
-            as first_author_count,
-        count(distinct keyed_authors.pmid) filter (where keyed_authors.is_last_author)
-            as last_author_count,
-        min(articles.pub_year) as first_year,
-        max(articles.pub_year) as last_year
-    from keyed_authors
-    inner join articles using (pmid)
-    where keyed_authors.author_key is not null
-    group by keyed_authors.author_key, keyed_authors.orcid is not null
+        author_key,
+        is_orcid,
+        case when is_orcid then author_key end as orcid,
+        last_name,
+        initials,
+        article_count,
+        first_author_count,
+        last_author_count,
+        first_year,
+        last_year
+    from agg_authors
+    where article_count > 0
 )
 
 select * from final;

@@ -1,34 +1,22 @@
--- One row per MeSH descriptor, substance and publication year.
+-- One row per MeSH descriptor, substance and publication year; read from agg_substance_by_term,
+-- which each file's load keeps up to date.
 create or replace view substance_by_term as
 
 with
 
-substance_per_article as (
-    select
-        pmid,
-        name as substance_name,
-        any_value(substance_ui) as substance_ui,
-        any_value(registry_number) as registry_number
-    from substances
-    group by pmid, name
-),
-
 final as (
     select
-        article_descriptors.descriptor_name,
-        any_value(article_descriptors.descriptor_ui) as descriptor_ui,
-        substance_per_article.substance_name,
-        any_value(substance_per_article.substance_ui) as substance_ui,
-        any_value(substance_per_article.registry_number) as registry_number,
-        articles.pub_year,
-        count(*) as article_count
-    from article_descriptors
-    inner join substance_per_article using (pmid)
-    inner join articles using (pmid)
-    group by
-        article_descriptors.descriptor_name,
-        substance_per_article.substance_name,
-        articles.pub_year
+        agg_substance_by_term.descriptor_name,
+        agg_descriptor_uis.descriptor_ui,
+        agg_substance_by_term.substance_name,
+        agg_substance_names.substance_ui,
+        agg_substance_names.registry_number,
+        agg_substance_by_term.pub_year,
+        agg_substance_by_term.article_count
+    from agg_substance_by_term
+    left join agg_descriptor_uis using (descriptor_name)
+    left join agg_substance_names using (substance_name)
+    where agg_substance_by_term.article_count > 0
 )
 
 select * from final;

@@ -1,18 +1,19 @@
--- One row per MeSH descriptor and publication year: how many articles were indexed with it.
+-- One row per MeSH descriptor and publication year: how many articles were indexed with it;
+-- read from agg_term_by_year, which each file's load keeps up to date.
 create or replace view term_by_year as
 
 with
 
 final as (
     select
-        article_descriptors.descriptor_name,
-        any_value(article_descriptors.descriptor_ui) as descriptor_ui,
-        articles.pub_year,
-        count(*) as article_count,
-        count(*) filter (where article_descriptors.is_major) as major_article_count
-    from article_descriptors
-    inner join articles using (pmid)
-    group by article_descriptors.descriptor_name, articles.pub_year
+        agg_term_by_year.descriptor_name,
+        agg_descriptor_uis.descriptor_ui,
+        agg_term_by_year.pub_year,
+        agg_term_by_year.article_count,
+        agg_term_by_year.major_article_count
+    from agg_term_by_year
+    left join agg_descriptor_uis using (descriptor_name)
+    where agg_term_by_year.article_count > 0
 )
 
 select * from final;

@@ -1,36 +1,49 @@
--- One row per ordered pair of MeSH descriptors indexed on the same articles.
+-- One row per ordered pair of MeSH descriptors indexed on the same articles; agg_term_pairs
+-- keeps each pair once (names in sort order), this view lists it in both orders.
 create or replace view term_cooccurrence as
 
 with
 
 pairs as (
     select
-        descriptor.pmid,
-        descriptor.descriptor_name,
-        descriptor.descriptor_ui,
-        co_descriptor.descriptor_name as co_descriptor_name,
-        co_descriptor.descriptor_ui as co_descriptor_ui,
-        descriptor.is_major and co_descriptor.is_major as both_major
-    from article_descriptors as descriptor
-    inner join article_descriptors as co_descriptor
-        on
-            descriptor.pmid = co_descriptor.pmid
-            and descriptor.descriptor_name != co_descriptor.descriptor_name
+        descriptor_name,
+        co_descriptor_name,
+        article_count,
+        both_major_article_count,
+        first_year,
+        last_year
+    from agg_term_pairs
+    where article_count > 0
+),
+
+both_orders as (
+    select * from pairs
+    union all
+    select
+        co_descriptor_name as descriptor_name,
+        descriptor_name as co_descriptor_name,
+        article_count,
+        both_major_article_count,
+        first_year,
+        last_year
+    from pairs
 ),
 
 final as (
     select
-        pairs.descriptor_name,
-        any_value(pairs.descriptor_ui) as descriptor_ui,
-        pairs.co_descriptor_name,
-        any_value(pairs.co_descriptor_ui) as co_descriptor_ui,
-        count(*) as article_count,
-        count(*) filter (where pairs.both_major) as both_major_article_count,
-        min(articles.pub_year) as first_year,
-        max(articles.pub_year) as last_year
-    from pairs
-    inner join articles using (pmid)
-    group by pairs.descriptor_name, pairs.co_descriptor_name
+        both_orders.descriptor_name,
+        descriptor_uis.descriptor_ui,
+        both_orders.co_descriptor_name,
+        co_descriptor_uis.descriptor_ui as co_descriptor_ui,
+        both_orders.article_count,
+        both_orders.both_major_article_count,
+        both_orders.first_year,
+        both_orders.last_year
+    from both_orders
+    left join agg_descriptor_uis as descriptor_uis
+        on both_orders.descriptor_name = descriptor_uis.descriptor_name
+    left join agg_descriptor_uis as co_descriptor_uis
+        on both_orders.co_descriptor_name = co_descriptor_uis.descriptor_name
 )
 
 select * from final;

@@ -1,0 +1,136 @@
+"""Staged files derived from a staged scale file, to grow a warehouse without parsing again.
+
+A staged file (`warehouse.staging.stage_file`) is a folder of Parquet files, one per table.
+A copy shifts every `pmid` (and the identifiers built from it: `article_ids` of type pubmed,
+doi and pmc, `articles.doi` and `pmc_id`) and gets its own file name, NLM file number and
+SHA-256, so the writer takes it for a new file. An update copy maps the records onto PMIDs
+already loaded, spread over the whole range, with changed record hashes (a replacement for
+each). A delete file holds only a `DeleteCitation` list. Columns are rewritten with polars
+expressions and streamed to Parquet (`sink_parquet`); nothing is parsed again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+
+from warehouse.formats.records import RECORD_TABLES
+from warehouse.staging import DELETIONS, MANIFEST, StagedFile
+
+
+class UnusableBase(Exception):
+    """A staged file that cannot be copied (rejected, or repeating a PMID inside itself)."""
+
+
+@dataclass
+class PmidMap:
+    """New PMID = (pmid - base_first) * stride + offset, for one copy of a base file."""
+
+    base_first: int
+    stride: int
+    offset: int
+
+    def expr(self) -> pl.Expr:
+        return (pl.col("pmid") - self.base_first) * self.stride + self.offset
+
+
+def load_staged(folder: Path) -> StagedFile | None:
+    """The staged file described by a folder's manifest, or None when there is none."""
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        return None
+    fields = json.loads(manifest.read_text(encoding="utf-8"))
+    fields["started"] = datetime.fromisoformat(fields["started"])
+    fields["superseded"] = [tuple(s) for s in fields["superseded"]]
+    return StagedFile(**fields)
+
+
+def first_pmid(base: StagedFile) -> tuple[int, int]:
+    """Smallest PMID and record count of a usable base file."""
+    if base.status != "staged" or base.superseded:
+        raise UnusableBase(f"{base.source_file}: {base.status}, {len(base.superseded)} repeats")
+    path = base.table_path("articles")
+    row = pl.scan_parquet(path).select(pl.col("pmid").min(), pl.len()).collect().row(0)
+    return row[0], row[1]
+
+
+def _restamp(table: str, frame: pl.LazyFrame, name: str, key: str) -> pl.LazyFrame:
+    """Identifiers derived from the PMID, and the file an article came from."""
+    pmid = pl.col("pmid").cast(pl.String)
+    if table == "articles":
+        return frame.with_columns(
+            doi=pl.coalesce(pl.col("doi").str.extract(r"^(.*/pwb\.)\d+$") + pmid, "doi"),
+            pmc_id=pl.when(pl.col("pmc_id").is_not_null()).then("PMC" + pmid),
+            source_file=pl.lit(name),
+            file_order_key=pl.lit(key),
+        )
+    if table == "article_ids":
+        kind = pl.col("id_type")
+        return frame.with_columns(
+            id_value=pl.when(kind == "pubmed")
+            .then(pmid)
+            .when(kind == "pmc")
+            .then("PMC" + pmid)
+            .when(kind == "doi")
+            .then(
+                pl.coalesce(pl.col("id_value").str.extract(r"^(.*/pwb\.)\d+$") + pmid, "id_value")
+            )
+            .otherwise(pl.col("id_value"))
+        )
+    return frame
+
+
+def _manifest(folder: Path, name: str, key: str, records: int) -> StagedFile:
+    """Write the manifest of a derived staged file; its SHA-256 is made from its name."""
+    staged = StagedFile(
+        str(folder),
+        name,
+        hashlib.sha256(f"growth copy {name}".encode()).hexdigest(),
+        "xml",
+        key,
+        datetime.now(),
+        records=records,
+    )
+    text = json.dumps(staged.__dict__, default=str, indent=1)
+    (folder / MANIFEST).write_text(text, encoding="utf-8")
+    return staged
+
+
+def nlm_name(number: int) -> tuple[str, str]:
+    """File name and `file_order_key` of NLM file `number` of 2026."""
+    return f"pubmed26n{number:04d}.xml.gz", f"26n{number:05d}"
+
+
+def write_copy(
+    bases: list[StagedFile], maps: list[PmidMap], folder: Path, number: int, *, rehash: bool
+) -> StagedFile:
+    """One staged file holding base `i` mapped by `maps[i]` for each i (streamed to Parquet)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name, key = nlm_name(number)
+    for table in RECORD_TABLES:
+        parts = []
+        for base, pmid_map in zip(bases, maps, strict=True):
+            path = base.table_path(table)
+            if path is not None:
+                frame = pl.scan_parquet(path).with_columns(pmid_map.expr())
+                parts.append(_restamp(table, frame, name, key))
+        if parts:
+            frame = pl.concat(parts)
+            if rehash and table == "articles":
+                frame = frame.with_columns(record_hash=pl.col("record_hash") + "-update")
+            frame.sink_parquet(folder / f"{table}.parquet")
+    records = sum(b.records for b in bases)
+    return _manifest(folder, name, key, records)
+
+
+def write_deletions(pmids: pl.Series, folder: Path, number: int) -> StagedFile:
+    """A staged file that holds only a DeleteCitation of `pmids`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    pl.DataFrame({"pmid": pmids.cast(pl.Int64)}).write_parquet(folder / DELETIONS)
+    name, key = nlm_name(number)
+    return _manifest(folder, name, key, 0)

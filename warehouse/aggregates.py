@@ -1,0 +1,249 @@
+"""Aggregate tables behind the analyst views, kept up to date in each file's transaction.
+
+A file's transaction calls `subtract` with the PMIDs it is about to remove (replaced, deleted,
+merged, dropped by a rollover) while their rows are still there, `add` with the PMIDs it has
+just inserted, and `apply` once at the end. Per-article tables (`agg_article_*`) follow their
+PMIDs; the other aggregates are subtractable counts per grain key (`sql/aggregates/*.sql` give
+one batch of articles' contribution), merged as one net change per file. Keys are never
+removed: a row whose counts fall to zero is kept (readers replaying "rows refreshed since T"
+see it) and the views leave it out. Rollups (`agg_term_pairs`, `agg_authors`) hold what is
+not subtractable (first and last year, most frequent spelling) and are recomputed from their
+per-year rows for the keys a file touched. Every row written gets `refreshed_at` = the time
+of the file's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from warehouse.schema import read_sql
+
+
+@dataclass(frozen=True)
+class Counts:
+    """A subtractable aggregate: its table, grain key and count columns."""
+
+    name: str
+    keys: tuple[str, ...]
+    counts: tuple[str, ...]
+
+    @property
+    def table(self) -> str:
+        return f"agg_{self.name}"
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """An aggregate recomputed for touched keys from the counts it is rolled up from."""
+
+    name: str
+    keys: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    @property
+    def table(self) -> str:
+        return f"agg_{self.name}"
+
+
+ARTICLE_TABLES = {"article_descriptors": ("pmid", "descriptor_name"), "article_counts": ("pmid",)}
+"""Per-article tables and their keys, in the order they are filled (counts read descriptors)."""
+
+COUNTS = (
+    Counts(
+        "term_by_year", ("descriptor_name", "pub_year"), ("article_count", "major_article_count")
+    ),
+    Counts(
+        "substance_by_term", ("descriptor_name", "substance_name", "pub_year"), ("article_count",)
+    ),
+    Counts(
+        "term_pair_years",
+        ("descriptor_name", "co_descriptor_name", "pub_year"),
+        ("article_count", "both_major_article_count"),
+    ),
+    Counts(
+        "author_years",
+        ("author_key", "is_orcid", "pub_year"),
+        ("article_count", "first_author_count", "last_author_count"),
+    ),
+    Counts(
+        "author_spellings", ("author_key", "is_orcid", "last_name", "initials"), ("author_rows",)
+    ),
+)
+
+ROLLUPS = (
+    Rollup("term_pairs", ("descriptor_name", "co_descriptor_name"), ("term_pair_years",)),
+    Rollup("authors", ("author_key", "is_orcid"), ("author_years", "author_spellings")),
+)
+
+DICTIONARIES = (("descriptor_uis", ("descriptor_name",)), ("substance_names", ("substance_name",)))
+"""Name -> UI tables, (name, key columns), refreshed from the rows each file inserts."""
+
+
+def subtract(con: duckdb.DuckDBPyConnection, pmids_sql: str, at: datetime) -> None:
+    """Take out the contribution of the articles `pmids_sql` selects, before they are removed."""
+    if not _select_articles(con, pmids_sql):
+        return
+    _count_contributions(con, sign=-1)
+    for name in ARTICLE_TABLES:
+        con.execute(f"delete from agg_{name} where pmid in (select pmid from agg_pmids)")
+
+
+def add(con: duckdb.DuckDBPyConnection, pmids_sql: str, at: datetime) -> None:
+    """Put in the contribution of the articles `pmids_sql` selects, just after their insert."""
+    if not _select_articles(con, pmids_sql):
+        return
+    for name in ARTICLE_TABLES:
+        con.execute(
+            f"insert into agg_{name} select *, ? from ({read_sql(_contribution(name))})", [at]
+        )
+    _count_contributions(con, sign=1)
+    con.execute("insert into agg_added select pmid from agg_pmids")
+
+
+def apply(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
+    """Merge the net change of the file's `subtract`s and `add`s into the aggregate tables."""
+    _create_deltas(con)
+    for counts in COUNTS:
+        _merge_counts(con, counts, at)
+    for rollup in ROLLUPS:
+        _refresh_rollup(con, rollup, at)
+    for name, keys in DICTIONARIES:
+        _upsert(con, f"agg_{name}", keys, read_sql(f"aggregates/{name}.sql"), at)
+    for counts in COUNTS:
+        con.execute(f"drop table if exists delta_{counts.name}")
+        con.execute(f"drop table if exists net_{counts.name}")
+    for table in ("agg_added", "agg_pmids", "agg_keyed_authors", "agg_touched"):
+        con.execute(f"drop table if exists {table}")
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, at: datetime | None = None) -> None:
+    """Recompute every aggregate table from the base tables, in one transaction."""
+    at = at or datetime.now()
+    con.begin()
+    try:
+        for table in aggregate_tables():
+            con.execute(f"delete from {table}")
+        add(con, "select pmid from articles", at)
+        apply(con, at)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def aggregate_tables() -> list[str]:
+    """Every aggregate table."""
+    return list(grain_keys())
+
+
+def grain_keys() -> dict[str, tuple[str, ...]]:
+    """Every aggregate table and its grain key (key columns may be NULL: match null-safe).
+
+    Tables keyed by `pmid` follow their articles: a removed PMID's rows are deleted, as in the
+    base tables. Every other row, once written, stays (with zero counts when emptied).
+    """
+    keys = {f"agg_{name}": key for name, key in ARTICLE_TABLES.items()}
+    keys |= {c.table: c.keys for c in COUNTS} | {r.table: r.keys for r in ROLLUPS}
+    return keys | {f"agg_{name}": key for name, key in DICTIONARIES}
+
+
+def _contribution(name: str) -> str:
+    return f"aggregates/{name}.sql"
+
+
+def _select_articles(con: duckdb.DuckDBPyConnection, pmids_sql: str) -> int:
+    """Fill temp table `agg_pmids` (pmid, pub_year) with the articles selected; how many."""
+    _create_deltas(con)
+    con.execute(
+        "create or replace temp table agg_pmids as "
+        f"select pmid, pub_year from articles where pmid in ({pmids_sql})"
+    )
+    return con.execute("select count(*) from agg_pmids").fetchone()[0]
+
+
+def _create_deltas(con: duckdb.DuckDBPyConnection) -> None:
+    """The file's change tables, created on first use in its transaction."""
+    for counts in COUNTS:
+        columns = ", ".join((*counts.keys, *counts.counts))
+        con.execute(
+            f"create temp table if not exists delta_{counts.name} as "
+            f"select {columns} from {counts.table} limit 0"
+        )
+    con.execute("create temp table if not exists agg_added (pmid bigint)")
+
+
+def _count_contributions(con: duckdb.DuckDBPyConnection, sign: int) -> None:
+    """Append the selected articles' counts, times `sign`, to the change tables."""
+    con.execute(read_sql("aggregates/keyed_authors.sql"))
+    for counts in COUNTS:
+        signed = ", ".join(f"{sign} * {column}" for column in counts.counts)
+        con.execute(
+            f"insert into delta_{counts.name} "
+            f"select {', '.join(counts.keys)}, {signed} "
+            f"from ({read_sql(_contribution(counts.name))})"
+        )
+
+
+def _merge_counts(con: duckdb.DuckDBPyConnection, counts: Counts, at: datetime) -> None:
+    """Add the file's net change to a counts table: kept keys incremented, new keys inserted."""
+    sums = ", ".join(f"sum({c})::bigint as {c}" for c in counts.counts)
+    changed = " or ".join(f"sum({c}) != 0" for c in counts.counts)
+    con.execute(
+        f"create or replace temp table net_{counts.name} as "
+        f"select {', '.join(counts.keys)}, {sums} from delta_{counts.name} "
+        f"group by all having {changed}"
+    )
+    _upsert(con, counts.table, counts.keys, f"from net_{counts.name}", at, counts.counts)
+
+
+def _refresh_rollup(con: duckdb.DuckDBPyConnection, rollup: Rollup, at: datetime) -> None:
+    """Recompute a rollup's rows for the keys whose counts the file changed."""
+    keys = ", ".join(rollup.keys)
+    touched = " union ".join(f"select {keys} from net_{source}" for source in rollup.sources)
+    con.execute(f"create or replace temp table agg_touched as {touched}")
+    _upsert(con, rollup.table, rollup.keys, read_sql(f"aggregates/{rollup.name}.sql"), at)
+
+
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    keys: tuple[str, ...],
+    source: str,
+    at: datetime,
+    increments: tuple[str, ...] = (),
+) -> None:
+    """Write the rows `source` selects (every column but `refreshed_at`) into `table` by key.
+
+    Columns in `increments` are added to the kept row's values; the others replace them. The
+    table is joined once, on its key, to find the kept rows; they are then updated by row id.
+    """
+    con.execute(
+        "create or replace temp table agg_upsert as "
+        f"select incoming.*, kept.rowid as kept_row from ({source}) as incoming "
+        f"left join {table} as kept on {_match('kept', 'incoming', keys)}"
+    )
+    columns = [r[0] for r in con.execute("select * from agg_upsert limit 0").description]
+    values = ", ".join(
+        f"{c} = {table}.{c} + u.{c}" if c in increments else f"{c} = u.{c}"
+        for c in columns
+        if c not in keys and c != "kept_row"
+    )
+    con.execute(
+        f"update {table} set {values}, refreshed_at = $at "
+        f"from agg_upsert as u where {table}.rowid = u.kept_row",
+        {"at": at},
+    )
+    con.execute(
+        f"insert into {table} by name select u.* exclude (kept_row), $at as refreshed_at "
+        "from agg_upsert as u where u.kept_row is null",
+        {"at": at},
+    )
+    con.execute("drop table agg_upsert")
+
+
+def _match(left: str, right: str, keys: tuple[str, ...]) -> str:
+    """Join condition on a grain key; NULL matches NULL (pub_year is NULL for undated articles)."""
+    return " and ".join(f"{left}.{k} is not distinct from {right}.{k}" for k in keys)

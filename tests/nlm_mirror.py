@@ -96,6 +96,16 @@ def _handler(root: Path, log: MirrorLog) -> type[BaseHTTPRequestHandler]:
             else:
                 self._send(404, b"not found")
 
+        def do_HEAD(self) -> None:
+            target = root / unquote(self.path).lstrip("/")
+            if not target.is_file():
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Length", str(target.stat().st_size))
+            self.end_headers()
+
         def _send_file(self, target: Path) -> None:
             data = target.read_bytes()
             wanted = self.headers.get("Range")

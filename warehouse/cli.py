@@ -304,6 +304,34 @@ def export(
     console.print(f"wrote {len(written)} tables and views to {directory}")
 
 
+def _sync_mesh(
+    mesh_url: str, settings: Settings, download_dir: Path | None, *, only: bool, started: float
+) -> None:
+    """Run the `mesh-sync` flow; a failure or a rejected file exits 1 when nothing else runs."""
+    from flows.mesh_sync import mesh_sync
+
+    try:
+        results = mesh_sync(
+            mesh_url,
+            db=str(settings.db),
+            download_dir=str(download_dir or settings.download_dir),
+            timeout_seconds=settings.download_timeout_seconds,
+            retries=settings.download_retries,
+            keep_downloads=settings.keep_downloads,
+            lock_timeout_seconds=settings.lock_timeout_seconds,
+        )
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    _print_load_summary(results, settings.db, time.perf_counter() - started)
+    for r in results:
+        if r.status == "failed":
+            errors.print(f"[bold red]failed:[/] {r.source_file}: {r.message}", markup=True)
+    if only and any(r.status == "failed" or r.rejected for r in results):
+        raise typer.Exit(EXIT_REJECTS)
+    if only:
+        raise typer.Exit(0)
+
+
 @app.command()
 def sync(
     mirror: Annotated[
@@ -316,11 +344,20 @@ def sync(
     updates: Annotated[bool, typer.Option("--updates", help="Only updatefiles/.")] = False,
     limit: Annotated[int | None, typer.Option(help="Download and load at most N files.")] = None,
     download_dir: Annotated[Path | None, typer.Option(help="Where downloads go.")] = None,
+    mesh: Annotated[
+        str | None,
+        typer.Option(
+            help="MeSH folder (xmlmesh/) whose current year is loaded first, when newer "
+            "[env PUBMED_WAREHOUSE_MESH_URL]."
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Download NLM files not yet ingested from a mirror, verify their .md5, load them in order.
 
-    Without --baseline or --updates both folders are synced, the baseline first.
+    Without --baseline or --updates both folders are synced, the baseline first. With --mesh
+    (or a MeSH URL configured) a newer MeSH year is loaded before them; --mesh alone syncs
+    only MeSH.
 
     Example: pubmed-warehouse sync --mirror https://ftp.ncbi.nlm.nih.gov/pubmed/ --limit 2
     """
@@ -330,11 +367,14 @@ def sync(
 
     settings = _settings(db)
     mirror_url = mirror or settings.mirror_url
-    if not mirror_url:
+    mesh_url = mesh or settings.mesh_url
+    if not mirror_url and not mesh_url:
         raise _fail("no mirror: pass --mirror URL or set PUBMED_WAREHOUSE_MIRROR_URL")
     if limit is not None and limit < 0:
         raise _fail("--limit must be 0 or more")
     started = time.perf_counter()
+    if mesh_url:
+        _sync_mesh(mesh_url, settings, download_dir, only=not mirror_url, started=started)
     try:
         with (
             writer_lock(settings.db, settings.lock_timeout_seconds),

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         "200MB", description="DuckDB memory limit while loading (it spills beyond it)."
     )
     mirror_url: str | None = Field(None, description="NLM mirror root (baseline/, updatefiles/).")
+    mesh_url: str | None = Field(
+        None, description="NLM MeSH folder (xmlmesh/) whose current year sync loads."
+    )
     download_dir: Path = Field(Path("downloads"), description="Where sync keeps downloads.")
     inbox_dir: Path = Field(Path("inbox"), description="Folder watched for new files.")
     sync_cron: str = Field("0 6 * * *", description="Schedule of the sync deployment.")

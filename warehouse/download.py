@@ -124,6 +124,38 @@ def download(
     return target
 
 
+def download_sized(client: httpx.Client, name: str, url: str, directory: Path) -> Path:
+    """Download a file that has no `.md5`: its size must equal the server's Content-Length."""
+    directory.mkdir(parents=True, exist_ok=True)
+    expected = _announced_size(client, url)
+    target = directory / name
+    if target.exists() and target.stat().st_size == expected:
+        return target
+    part = directory / f"{name}.part"
+    _stream_to_part(client, url, part, None)
+    actual = part.stat().st_size
+    if actual != expected:
+        part.unlink()
+        raise ChecksumMismatch(
+            f"{name}: {actual} bytes received, the server announced {expected}; discarded"
+        )
+    part.replace(target)
+    return target
+
+
+def _announced_size(client: httpx.Client, url: str) -> int:
+    """The Content-Length a HEAD request announces; a file without one cannot be checked."""
+    try:
+        response = client.head(url)
+    except httpx.HTTPError as exc:
+        raise DownloadFailed(f"{url}: {exc!r}") from exc
+    _raise_for_status(response, url)
+    size = response.headers.get("content-length", "")
+    if not size.isdigit():
+        raise DownloadFailed(f"{url}: no .md5 and no Content-Length to check the download by")
+    return int(size)
+
+
 def _stream_to_part(
     client: httpx.Client, url: str, part: Path, on_bytes: ByteCallback | None
 ) -> None:

@@ -60,3 +60,7 @@ class PmidSourceError(WarehouseError):
 
 class MemoryLimitTooLow(StorageError):
     """A file's apply needs more memory than the load memory limit allows; nothing was changed."""
+
+
+class OlderVocabulary(WarehouseError):
+    """A MeSH file of an earlier year than the vocabulary already loaded; it is not applied."""

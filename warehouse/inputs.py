@@ -12,6 +12,7 @@ from typing import BinaryIO
 from isal import igzip
 
 from warehouse.errors import DamagedFile, UnsupportedFormat
+from warehouse.formats.mesh import mesh_kind
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 64 * 1024
@@ -60,16 +61,22 @@ def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
 
 
 def detect_format(head: bytes) -> str:
-    """Name the format of a file from its first bytes (one of `warehouse.formats.FORMATS`)."""
+    """Name the format of a file from its first bytes (one of `warehouse.formats.FORMATS`).
+
+    MeSH files are `mesh-descriptors`, `mesh-qualifiers` and `mesh-supplementary`.
+    """
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise UnsupportedFormat("the file is empty")
     if text.startswith(b"<"):
         if XML_ROOTS.search(text):
             return "xml"
+        if kind := mesh_kind(text):
+            return f"mesh-{kind}"
         raise UnsupportedFormat(
             "XML, but not PubMed XML "
-            "(no PubmedArticleSet, PubmedArticle or MedlineCitationSet root)"
+            "(no PubmedArticleSet, PubmedArticle or MedlineCitationSet root) nor MeSH XML "
+            "(DescriptorRecordSet, QualifierRecordSet, SupplementalRecordSet)"
         )
     if MEDLINE_PMID.search(text):
         return "medline"

@@ -27,10 +27,12 @@ class FileStatus(StrEnum):
 
 
 class StagedStatus(StrEnum):
-    """A staging folder's state: parsed whole, or the file was rejected whole."""
+    """A staging folder's state: parsed whole, rejected whole, or a MeSH vocabulary file
+    (not staged: the writer reads it itself)."""
 
     STAGED = "staged"
     REJECTED = "rejected"
+    VOCABULARY = "vocabulary"
 
 
 class DeletionReason(StrEnum):

@@ -19,7 +19,7 @@ import polars as pl
 
 from warehouse import aggregates
 from warehouse.db import database_path, storage_fault
-from warehouse.errors import DamagedFile, MemoryLimitTooLow
+from warehouse.errors import DamagedFile, MemoryLimitTooLow, OlderVocabulary, UnsupportedFormat
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
 from warehouse.inputs import file_order_key, read_head, sha256_of
 from warehouse.ledger import Action, DeletionReason, FileStatus, StagedStatus
@@ -35,6 +35,7 @@ from warehouse.staging import (
     input_format,
     read_batches,
 )
+from warehouse.vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,26 @@ def _load_or_reject(
         fmt = input_format(path)
     except WHOLE_FILE_ERRORS as exc:
         return _reject_file(con, path, None, key, str(exc), started)
+    if fmt.startswith("mesh-"):
+        return _load_vocabulary(con, path, fmt, started, batch_size)
     return _load_in_transaction(con, path, fmt, key, started, batch_size, on_records)
+
+
+def _load_vocabulary(
+    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, started: datetime, batch_size: int
+) -> FileResult:
+    """Replace a MeSH vocabulary kind from the file, or reject the file whole (transaction open)."""
+    result = FileResult(str(path), FileStatus.LOADED, fmt)
+    con.begin()
+    try:
+        result.records = load_vocabulary(con, path, fmt.removeprefix("mesh-"), started, batch_size)
+        return result
+    except (DamagedFile, OlderVocabulary, UnsupportedFormat) as exc:
+        con.rollback()
+        return _reject_file(con, path, fmt, None, str(exc), started)
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
@@ -154,6 +174,8 @@ def apply_staged(
     if _already_loaded(con, staged.sha256):
         return _already_loaded_result(staged.source_file)
     key, started = staged.file_order_key, staged.started
+    if staged.status == StagedStatus.VOCABULARY:
+        return load_file(con, path, flow_run_id=flow_run_id)
     if staged.status == StagedStatus.REJECTED:
         result = _reject_file(con, path, staged.format, key, staged.message or "", started)
     else:

@@ -41,7 +41,10 @@ REJECT_SCHEMA = {
 
 @dataclass
 class StagedFile:
-    """A parsed file waiting in its staging folder; `status` is `staged` or `rejected`."""
+    """A parsed file waiting in its staging folder; `status`: `staged`, `rejected`, `vocabulary`.
+
+    A `vocabulary` (MeSH) file is not staged: the writer reads it itself.
+    """
 
     folder: str
     source_file: str
@@ -109,7 +112,10 @@ def stage_file(path: Path, folder: Path, batch_size: int = 1000) -> StagedFile:
     )
     try:
         staged.format = input_format(path)
-        _write_tables(path, staged, batch_size)
+        if staged.format.startswith("mesh-"):
+            staged.status = StagedStatus.VOCABULARY  # the writer reads MeSH files itself
+        else:
+            _write_tables(path, staged, batch_size)
     except WHOLE_FILE_ERRORS as exc:
         _clear(folder)
         staged.status, staged.message = StagedStatus.REJECTED, str(exc)

@@ -31,6 +31,10 @@ def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         from ingested_files
         """
     ).fetchone()
+    mesh = con.execute(
+        "select string_agg(kind || ' ' || coalesce(mesh_year::varchar, '?'), ', ' order by kind) "
+        "from mesh_vocabularies"
+    ).fetchone()[0]
     return {
         "files loaded": row[0],
         "files rejected": row[1],
@@ -38,6 +42,7 @@ def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "last run": row[3],
         "last flow run": row[4],
         "newest NLM file": row[5],
+        "MeSH loaded": mesh or "none",
     }
 
 

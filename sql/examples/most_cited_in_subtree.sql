@@ -1,0 +1,43 @@
+-- Which articles under a MeSH tree node are cited most within the warehouse, per citing year?
+-- One row per citing year and article (the top 10 of each year); change the node in `params`.
+-- Needs a MeSH descriptor file loaded (descYYYY.xml).
+with
+
+params as (
+    select 'B01.050' as tree_number, 10 as top_n
+),
+
+subtree_articles as (
+    select distinct article_mesh_headings.pmid
+    from article_mesh_headings
+    inner join mesh_ancestors using (descriptor_ui)
+    inner join params on params.tree_number = mesh_ancestors.ancestor_tree_number
+),
+
+ranked as (
+    select
+        citations_by_year.citing_pub_year,
+        citations_by_year.pmid,
+        citations_by_year.times_cited,
+        row_number() over (
+            partition by citations_by_year.citing_pub_year
+            order by citations_by_year.times_cited desc, citations_by_year.pmid
+        ) as rank_in_year
+    from citations_by_year
+    inner join subtree_articles using (pmid)
+),
+
+final as (
+    select
+        ranked.citing_pub_year,
+        ranked.rank_in_year,
+        ranked.pmid,
+        articles.title,
+        ranked.times_cited
+    from ranked
+    inner join articles using (pmid)
+    inner join params on ranked.rank_in_year <= params.top_n
+    order by ranked.citing_pub_year, ranked.rank_in_year
+)
+
+select * from final;

@@ -1,0 +1,54 @@
+-- One row per article: how often it is cited within the warehouse, and its references.
+create or replace view citation_summary as
+
+with
+
+cited as (
+    select
+        cited_pmid as pmid,
+        count(*) as times_cited,
+        min(citing_pub_year) as first_cited_year,
+        max(citing_pub_year) as last_cited_year
+    from citation_graph
+    group by cited_pmid
+),
+
+listed as (
+    select pmid, count(distinct ref_pmid) as referenced_pmids, count(*) as reference_count
+    from "references"
+    group by pmid
+),
+
+in_warehouse as (
+    select citing_pmid as pmid, count(*) as references_in_warehouse
+    from citation_graph
+    group by citing_pmid
+),
+
+final as (
+    select
+        articles.pmid,
+        articles.pub_year,
+        coalesce(cited.times_cited, 0) as times_cited,
+        cited.first_cited_year,
+        cited.last_cited_year,
+        coalesce(listed.reference_count, 0) as reference_count,
+        coalesce(listed.referenced_pmids, 0) as referenced_pmids,
+        coalesce(in_warehouse.references_in_warehouse, 0) as references_in_warehouse
+    from articles
+    left join cited using (pmid)
+    left join listed using (pmid)
+    left join in_warehouse using (pmid)
+)
+
+select * from final;
+
+comment on view citation_summary is 'One row per article (grain: pmid): times cited by other articles in the warehouse and how many of its own references are in it (citation_graph); zero when none.';
+comment on column citation_summary.pmid is 'Article (articles.pmid).';
+comment on column citation_summary.pub_year is 'Its publication year.';
+comment on column citation_summary.times_cited is 'Articles in the warehouse that cite it.';
+comment on column citation_summary.first_cited_year is 'Publication year of its earliest citing article in the warehouse; NULL when uncited.';
+comment on column citation_summary.last_cited_year is 'Publication year of its latest citing article in the warehouse; NULL when uncited.';
+comment on column citation_summary.reference_count is 'References in its reference list ("references" rows).';
+comment on column citation_summary.referenced_pmids is 'Distinct PMIDs among its references.';
+comment on column citation_summary.references_in_warehouse is 'Articles it cites that are in the warehouse (citation_graph rows).';

@@ -27,7 +27,7 @@ from warehouse.parallel import (
     parse_processes,
     staging_root,
 )
-from warehouse.snapshot import default_snapshot_path, publish_snapshot
+from warehouse.snapshot import default_snapshot_path, publish_readers_copy
 from warehouse.staging import StagedFile, stage_file
 
 CLUSTER_WORKERS = 4
@@ -137,19 +137,25 @@ def _log_result(result: FileResult) -> None:
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
 def publish_reader_snapshot(con, target: Path) -> Path | None:
-    """Publish the read-only snapshot BI tools read while the next load holds the warehouse.
+    """Publish the readers' copy BI tools read while the next load holds the warehouse.
 
-    A full or read-only disk leaves the previous snapshot in place and is logged: the files
-    of this run are committed to the warehouse all the same.
+    It replays what changed since the idle copy was last published. A full or read-only disk
+    leaves the previous copy in place and is logged: the run's files stay committed.
     """
     logger = get_run_logger()
     try:
-        published = publish_snapshot(con, target)
+        published = publish_readers_copy(con, target)
     except (duckdb.Error, OSError) as exc:
-        logger.warning("read-only snapshot %s not published: %s", target, exc)
+        logger.warning("readers' copy %s not published: %s", target, exc)
         return None
-    logger.info("published read-only snapshot %s", published)
-    return published
+    logger.info(
+        "published the readers' copy %s in %.2f s (%s, %d PMIDs replayed)",
+        published.path,
+        published.seconds,
+        published.method,
+        published.replayed.pmids,
+    )
+    return published.path
 
 
 def snapshot_is_stale(results: list[FileResult], target: Path) -> bool:

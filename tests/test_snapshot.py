@@ -13,6 +13,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from warehouse.db import connect
+from warehouse.load import load_file
 from warehouse.snapshot import default_snapshot_path, publish_snapshot
 
 CLI = [sys.executable, "-c", "from warehouse.cli import main; main()"]
@@ -105,11 +106,11 @@ def test_publishing_replaces_the_snapshot_under_an_open_reader(tmp_path: Path) -
     db = tmp_path / "w.duckdb"
     snapshot = tmp_path / "w.snapshot.duckdb"
     con = connect(db)
-    con.execute("insert into articles (pmid, title) values (1, 'first')")
+    load_file(con, CORPUS / "pairs/22202258/22202258.xml")
     publish_snapshot(con, snapshot)
     with process_holding(snapshot, "read") as reader:
         assert reader.stdout.readline().strip() == "1"
-        con.execute("insert into articles (pmid, title) values (2, 'second')")
+        load_file(con, CORPUS / "pairs/29742719/29742719.xml")
         publish_snapshot(con, snapshot)
         fresh = duckdb.connect(str(snapshot), read_only=True)
         assert fresh.execute("select count(*) from articles").fetchone()[0] == 2

@@ -555,6 +555,47 @@ def serve(
     serve_deployments(settings)
 
 
+@app.command("serve-sql")
+def serve_sql(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on [env ..._SQL_HOST, 127.0.0.1].")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port [env ..._SQL_PORT, 5433; 0: any free port].")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Serve the readers' copy over the PostgreSQL wire protocol, read-only, until stopped.
+
+    For BI tools that speak only PostgreSQL (Tableau, Power BI, Grafana, ODBC). User
+    PUBMED_WAREHOUSE_SQL_USER (default pubmed), password PUBMED_WAREHOUSE_SQL_PASSWORD
+    (required). Each load's new readers' copy is served without a restart.
+
+    Example: PUBMED_WAREHOUSE_SQL_PASSWORD=secret pubmed-warehouse serve-sql --port 5433
+    """
+    from warehouse.sql_server import ServerConfig, serve
+
+    settings = _settings(db)
+    if settings.sql_password is None or not settings.sql_password.get_secret_value():
+        raise _fail("set PUBMED_WAREHOUSE_SQL_PASSWORD: serve-sql never runs without a password")
+    config = ServerConfig(
+        copy=settings.snapshot_path(),
+        user=settings.sql_user,
+        password=settings.sql_password.get_secret_value(),
+        host=host or settings.sql_host,
+        port=settings.sql_port if port is None else port,
+    )
+
+    def listening(address: str, bound: int) -> None:
+        console.print(f"serving {config.copy} on {address}:{bound} (read-only)")
+        sys.stdout.flush()
+
+    try:
+        serve(config, listening)
+    except (WarehouseError, OSError) as exc:
+        raise _fail(str(exc)) from None
+
+
 @app.command()
 def report(
     out: Annotated[Path, typer.Argument(help="HTML file to write.")],

@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     efetch_batch_size: int = Field(
         MAX_BATCH_PMIDS, ge=1, le=MAX_BATCH_PMIDS, description="PMIDs per efetch request."
     )
+    sql_host: str = Field("127.0.0.1", description="Address serve-sql listens on.")
+    sql_port: int = Field(5433, ge=0, le=65535, description="Port of serve-sql (0: any free).")
+    sql_user: str = Field("pubmed", description="User name serve-sql accepts.")
+    sql_password: SecretStr | None = Field(
+        None, description="Password serve-sql requires (SCRAM-SHA-256); it will not start without."
+    )
 
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""

@@ -1,26 +1,62 @@
-"""Read-only snapshot of the warehouse for BI readers, published atomically after each load.
+"""The readers' copy: a read-only copy of the warehouse for BI tools, published after each load.
 
 DuckDB lets one process hold a writable file and no other process open it meanwhile, so BI
-tools read a copy: the writer checkpoints (the file then holds every committed row and the WAL
-is empty), copies the file aside, syncs it and renames it over the snapshot with `os.replace`.
-Readers that have the old snapshot open keep reading it; new connections see the new one.
+tools read a copy. Two copies are kept beside the published name, blue and green; the name is a
+hard link to one of them. A publish brings the other (idle) one up to date by replaying what
+changed since it was last published (`warehouse.catchup`), then links it under the published
+name with `os.replace`: a reader never sees a half-written file, and connections already open
+keep the copy they opened, which the next publish leaves alone.
+
+When the idle copy is still held open by a reader (DuckDB's file lock), the published file is
+first copied over it (a new file: the reader keeps the old one). When there is no copy of ours
+yet, or its schema differs from the warehouse's, it is rebuilt from the warehouse.
+
+The copies are written in DuckDB storage version `READERS_STORAGE_VERSION`, the oldest that
+keeps every type the schema uses, so DuckDB 1.x clients open them as well as 2.x.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
+from warehouse.catchup import COPY, CatchUp, CopyOutOfStep, catch_up, warehouse_name
 from warehouse.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+READERS_STORAGE_VERSION = "v1.0.0"
+"""DuckDB 1.0 and every later version read this format; the schema's types all exist in it."""
+
+COLOURS = ("blue", "green")
+
+
+@dataclass
+class Publication:
+    """How a publish went: `caught-up` (replayed what changed), `copied` (the idle copy was
+    held by a reader: the published file was copied first) or `rebuilt` (from the warehouse)."""
+
+    path: Path
+    method: str
+    seconds: float
+    replayed: CatchUp
 
 
 def default_snapshot_path(db: Path | str) -> Path:
     """`NAME.snapshot.duckdb` beside the warehouse file `NAME.duckdb`."""
     db = Path(db)
     return db.with_name(f"{db.stem}.snapshot{db.suffix or '.duckdb'}")
+
+
+def colour_path(target: Path, colour: str) -> Path:
+    """The hidden blue or green copy behind the published name TARGET."""
+    return target.with_name(f".{target.name}.{colour}")
 
 
 def database_file(con: duckdb.DuckDBPyConnection) -> Path:
@@ -32,15 +68,142 @@ def database_file(con: duckdb.DuckDBPyConnection) -> Path:
 
 
 def publish_snapshot(con: duckdb.DuckDBPyConnection, target: Path | str) -> Path:
-    """Checkpoint the warehouse and publish a copy of its file at TARGET, atomically."""
+    """Publish the readers' copy of the warehouse at TARGET; returns TARGET."""
+    return publish_readers_copy(con, target).path
+
+
+def publish_readers_copy(con: duckdb.DuckDBPyConnection, target: Path | str) -> Publication:
+    """Bring the idle copy up to date with the warehouse and publish it at TARGET, atomically."""
+    started = time.perf_counter()
     target = Path(target)
-    con.execute("checkpoint")
-    source = database_file(con)
-    if source.resolve() == target.resolve():
+    if database_file(con).resolve() == target.resolve():
         raise ConfigError(f"the snapshot path {target} is the warehouse itself")
-    partial = target.with_name(f".{target.name}.partial")
+    idle, active = idle_and_active(target)
+    method, replayed = _update_idle(con, idle, active, target)
+    _link_as(idle, target)
+    published = Publication(target, method, time.perf_counter() - started, replayed)
+    log.info(
+        "published the readers' copy %s (%s, %d PMIDs replayed) in %.2f s",
+        target,
+        method,
+        replayed.pmids,
+        published.seconds,
+    )
+    return published
+
+
+def idle_and_active(target: Path) -> tuple[Path, Path | None]:
+    """The copy to bring up to date, and the one published now (None when neither is)."""
+    published = _inode(target)
+    for colour, other in (COLOURS, COLOURS[::-1]):
+        if published is not None and _inode(colour_path(target, colour)) == published:
+            return colour_path(target, other), colour_path(target, colour)
+    return colour_path(target, COLOURS[0]), None
+
+
+def _inode(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _update_idle(
+    con: duckdb.DuckDBPyConnection, idle: Path, active: Path | None, target: Path
+) -> tuple[str, CatchUp]:
+    """Bring the idle copy up to date; returns how (see `Publication.method`) and what moved."""
+    method = "caught-up"
+    if active is None:
+        return "rebuilt", rebuild(con, idle)
+    if not idle.exists() or not _attach(con, idle):
+        _copy_file(target, idle)
+        method = "copied"
+        if not _attach(con, idle):
+            raise ConfigError(f"cannot open the readers' copy {idle} that was just written")
+    try:
+        replayed = catch_up(con)
+    except CopyOutOfStep as exc:
+        _abandon(con)
+        log.info("readers' copy rebuilt: %s", exc)
+        return "rebuilt", rebuild(con, idle)
+    except BaseException:
+        _abandon(con)
+        raise
+    _detach(con)
+    return method, replayed
+
+
+def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Attach PATH as the copy; False when a reader holds it open (DuckDB's file lock)."""
+    try:
+        con.execute(f"attach '{_quoted(path)}' as {COPY}")
+    except duckdb.Error as exc:  # held open by a reader, or damaged: written anew
+        log.info("readers' copy %s cannot be updated in place: %s", path, exc)
+        return False
+    return True
+
+
+def _detach(con: duckdb.DuckDBPyConnection) -> None:
+    """Checkpoint and detach the copy: its file then holds everything, with no WAL beside it."""
+    con.execute(f"checkpoint {COPY}")
+    con.execute(f"detach {COPY}")
+
+
+def _abandon(con: duckdb.DuckDBPyConnection) -> None:
+    """Detach the copy after a failure; what it committed stays in its WAL for the next publish."""
+    try:
+        con.execute(f"detach {COPY}")
+    except duckdb.Error as exc:
+        log.warning("readers' copy not detached cleanly: %s", exc)
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, idle: Path) -> CatchUp:
+    """Write a new copy of the whole warehouse and move it to IDLE (a reader keeps the old)."""
+    partial = idle.with_name(f"{idle.name}.partial")
+    for leftover in (partial, partial.with_name(f"{partial.name}.wal")):
+        leftover.unlink(missing_ok=True)
+    con.execute(
+        f"attach '{_quoted(partial)}' as {COPY} (storage_version '{READERS_STORAGE_VERSION}')"
+    )
+    try:
+        con.execute(f"copy from database {warehouse_name(con)} to {COPY}")
+    except BaseException:
+        con.execute(f"detach {COPY}")
+        partial.unlink(missing_ok=True)
+        raise
+    _detach(con)
+    _fsync(partial)
+    os.replace(partial, idle)
+    return CatchUp()
+
+
+def _copy_file(source: Path, destination: Path) -> None:
+    """Copy SOURCE to a new file at DESTINATION (synced; an open reader keeps the old file)."""
+    partial = destination.with_name(f"{destination.name}.partial")
     shutil.copyfile(source, partial)
-    with partial.open("rb") as copied:
-        os.fsync(copied.fileno())
-    os.replace(partial, target)
-    return target
+    _fsync(partial)
+    os.replace(partial, destination)
+
+
+def _link_as(copy: Path, target: Path) -> None:
+    """Publish COPY under the name TARGET by an atomic rename of a fresh hard link."""
+    _fsync(copy)
+    link = target.with_name(f".{target.name}.link")
+    link.unlink(missing_ok=True)
+    os.link(copy, link)
+    os.replace(link, target)
+    directory = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as synced:
+        os.fsync(synced.fileno())

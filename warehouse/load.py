@@ -90,9 +90,13 @@ def load_file(
     try:
         if _already_loaded(con, sha256):
             return _already_loaded_result(source)
-        with file_memory_limit(con):
+
+        def attempt() -> FileResult:
             result = _load_or_reject(con, path, started, batch_size, on_records)
             _record_file(con, result, sha256, started, flow_run_id)
+            return result
+
+        result = within_memory(con, attempt, source)
     except duckdb.Error as exc:
         _rollback_quietly(con)
         fault = storage_fault(database_path(con), exc)
@@ -180,7 +184,8 @@ def apply_staged(
     key, started = staged.file_order_key, staged.started
     if staged.status == StagedStatus.VOCABULARY:
         return load_file(con, path, flow_run_id=flow_run_id)
-    with file_memory_limit(con):
+
+    def attempt() -> FileResult:
         if staged.status == StagedStatus.REJECTED:
             result = _reject_file(con, path, staged.format, key, staged.message or "", started)
         else:
@@ -193,6 +198,9 @@ def apply_staged(
                 con.rollback()
                 raise
         _record_file(con, result, staged.sha256, started, flow_run_id)
+        return result
+
+    result = within_memory(con, attempt, staged.source_file)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
 
@@ -461,6 +469,30 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
 def physical_memory_mib() -> float:
     """The machine's physical memory in MiB."""
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
+
+
+def within_memory(
+    con: duckdb.DuckDBPyConnection, attempt: Callable[[], FileResult], source: str
+) -> FileResult:
+    """Run a file's one-transaction `attempt`; when DuckDB runs out of memory (the transaction
+    rolled back) try again with twice the memory limit, up to `MEMORY_CEILING_FRACTION` of the
+    machine's memory. The configured limit is restored afterwards."""
+    with file_memory_limit(con):
+        while True:
+            try:
+                return attempt()
+            except duckdb.OutOfMemoryException:
+                _rollback_quietly(con)
+                limit = _memory_limit_mib(con)
+                if limit * 2 > physical_memory_mib() * MEMORY_CEILING_FRACTION:
+                    raise
+                log.warning(
+                    "%s: out of memory at %.0f MiB, rolled back; trying again with %.0f MiB",
+                    source,
+                    limit,
+                    limit * 2,
+                )
+                con.execute(f"set memory_limit = '{math.ceil(limit * 2)}MiB'")
 
 
 @contextmanager

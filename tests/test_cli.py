@@ -114,3 +114,11 @@ def test_query_file_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None
     result = runner.invoke(app, ["query", "--file", str(tmp_path / "none.sql")])
     assert result.exit_code == 2
     assert "does not exist" in result.output
+
+
+def test_usage_errors_do_not_depend_on_the_terminal_width(tmp_path: Path) -> None:
+    deep = tmp_path.joinpath(*["a-long-folder-name"] * 12, "none.sql")
+    for columns in ("20", "80", "400"):
+        result = CliRunner(env={"COLUMNS": columns}).invoke(app, ["query", "--file", str(deep)])
+        assert result.exit_code == 2
+        assert f"{deep} does not exist" in result.output

@@ -191,7 +191,7 @@ def query(
     sql: Annotated[str | None, typer.Argument(help="SQL to run.")] = None,
     file: Annotated[
         Path | None,
-        typer.Option("--file", help="Read the SQL from a file.", exists=True, dir_okay=False),
+        typer.Option("--file", help="Read the SQL from a file."),
     ] = None,
     output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     db: DbOption = None,
@@ -204,6 +204,8 @@ def query(
         raise _fail("give either SQL or --file PATH")
     if output not in ("table", "csv", "json"):
         raise _fail(f"--format must be table, csv or json, not {output!r}")
+    if file is not None and not file.is_file():
+        raise _fail(f"--file {file} does not exist or is not a file")
     text = sql if sql is not None else file.read_text(encoding="utf-8")
     try:
         con = connect(_settings(db).db, read_only=True)

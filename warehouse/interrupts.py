@@ -1,0 +1,78 @@
+"""Ctrl-C and SIGTERM during a load: stop at once, keep what was committed, say what is left.
+
+Each file is one transaction, so an interrupted load leaves the warehouse after some whole
+number of files; rerunning the same command loads the rest.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+from warehouse.db import connect
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT or SIGTERM arrived; `signum` says which (exit code 128 + signum)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM raise `Interrupted` in the main thread, once; later ones are ignored."""
+    received: list[int] = []
+
+    def interrupt(signum: int, frame: object) -> None:
+        if received:
+            return
+        received.append(signum)
+        raise Interrupted(signum)
+
+    previous = {number: signal.signal(number, interrupt) for number in SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+@contextmanager
+def ignore_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM are ignored while an interrupted load reports what it left."""
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def load_tally(db: Path, inputs: list[Path], since: datetime) -> tuple[int, int]:
+    """Files of INPUTS committed since SINCE, and files with no ledger row at all."""
+    if not inputs or not db.exists():
+        return 0, len(inputs)
+    con = connect(db, read_only=True)
+    try:
+        committed, known = con.execute(
+            """
+            select count(*) filter (where last_started >= $since), count(*)
+            from (
+                select source_file, max(started_at) as last_started
+                from ingested_files
+                where source_file in (select unnest($inputs))
+                group by source_file
+            )
+            """,
+            {"since": since, "inputs": [str(p) for p in inputs]},
+        ).fetchone()
+    finally:
+        con.close()
+    return committed, len(inputs) - known

@@ -193,10 +193,13 @@ def _interrupt_signal(exc: BaseException) -> int | None:
     """The signal behind an interrupt (Ctrl-C, SIGTERM, Prefect's termination), else None."""
     import signal
 
+    from warehouse.interrupts import received_signal
+
     if isinstance(exc, KeyboardInterrupt):
         return getattr(exc, "signum", signal.SIGINT)
-    number = getattr(exc, "signal", None)  # prefect.exceptions.TerminationSignal
-    return number if type(exc).__name__ == "TerminationSignal" else None
+    if type(exc).__name__ == "TerminationSignal":  # prefect.exceptions: SIGTERM in a flow run
+        return exc.signal
+    return received_signal()  # an error on the way out of a signalled load
 
 
 def _interrupted(db: Path, inputs: list[Path], since: datetime, signum: int) -> typer.Exit:

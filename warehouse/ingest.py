@@ -17,6 +17,7 @@ from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import StorageError
 from warehouse.inputs import discover
+from warehouse.interrupts import queries_cut_short_interrupt
 from warehouse.load import FileResult, ProgressCallback, load_file
 from warehouse.lock import writer_lock
 from warehouse.parallel import load_files, parse_processes
@@ -52,9 +53,10 @@ def load_one_file(
 ) -> FileResult:
     """Load one file in one transaction; a storage fault is a `failed` result, not raised."""
     try:
-        return load_file(
-            con, path, batch_size=settings.batch_size, flow_run_id=run_id, on_records=on_records
-        )
+        with queries_cut_short_interrupt():
+            return load_file(
+                con, path, batch_size=settings.batch_size, flow_run_id=run_id, on_records=on_records
+            )
     except StorageError as exc:
         return FileResult(str(path), "failed", message=str(exc))
 
@@ -67,15 +69,16 @@ def load_in_processes(
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
     """Parse files in child processes; apply them here in file order."""
-    return load_files(
-        con,
-        files,
-        workers=settings.workers,
-        batch_size=settings.batch_size,
-        staging_dir=settings.staging_dir,
-        flow_run_id=run_id,
-        on_records=on_records,
-    )
+    with queries_cut_short_interrupt():
+        return load_files(
+            con,
+            files,
+            workers=settings.workers,
+            batch_size=settings.batch_size,
+            staging_dir=settings.staging_dir,
+            flow_run_id=run_id,
+            on_records=on_records,
+        )
 
 
 def publish_quietly(con: duckdb.DuckDBPyConnection, target: Path) -> Path | None:

@@ -25,23 +25,47 @@ class Interrupted(KeyboardInterrupt):
         self.signum = signum
 
 
+_received: list[int] = []
+"""Signals received while `stop_on_signals` is active (the first one counts)."""
+
+
+def received_signal() -> int | None:
+    """The signal that interrupted this process's load, if one did."""
+    return _received[0] if _received else None
+
+
 @contextmanager
 def stop_on_signals() -> Iterator[None]:
     """SIGINT and SIGTERM raise `Interrupted` in the main thread, once; later ones are ignored."""
-    received: list[int] = []
 
     def interrupt(signum: int, frame: object) -> None:
-        if received:
+        if _received:
             return
-        received.append(signum)
+        _received.append(signum)
         raise Interrupted(signum)
 
+    _received.clear()
     previous = {number: signal.signal(number, interrupt) for number in SIGNALS}
     try:
         yield
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+@contextmanager
+def queries_cut_short_interrupt() -> Iterator[None]:
+    """A DuckDB query cut short by the signal (DuckDB says `Query interrupted`) is `Interrupted`.
+
+    DuckDB runs the signal handler itself and turns its exception into a RuntimeError; this
+    gives the interruption back its own type, so callers (and Prefect) see an interrupt.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if _received:
+            raise Interrupted(_received[0]) from exc
+        raise
 
 
 @contextmanager

@@ -21,7 +21,14 @@ from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
 from warehouse.formats.records import CHILD_TABLES, RECORD_TABLES, ParsedBatch
-from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
+from warehouse.inputs import (
+    detect_format,
+    file_order_key,
+    open_input,
+    read_excerpt,
+    read_head,
+    sha256_of,
+)
 from warehouse.normalize import SourceInfo, normalize_ahead
 from warehouse.schema import read_sql
 from warehouse.staging import DELETIONS, REJECTS, StagedFile
@@ -408,10 +415,7 @@ def _reject_file(
     at: datetime,
 ) -> FileResult:
     """Record a whole-file reject (nothing else of the file is kept)."""
-    try:
-        excerpt = read_head(path, EXCERPT_CHARS).decode("utf-8", "replace")
-    except DamagedFile:
-        excerpt = None
+    excerpt = read_excerpt(path, EXCERPT_CHARS)
     con.begin()
     con.execute(
         "insert into rejects values (?, null, ?, null, ?, ?, ?)",

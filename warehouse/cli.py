@@ -50,7 +50,7 @@ def _setting_help(name: str, text: str | None = None, default: str | None = None
     """An option's help: what it sets, its environment variable and its default."""
     field = Settings.model_fields[name]
     shown = default or ("none" if field.default is None else str(field.default))
-    return f"{text or field.description} [env PUBMED_WAREHOUSE_{name.upper()}; default {shown}]"
+    return f"{text or field.description} (env PUBMED_WAREHOUSE_{name.upper()}, default {shown})"
 
 
 DbOption = Annotated[Path | None, typer.Option("--db", help=_setting_help("db"))]
@@ -107,13 +107,17 @@ def sample_dir() -> Path:
 def load(
     paths: Annotated[
         list[str] | None,
-        typer.Argument(help="Files, folders or globs [default: the bundled sample]."),
+        typer.Argument(help="Files, folders or globs (default: the bundled sample)."),
     ] = None,
     db: DbOption = None,
     batch_size: Annotated[int | None, typer.Option(help=_setting_help("batch_size"))] = None,
     workers: Annotated[
         int | None,
-        typer.Option(help=_setting_help("workers", default="one per core for 8 MiB or more")),
+        typer.Option(
+            help=_setting_help(
+                "workers", "Parse in this many processes.", "one per core for 8 MiB or more"
+            )
+        ),
     ] = None,
     dask_address: Annotated[str | None, typer.Option(help=_setting_help("dask_address"))] = None,
     staging: Annotated[
@@ -301,19 +305,21 @@ def query(
     ] = "table",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file (parquet needs one) [stdout]."),
+        typer.Option(
+            "--output", "-o", help="Write to this file (parquet needs one; default: stdout)."
+        ),
     ] = None,
     limit: Annotated[
         int | None,
         typer.Option(
-            help=f"Show at most N rows of each result [default {DEFAULT_ROWS} for table and "
-            "markdown, all for csv, json and parquet]."
+            help=f"Show at most N rows of each result (default {DEFAULT_ROWS} for table and "
+            "markdown, all for csv, json and parquet)."
         ),
     ] = None,
     all_rows: Annotated[bool, typer.Option("--all", help="Show every row.")] = False,
     param: Annotated[
         list[str] | None,
-        typer.Option(help="name=value for the SQL's `params` CTE (repeatable) [default none]."),
+        typer.Option(help="name=value for the SQL's `params` CTE (repeatable; default none)."),
     ] = None,
     db: DbOption = None,
     snapshot: SnapshotOption = False,
@@ -385,10 +391,17 @@ def _written(results, fmt: str, output: Path | None, limit: int | None) -> Itera
                 yield render.write_json(result, out, limit)
             else:
                 write = render.write_markdown if fmt == "markdown" else render.write_table
-                extra = () if fmt == "markdown" else (console.width,)
+                extra = () if fmt == "markdown" else (_terminal_width(),)
                 shown, total = write(result, out, limit, *extra)
                 out.write(_footer(shown, total))
                 yield shown
+
+
+def _terminal_width() -> int:
+    """Columns of the terminal (or $COLUMNS); 120 when the output is not a terminal."""
+    import shutil
+
+    return shutil.get_terminal_size(fallback=(120, 24)).columns
 
 
 def _footer(shown: int, total: int) -> str:
@@ -493,7 +506,7 @@ def sync(
     baseline: Annotated[bool, typer.Option("--baseline", help="Only baseline/.")] = False,
     updates: Annotated[bool, typer.Option("--updates", help="Only updatefiles/.")] = False,
     limit: Annotated[
-        int | None, typer.Option(help="Download and load at most N files [default all].")
+        int | None, typer.Option(help="Download and load at most N files (default: all).")
     ] = None,
     download_dir: Annotated[Path | None, typer.Option(help=_setting_help("download_dir"))] = None,
     db: DbOption = None,

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     workers: int | None = Field(
         None,
         ge=1,
-        description="Parallel parse processes (default: one per core for inputs of 8 MiB or more).",
+        description="Parallel parse processes (None: one per core for inputs of 8 MiB or more).",
     )
     staging_dir: Path | None = Field(None, description="Staging folder for parallel parses.")
     dask_address: str | None = Field(

@@ -84,7 +84,7 @@ def write_horizontal(
         return " " + " │ ".join(padded).rstrip()
 
     out.write(line(list(schema.names)) + "\n")
-    out.write("─" + "─┼─".join("─" * w for w in widths) + "─\n")
+    out.write("─" + "─┼─".join("─" * w for w in widths) + "\n")
     for row in rows:
         out.write(line(row) + "\n")
 

@@ -262,3 +262,18 @@ def test_a_folder_as_warehouse_is_a_usage_error_and_leaves_no_lock(tmp_path: Pat
     assert result.exit_code == 2
     assert f"--db {folder} is a folder" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lake"]
+
+
+def test_a_whole_file_reject_says_file(tmp_path: Path, prefect_harness) -> None:
+    notes = tmp_path / "notes.csv"
+    notes.write_text("pmid,title\n1,not PubMed\n")
+    db = tmp_path / "w.duckdb"
+    loaded = runner.invoke(app, ["load", "--db", str(db), str(notes)])
+    assert loaded.exit_code == 1, loaded.output
+    assert "1 files rejected: see `pubmed-warehouse rejects`" in loaded.output
+    assert re.search(r"notes\.csv\s+│ rejected\s+│.*│\s+file │", loaded.output)
+    listed = runner.invoke(app, ["rejects", "--db", str(db)])
+    assert listed.exit_code == 0
+    first = listed.output.splitlines()[0]
+    assert first.startswith(f"{notes} (file) at ")
+    assert "None" not in listed.output

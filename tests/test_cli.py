@@ -277,3 +277,24 @@ def test_a_whole_file_reject_says_file(tmp_path: Path, prefect_harness) -> None:
     first = listed.output.splitlines()[0]
     assert first.startswith(f"{notes} (file) at ")
     assert "None" not in listed.output
+
+
+def test_task_runs_are_named_after_their_file(loaded_db: Path) -> None:
+    """The load's Prefect task runs say which file each one loaded."""
+    import time
+    from uuid import UUID
+
+    import duckdb
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with duckdb.connect(str(loaded_db), read_only=True) as con:
+        (run_id,) = con.execute("select any_value(flow_run_id) from ingested_files").fetchone()
+    only_this_run = FlowRunFilter(id=FlowRunFilterId(any_=[UUID(run_id)]))
+    names: set[str] = set()
+    deadline = time.monotonic() + 30  # task runs reach the API through its event stream
+    while "load medline16n0902.xml.gz" not in names and time.monotonic() < deadline:
+        with get_client(sync_client=True) as client:
+            names = {r.name for r in client.read_task_runs(flow_run_filter=only_this_run)}
+        time.sleep(0.5)
+    assert {"load medline16n0902.xml.gz", "load pubmed4.xml"} <= names, names

@@ -206,8 +206,11 @@ def _interrupt_signal(exc: BaseException) -> int | None:
     return received_signal()  # an error on the way out of a signalled load
 
 
-def _interrupted(db: Path, inputs: list[Path], since: datetime, signum: int) -> typer.Exit:
-    """One line saying what an interrupted load left, and the exit code of the signal."""
+def _interrupted(db: Path, inputs: list[Path] | None, since: datetime, signum: int) -> typer.Exit:
+    """One line saying what an interrupted load left, and the exit code of the signal.
+
+    INPUTS None: the files were not known up front (a sync); only the committed ones are told.
+    """
     import duckdb
 
     from warehouse.interrupts import ignore_signals, load_tally
@@ -216,10 +219,10 @@ def _interrupted(db: Path, inputs: list[Path], since: datetime, signum: int) -> 
         try:
             committed, pending = load_tally(db, inputs, since)
         except (WarehouseError, duckdb.Error):
-            committed, pending = 0, len(inputs)
+            committed, pending = 0, None if inputs is None else len(inputs)
+    left = "" if pending is None else f", {pending} not loaded"
     errors.print(
-        f"interrupted: {committed} files committed, {pending} not loaded; rerun to finish",
-        highlight=False,
+        f"interrupted: {committed} files committed{left}; rerun to finish", highlight=False
     )
     return typer.Exit(128 + signum)
 
@@ -534,7 +537,7 @@ def sync(
         signum = _interrupt_signal(exc)
         if signum is None:
             raise
-        raise _interrupted(settings.db, [], since, signum) from None
+        raise _interrupted(settings.db, None, since, signum) from None
     _print_load_summary(result.loaded, settings, time.perf_counter() - started)
     console.print(
         f"{result.listed} files on the mirror, {result.pending} were not yet ingested; "

@@ -79,12 +79,18 @@ def ignore_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-def load_tally(db: Path, inputs: list[Path], since: datetime) -> tuple[int, int]:
-    """Files of INPUTS committed since SINCE, and files with no ledger row at all."""
-    if not inputs or not db.exists():
-        return 0, len(inputs)
+def load_tally(db: Path, inputs: list[Path] | None, since: datetime) -> tuple[int, int | None]:
+    """Files of INPUTS committed since SINCE, and files with no ledger row at all.
+
+    INPUTS None counts every file committed since SINCE, and the files left are not known.
+    """
+    if not db.exists():
+        return 0, None if inputs is None else len(inputs)
     con = connect(db, read_only=True)
     try:
+        if inputs is None:
+            query = "select count(*) from ingested_files where started_at >= ?"
+            return con.execute(query, [since]).fetchone()[0], None
         committed, known = con.execute(
             """
             select count(*) filter (where last_started >= $since), count(*)

@@ -43,14 +43,15 @@ def _environment() -> dict[str, str]:
 
 
 def _children(pid: int) -> list[int]:
-    """Processes whose parent is PID (the parse processes)."""
+    """The parse processes of PID (spawned pool workers; not multiprocessing's tracker)."""
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
             fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines())
+            command = (status.parent / "cmdline").read_bytes()
         except (OSError, ValueError):
             continue
-        if fields.get("PPid", "").strip() == str(pid):
+        if fields.get("PPid", "").strip() == str(pid) and b"spawn_main" in command:
             found.append(int(status.parent.name))
     return found
 
@@ -95,6 +96,7 @@ def test_a_signal_stops_the_load_and_a_rerun_finishes_it(
     try:
         _wait_first_file_committed(staging, load, timeout=300)
         parsers = _children(load.pid)
+        assert parsers, "the load parses in child processes"
         sent = time.monotonic()
         (os.killpg if to_group else os.kill)(load.pid, signum)  # Ctrl-C reaches the whole group
         _, err = load.communicate(timeout=60)

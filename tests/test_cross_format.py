@@ -16,6 +16,7 @@ import duckdb
 import pytest
 
 from tests.conftest import CORPUS
+from tests.pubmed_saves import csv_save, medline_records, summary_save
 from warehouse.db import connect
 from warehouse.load import load_file
 
@@ -274,6 +275,16 @@ def test_publication_types_keywords_grants_agree(paired) -> None:
         assert_same(xml_db, medline_db, sql)
 
 
+def test_grants_agree_on_every_paired_pmid_with_grants(paired) -> None:
+    """GR lines read by NLM's rule give the XML's grants, part for part, on every such PMID."""
+    xml_db, medline_db, *_ = paired
+    with_grants = "select distinct pmid from grants where {shared} order by 1"
+    pmids = xml_db.execute(with_grants.replace("{shared}", "pmid in (from shared_pmids)"))
+    assert len(pmids.fetchall()) >= 4  # 1596022, 21224751 and two of the _sets records
+    sql = "select pmid, position, grant_id, acronym, agency, country from grants where {shared}"
+    assert_same(xml_db, medline_db, sql)
+
+
 def test_ids_links_and_history_agree(paired) -> None:
     xml_db, medline_db, *_ = paired
     for sql in (
@@ -321,3 +332,90 @@ def test_efetch_xml_and_abstract_text_of_17630804_agree(tmp_path: Path) -> None:
         " and {shared}",
     ):
         assert_same(xml_db, text_db, sql)
+
+
+@pytest.fixture(scope="session")
+def save_pairs_dbs(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, duckdb.DuckDBPyConnection]]:
+    """Warehouses loaded from the CSV and Summary saves of every paired MEDLINE record."""
+    folder = tmp_path_factory.mktemp("pairs-saves")
+    records = {medline_record_pmid(r): r for r in medline_records(_medline_files())}
+    saves = {"csv": csv_save, "summary-text": summary_save}
+    dbs = {}
+    for fmt, write in saves.items():
+        path = folder / f"saved.{fmt}"
+        path.write_bytes(write(list(records.values())))
+        dbs[fmt] = _load_all(folder / f"{fmt}.duckdb", [path])
+        fmts = dbs[fmt].execute("select distinct source_format from articles").fetchall()
+        assert fmts == [(fmt,)]
+    yield dbs
+    for con in dbs.values():
+        con.close()
+
+
+def medline_record_pmid(record: list[tuple[str, str]]) -> str:
+    return next(value for tag, value in record if tag == "PMID")
+
+
+SAVE_ARTICLE_COLUMNS = (
+    "title, journal_abbrev, volume, issue, pages, pub_year, pub_date, pub_date_raw,"
+    " article_date, doi, pmc_id, is_book"
+)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "summary-text"])
+def test_saves_agree_with_medline_in_every_column_they_carry(
+    fmt: str, save_pairs_dbs, medline_pairs_db
+) -> None:
+    """Same article, same values: articles, authors (last name, initials) and ids."""
+    save_db = save_pairs_dbs[fmt]
+    ids = (
+        "'pubmed', 'pmc', 'mid'" if fmt == "csv" else "'pubmed', 'pmc'"
+    )  # no NIHMS id in a summary
+    pmids = [r[0] for r in save_db.execute("select pmid from articles").fetchall()]
+    assert len(pmids) >= 299
+    for con in (save_db, medline_pairs_db):
+        con.execute("create or replace temp table shared_pmids (pmid bigint)")
+        con.executemany("insert into shared_pmids values (?)", [[p] for p in pmids])
+    for sql in (
+        f"select pmid, {SAVE_ARTICLE_COLUMNS} from articles where " + "{shared}",
+        "select pmid, row_number() over (partition by pmid order by position), last_name,"
+        " initials, suffix, collective_name from authors where not is_investigator and {shared}",
+        "select pmid, id_type, id_value from article_ids"
+        f" where id_type in ({ids}) and " + "{shared}",
+    ):
+        assert_same(medline_pairs_db, save_db, sql)
+
+
+def test_csv_create_date_is_the_entrez_date(save_pairs_dbs, medline_pairs_db) -> None:
+    sql = (
+        "select pmid, pub_status, date from history_dates where pub_status = 'entrez' and {shared}"
+    )
+    csv_db = save_pairs_dbs["csv"]
+    pmids = [r[0] for r in csv_db.execute("select pmid from articles").fetchall()]
+    for con in (csv_db, medline_pairs_db):
+        con.execute("create or replace temp table shared_pmids (pmid bigint)")
+        con.executemany("insert into shared_pmids values (?)", [[p] for p in pmids])
+    assert_same(medline_pairs_db, csv_db, sql)
+
+
+def test_books_carry_their_bookshelf_ids_in_both_formats(tmp_path: Path) -> None:
+    """No book is in the corpus in two formats: the XML book and the MEDLINE chapter each give
+    their bookaccession the same way (`article_ids` id_type `bookaccession`, `is_book`)."""
+    xml_db = _load_all(tmp_path / "xml.duckdb", [CORPUS / "xml/zotero/testcase01_20821847.xml"])
+    medline_db = _load_all(
+        tmp_path / "medline.duckdb", [CORPUS / "medline/zotero/testcase01_8692918_21249755.nbib"]
+    )
+    sql = """
+        select i.pmid, i.id_type, i.id_value, a.is_book from article_ids as i
+        inner join articles as a using (pmid) where a.is_book order by all
+    """
+    assert xml_db.execute(sql).fetchall() == [
+        (20821847, "bookaccession", "NBK22", True),
+        (20821847, "pubmed", "20821847", True),
+    ]
+    assert medline_db.execute(sql).fetchall() == [
+        (21249755, "bookaccession", "NBK1826", True),
+        (21249755, "pubmed", "21249755", True),
+    ]

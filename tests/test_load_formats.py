@@ -1,4 +1,5 @@
-"""Loading across formats: surrogate PMIDs merge into real ones, UIs filled from other rows."""
+"""Loading across formats: surrogate PMIDs merge into real ones, UIs filled from other rows,
+and the poorest formats (CSV, Summary saves) never replace a richer one."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CORPUS
+from tests.pubmed_saves import csv_save, medline_records, summary_save
 from warehouse.load import load_file
 
 EFETCH_TEXT = CORPUS / "abstract-text/edirectcheminfo/17630804_abstract.txt"
@@ -94,3 +96,42 @@ def test_older_rows_without_ui_take_the_ui_a_richer_record_brings(fresh_db) -> N
         "select type_ui from publication_types where pmid = 22202258 and name = 'Journal Article'"
     )
     assert fresh_db.execute(types).fetchall() == [("D016428",)]
+
+
+@pytest.fixture
+def saves_of_the_pair(tmp_path: Path) -> dict[str, Path]:
+    """The CSV and Summary saves PubMed gives for the pair's record."""
+    records = medline_records([PAIR / "22202258.nbib"])
+    paths = {"csv": tmp_path / "saved.csv", "summary-text": tmp_path / "saved.txt"}
+    paths["csv"].write_bytes(csv_save(records))
+    paths["summary-text"].write_bytes(summary_save(records))
+    return paths
+
+
+def _action(con) -> tuple:
+    return con.execute(
+        "select pmid, action from changes order by changed_at desc limit 1"
+    ).fetchone()
+
+
+@pytest.mark.parametrize("richer", ["xml", "medline", "csv"])
+def test_saves_never_replace_a_richer_format(fresh_db, saves_of_the_pair, richer: str) -> None:
+    richer_file = {
+        "xml": PAIR / "22202258.xml",
+        "medline": PAIR / "22202258.nbib",
+        "csv": saves_of_the_pair["csv"],
+    }[richer]
+    load_file(fresh_db, richer_file)
+    for fmt in ("csv", "summary-text"):
+        if fmt != richer:
+            load_file(fresh_db, saves_of_the_pair[fmt])
+            assert _action(fresh_db) == (22202258, "skipped-poorer")
+    assert fresh_db.execute("select source_format from articles").fetchall() == [(richer,)]
+
+
+def test_a_richer_format_replaces_a_save(fresh_db, saves_of_the_pair) -> None:
+    load_file(fresh_db, saves_of_the_pair["summary-text"])
+    assert load_file(fresh_db, saves_of_the_pair["csv"]).replaced == 1
+    assert load_file(fresh_db, PAIR / "22202258.xml").replaced == 1
+    assert count(fresh_db, "select count(*) from terms where pmid = 22202258") > 0
+    assert fresh_db.execute("select source_format from articles").fetchall() == [("xml",)]

@@ -577,6 +577,90 @@ def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | No
 
 
 @app.command()
+def fetch(
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            help="PMIDs (digits), or files: a PMID list, PubMed CSV or Summary (text) save.",
+            metavar="PMID|FILE",
+        ),
+    ],
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            help="NCBI API key: 10 requests/s, not 3 (env PUBMED_WAREHOUSE_NCBI_API_KEY)."
+        ),
+    ] = None,
+    email: Annotated[
+        str | None,
+        typer.Option(help="Your e-mail, sent to NCBI (env PUBMED_WAREHOUSE_NCBI_EMAIL)."),
+    ] = None,
+    download_dir: Annotated[Path | None, typer.Option(help="Where batch files go.")] = None,
+    refetch: Annotated[
+        bool, typer.Option("--refetch", help="Fetch again batches an earlier run loaded.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Download PubMed records by PMID from NCBI E-utilities (efetch XML) and load them.
+
+    Batches of up to 200 PMIDs, paced to NCBI's limit and retried; a rerun resumes where a
+    failed run stopped. PMIDs PubMed does not know are listed at the end (exit code 1).
+
+    Example: pubmed-warehouse fetch 30034368 pmids.txt csv-mysearch-set.csv --email me@example.org
+    """
+    apply_prefect_defaults()
+    from pydantic import SecretStr
+
+    from flows.fetch import fetch as fetch_flow
+    from warehouse.db import connect
+    from warehouse.eutils import EfetchSettings
+    from warehouse.lock import writer_lock
+    from warehouse.pmid_sources import collect_pmids
+    from warehouse.progress import file_progress
+
+    settings = _settings(db=db, download_dir=download_dir)
+    try:
+        pmids = collect_pmids(sources)
+        efetch = EfetchSettings(
+            base_url=settings.eutils_url,
+            tool=settings.ncbi_tool,
+            email=email or settings.ncbi_email,
+            api_key=SecretStr(api_key) if api_key else settings.ncbi_api_key,
+            timeout_seconds=settings.download_timeout_seconds,
+        )
+        if not efetch.email:
+            errors.print("note: NCBI asks for a contact address: --email or ..._NCBI_EMAIL")
+        started = time.perf_counter()
+        with (
+            writer_lock(settings.db, settings.lock_timeout_seconds),
+            file_progress(console) as on_records,
+        ):
+            connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
+            result = fetch_flow(pmids, efetch, settings, refetch=refetch, on_records=on_records)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    _print_load_summary(result.loaded, settings, time.perf_counter() - started)
+    console.print(
+        f"{result.requested} PMIDs in {result.batches} batches: {result.fetched} downloaded, "
+        f"{result.reused} already downloaded, {result.already_loaded} loaded before"
+    )
+    if result.missing:
+        shown = " ".join(map(str, result.missing[:50]))
+        more = f" and {len(result.missing) - 50} more" if len(result.missing) > 50 else ""
+        errors.print(f"{len(result.missing)} PMIDs not in PubMed: {shown}{more}", markup=False)
+    for name, reason in result.failed.items():
+        errors.print(f"failed: {name}: {reason}", markup=False)
+    if result.failed:
+        errors.print(f"{result.not_attempted} later batches wait: rerun the same command")
+    storage = [r for r in result.loaded if r.status == "failed"]
+    if storage:  # the warehouse itself failed (full, read-only, damaged): as for `load`
+        raise _fail(f"{storage[0].source_file} was not loaded: {storage[0].message}")
+    rejected = sum(r.rejected for r in result.loaded)
+    if result.failed or result.missing or rejected:
+        raise typer.Exit(EXIT_REJECTS)
+
+
+@app.command()
 def serve(
     mirror: Annotated[str | None, typer.Option(help=_setting_help("mirror_url"))] = None,
     sync_cron: Annotated[str | None, typer.Option(help=_setting_help("sync_cron"))] = None,
@@ -617,23 +701,36 @@ def report(
     out: Annotated[Path, typer.Argument(help="HTML file to write.")],
     term: Annotated[
         str | None,
-        typer.Option("--term", help="MeSH descriptor: add its co-occurring terms over time."),
+        typer.Option(
+            "--term",
+            help="MeSH descriptor, any case: add its articles, trend and co-occurring terms.",
+        ),
     ] = None,
+    check_tags: Annotated[
+        bool,
+        typer.Option(
+            "--check-tags/--no-check-tags",
+            help="Start with MeSH check tags (Humans, Female, ...) shown in descriptor charts; "
+            "the page has a switch either way.",
+        ),
+    ] = False,
     db: DbOption = None,
     snapshot: SnapshotOption = False,
 ) -> None:
-    """Write a self-contained HTML report with charts (works offline, no downloads).
+    """Write a self-contained HTML report with charts and tables (works offline).
 
-    Articles per year, top descriptors and substances; with --term, the descriptors and
-    substances indexed with that descriptor, year by year.
+    Articles per year, top descriptors, substances, journals, countries of affiliation and
+    authors (by ORCID where present), the file ledger and how current the data is; with --term,
+    that descriptor's articles (PubMed and DOI links), trend against all articles and the
+    descriptors and substances indexed with it, year by year.
 
-    Example: pubmed-warehouse report report.html --term "Migraine Disorders"
+    Example: pubmed-warehouse report report.html --term "migraine disorders"
     """
     from warehouse.report import render_report
 
     try:
         with _reading(_settings(db=db), snapshot) as con:
-            page = render_report(con, term)
+            page = render_report(con, term, include_check_tags=check_tags)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     out.write_text(page, encoding="utf-8")

@@ -7,8 +7,10 @@ import sys
 import tomllib
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from warehouse.eutils import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
 
 
 class Settings(BaseSettings):
@@ -51,6 +53,18 @@ class Settings(BaseSettings):
     download_timeout_seconds: float = Field(60.0, gt=0, description="HTTP connect/read timeout.")
     download_retries: int = Field(3, ge=0, description="Retries of a failed download.")
     keep_downloads: bool = Field(False, description="Keep downloaded files after loading them.")
+    eutils_url: str = Field(
+        DEFAULT_EUTILS_URL,
+        description="NCBI E-utilities root (efetch.fcgi is fetched below it).",
+    )
+    ncbi_api_key: SecretStr | None = Field(
+        None, description="NCBI API key: 10 requests/s instead of 3 (never logged)."
+    )
+    ncbi_email: str | None = Field(None, description="Contact e-mail sent to NCBI with requests.")
+    ncbi_tool: str = Field("pubmed-warehouse", description="Tool name sent to NCBI.")
+    efetch_batch_size: int = Field(
+        MAX_BATCH_PMIDS, ge=1, le=MAX_BATCH_PMIDS, description="PMIDs per efetch request."
+    )
 
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""

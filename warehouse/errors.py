@@ -6,7 +6,7 @@ class WarehouseError(Exception):
 
 
 class UnsupportedFormat(WarehouseError):
-    """A file is none of the supported formats (xml, medline, abstract-text)."""
+    """A file is none of the supported formats (xml, medline, abstract-text, csv, summary-text)."""
 
 
 class UndecodableText(UnsupportedFormat):
@@ -48,3 +48,19 @@ class ChecksumMismatch(DownloadFailed):
 
 class UnknownDescriptor(WarehouseError):
     """A MeSH descriptor name that no article in the warehouse is indexed with."""
+
+
+class EutilsError(DownloadFailed):
+    """E-utilities kept answering badly (429, 5xx, broken or truncated answers) after retries."""
+
+
+class EutilsRefused(EutilsError):
+    """E-utilities refused a request (4xx other than 429: a bad key or parameter); not retried."""
+
+
+class PmidSourceError(WarehouseError):
+    """An argument or file given to `fetch` holds no usable PMIDs."""
+
+
+class MemoryLimitTooLow(StorageError):
+    """A file's apply needs more memory than the load memory limit allows; nothing was changed."""

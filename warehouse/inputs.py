@@ -24,6 +24,14 @@ XML_ROOTS = re.compile(
     rb"<(PubmedArticleSet|PubmedArticle|PubmedBookArticle|MedlineCitationSet|MedlineCitation)[\s>]"
 )
 MEDLINE_PMID = re.compile(rb"^PMID- *\d", re.MULTILINE)
+CSV_HEADERS = (
+    b"PMID,Title,Authors,Citation,First Author,Journal/Book,Publication Year,Create Date,",
+    b"Title,URL,Description,Details,ShortDetails,Resource,Type,Identifiers,Db,EntrezUID,",
+)
+"""PubMed's CSV save, and the older "Send to → File → CSV" one."""
+SUMMARY_TEXT = re.compile(rb"\A\d+: \S[^\n]*\n(?:.+\n)*?.*\bPMID: ?(?:\r?\n)?\d", re.MULTILINE)
+"""`1: Authors. Title. Journal...` up to its `PMID:` (possibly wrapped), before a blank line."""
+PMID_LIST = re.compile(rb"\A(?:\d{1,9}[ \t]*\r?\n)*\d{1,9}[ \t]*(?:\r?\n)?\Z")
 ABSTRACT_TEXT = re.compile(
     rb"(^\d+\. .+\d{4}.*$)|(^PMID: *\d+)|(^(Publication types|MeSH terms|Substances)\s*$)",
     re.MULTILINE,
@@ -193,7 +201,7 @@ def _not_cp1252(path: Path) -> str | None:
 
 
 def detect_format(head: bytes) -> str:
-    """Name the format of a file from its first bytes: xml, medline or abstract-text."""
+    """Name the format of a file from its first bytes (one of `warehouse.formats.FORMATS`)."""
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not text:
         raise UnsupportedFormat("the file is empty")
@@ -206,11 +214,20 @@ def detect_format(head: bytes) -> str:
         )
     if MEDLINE_PMID.search(text):
         return "medline"
+    if text.startswith(CSV_HEADERS):
+        return "csv"
+    if SUMMARY_TEXT.match(text):
+        return "summary-text"
     if ABSTRACT_TEXT.search(text):
         return "abstract-text"
+    if PMID_LIST.match(text[: text.rfind(b"\n") + 1] if len(head) == SNIFF_BYTES else text):
+        raise UnsupportedFormat(
+            "a list of PMIDs, not records: download the records with "
+            "`pubmed-warehouse fetch FILE`, or save them from PubMed as XML or 'PubMed format'"
+        )
     raise UnsupportedFormat(
-        "not PubMed XML, MEDLINE (PMID- lines) or a saved abstract page; "
-        "save records from PubMed as XML, 'PubMed format' (.nbib) or abstract text"
+        "not PubMed XML, MEDLINE (PMID- lines), a CSV or Summary save or a saved abstract page; "
+        "save records from PubMed as XML, 'PubMed format' (.nbib), CSV or abstract text"
     )
 
 

@@ -18,25 +18,26 @@ import duckdb
 import polars as pl
 
 from warehouse.db import database_path, storage_fault
-from warehouse.errors import DamagedFile, UnsupportedFormat
-from warehouse.formats import parser_for
-from warehouse.formats.records import CHILD_TABLES, RECORD_TABLES, ParsedBatch
-from warehouse.inputs import (
-    detect_format,
-    file_order_key,
-    open_input,
-    read_excerpt,
-    read_head,
-    sha256_of,
-)
+from warehouse.errors import DamagedFile, MemoryLimitTooLow
+from warehouse.formats.records import RECORD_TABLES, ParsedBatch
+from warehouse.inputs import file_order_key, read_excerpt, sha256_of
+from warehouse.ledger import Action, DeletionReason, FileStatus, StagedStatus
 from warehouse.normalize import SourceInfo, normalize_ahead
-from warehouse.schema import read_sql
-from warehouse.staging import DELETIONS, REJECTS, StagedFile
+from warehouse.removal import PMID_TABLES, log_deletes, remove_rows
+from warehouse.schema import read_sql, table_schemas
+from warehouse.staging import (
+    DELETIONS,
+    REJECTS,
+    WHOLE_FILE_ERRORS,
+    StagedFile,
+    SupersededRecords,
+    input_format,
+    read_batches,
+)
 
 log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 300
-ACTIONS = ("insert", "replace", "unchanged", "skipped-older", "skipped-poorer")
 
 
 @dataclass
@@ -44,7 +45,7 @@ class FileResult:
     """What loading one file did; the counts of its `ingested_files` row."""
 
     source_file: str
-    status: str  # loaded | rejected | already-loaded
+    status: FileStatus
     format: str | None = None
     file_order_key: str | None = None
     records: int = 0
@@ -83,7 +84,7 @@ def load_file(
     sha256 = sha256_of(path)
     try:
         if _already_loaded(con, sha256):
-            return FileResult(source, "already-loaded", message="same bytes already loaded")
+            return _already_loaded_result(source)
         result = _load_or_reject(con, path, started, batch_size, on_records)
         _record_file(con, result, sha256, started, flow_run_id)
     except duckdb.Error as exc:
@@ -106,8 +107,8 @@ def _load_or_reject(
     """Detect the format and load the file, or reject it whole (the transaction stays open)."""
     key = file_order_key(path)
     try:
-        fmt = detect_format(read_head(path))
-    except (UnsupportedFormat, DamagedFile) as exc:
+        fmt = input_format(path)
+    except WHOLE_FILE_ERRORS as exc:
         return _reject_file(con, path, None, key, str(exc), started)
     return _load_in_transaction(con, path, fmt, key, started, batch_size, on_records)
 
@@ -130,10 +131,10 @@ def _load_in_transaction(
     on_records: ProgressCallback | None,
 ) -> FileResult:
     """Stage and apply a whole file; on a damaged file roll back and reject it instead."""
-    result = FileResult(str(path), "loaded", fmt, key)
+    result = FileResult(str(path), FileStatus.LOADED, fmt, key)
     con.begin()
     try:
-        _stage_batches(con, _read_batches(path, fmt, batch_size), result, started, on_records)
+        _stage_batches(con, read_batches(path, fmt, batch_size), result, started, on_records)
         _apply_staged(con, result, key, started)
         return result
     except DamagedFile as exc:
@@ -150,12 +151,12 @@ def apply_staged(
     """Apply a file parsed into a staging folder, in one transaction, like `load_file` does."""
     path = Path(staged.source_file)
     if _already_loaded(con, staged.sha256):
-        return FileResult(staged.source_file, "already-loaded", message="same bytes already loaded")
+        return _already_loaded_result(staged.source_file)
     key, started = staged.file_order_key, staged.started
-    if staged.status == "rejected":
+    if staged.status == StagedStatus.REJECTED:
         result = _reject_file(con, path, staged.format, key, staged.message or "", started)
     else:
-        result = FileResult(staged.source_file, "loaded", staged.format, key)
+        result = FileResult(staged.source_file, FileStatus.LOADED, staged.format, key)
         con.begin()
         try:
             _stage_parquet(con, staged, result)
@@ -168,18 +169,15 @@ def apply_staged(
     return result
 
 
+def _already_loaded_result(source: str) -> FileResult:
+    return FileResult(source, FileStatus.ALREADY_LOADED, message="same bytes already loaded")
+
+
 def _already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
     return (
         con.execute("select 1 from ingested_files where sha256 = ?", [sha256]).fetchone()
         is not None
     )
-
-
-def _read_batches(path: Path, fmt: str, batch_size: int) -> Iterable[ParsedBatch]:
-    """Parsed batches of a file, read lazily while the loader stages them."""
-    parse = parser_for(fmt)
-    with open_input(path) as stream:
-        yield from parse(stream, batch_size)
 
 
 def _stage_batches(
@@ -192,31 +190,26 @@ def _stage_batches(
     """Normalize every batch and insert it into the staging tables."""
     info = SourceInfo(result.format, result.source_file, result.file_order_key, started)
     _create_staging(con)
-    seen: set[int] = set()
+    superseded = SupersededRecords()
     for batch, frames in normalize_ahead(batches, info):
-        _drop_earlier_versions(con, frames["articles"], seen)
+        superseded.note(frames)
         _stage(con, frames, batch)
         _stage_rejects(con, batch, result.source_file, result.format, started)
         result.records += batch.records
         result.rejected += len(batch.rejects)
         if on_records:
             on_records(batch.records)
+    _drop_superseded(con, superseded.superseded)
 
 
 def _stage_parquet(con: duckdb.DuckDBPyConnection, staged: StagedFile, result: FileResult) -> None:
     """Fill the staging tables from a staging folder (the parallel path's `_stage_batches`)."""
     _create_staging(con)
-    superseded = pl.DataFrame(
-        staged.superseded,
-        schema={"pmid": pl.Int64, "table_name": pl.String, "keep_from": pl.Int64},
-        orient="row",
-    )
-    con.register("superseded", superseded.to_arrow())
     for table in RECORD_TABLES:
         path = staged.table_path(table)
         if path is not None:
             con.execute(read_sql("load/stage_parquet.sql").replace("{table}", table), [str(path)])
-    con.unregister("superseded")
+    _drop_superseded(con, staged.superseded)
     deletions = staged.extra_path(DELETIONS)
     if deletions is not None:
         con.execute(
@@ -230,6 +223,24 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, staged: StagedFile, result: F
             [staged.source_file, staged.format, staged.started, str(rejects)],
         )
     result.records, result.rejected = staged.records, staged.rejected
+
+
+def _drop_superseded(
+    con: duckdb.DuckDBPyConnection, superseded: list[tuple[int, str, int]]
+) -> None:
+    """Drop staged rows of PMIDs a later batch of the file brought again (both loaders)."""
+    if not superseded:
+        return
+    frame = pl.DataFrame(
+        superseded,
+        schema={"pmid": pl.Int64, "table_name": pl.String, "keep_from": pl.Int64},
+        orient="row",
+    )
+    con.register("superseded", frame.to_arrow())
+    template = read_sql("load/drop_superseded.sql")
+    for table in RECORD_TABLES:
+        con.execute(template.replace("{table}", table))
+    con.unregister("superseded")
 
 
 def _apply_staged(
@@ -246,27 +257,30 @@ def _create_staging(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create or replace temp table stage_deletions (pmid bigint)")
 
 
+APPLY_TABLES = (
+    "decisions",
+    "surrogate_map",
+    "merged_surrogates",
+    "staged_citations",
+    "delete_decisions",
+    "pmids_removed",
+    "pmids_inserted",
+    "pmids_gone",
+    "pmids_replaced",
+    "pmids_new",
+    *(f"changed_{table}" for table in (*RECORD_TABLES[1:], "citation_keys")),
+    "learned_uis",
+    "new_uis",
+    "resolved_uis",
+)
+"""Temporary tables an apply creates beside the staging tables."""
+
+
 def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
     for table in (*RECORD_TABLES, "deletions"):
         con.execute(f"drop table if exists stage_{table}")
-    con.execute("drop table if exists decisions")
-    con.execute("drop table if exists surrogate_map")
-    con.execute("drop table if exists merged_surrogates")
-    con.execute("drop table if exists delete_decisions")
-
-
-def _drop_earlier_versions(
-    con: duckdb.DuckDBPyConnection, articles: pl.DataFrame, seen: set[int]
-) -> None:
-    """A PMID met again later in the same file replaces its earlier staged record."""
-    pmids = set(articles["pmid"].to_list())
-    repeated = pmids & seen
-    seen |= pmids
-    if repeated:
-        con.register("repeated", pl.DataFrame({"pmid": sorted(repeated)}).to_arrow())
-        for table in RECORD_TABLES:
-            con.execute(f"delete from stage_{table} where pmid in (select pmid from repeated)")
-        con.unregister("repeated")
+    for table in APPLY_TABLES:
+        con.execute(f"drop table if exists {table}")
 
 
 def _stage(
@@ -314,57 +328,249 @@ def _rejects_frame(batch: ParsedBatch, source: str, fmt: str, at: datetime) -> p
 def _apply(
     con: duckdb.DuckDBPyConnection, result: FileResult, key: str | None, at: datetime
 ) -> None:
-    """Decide per PMID, replace whole records, apply deletions, log changes; then commit."""
+    """Decide per PMID, replace whole records, apply deletions, log changes (in the open
+    transaction; `_record_file` commits).
+
+    Every statement reads the staged file and only the rows of the PMIDs, names and citations it
+    brings. Once `_decide` has run, two temp tables hold the file's effect: `pmids_removed` (rows
+    to take out: replaced versions, merged surrogates, DeleteCitations) and `pmids_inserted`
+    (staged records to put in); the rows move between them, in `_move_rows`.
+    """
+    _ensure_derived_tables(con)
+    counts = _decide(con, key)
+    _fill_staged_uis(con)
+    _find_changed_rows(con)
+    check_removal_memory(con)
+    _move_rows(con)
+    _log_changes(con, result.source_file, key, at)
+    _fill_pending_uis(con)
+    result.deleted = con.execute("select count(*) from delete_decisions").fetchone()[0]
+    result.inserted = counts.get(Action.INSERT, 0)
+    result.replaced = counts.get(Action.REPLACE, 0)
+    result.unchanged = counts.get(Action.UNCHANGED, 0)
+    result.skipped = counts.get(Action.SKIPPED_OLDER, 0) + counts.get(Action.SKIPPED_POORER, 0)
+
+
+INDEX_MIB_PER_MILLION = 16
+"""Memory DuckDB holds for the primary-key index of `articles` per million articles, once a
+file removes PMIDs spread over the whole range (measured: 10-16 MiB)."""
+INDEX_MIB_PER_REMOVAL = 0.75
+"""The index memory one removed PMID can load (an index block and its parents)."""
+BLOCK_ROWS = 2048
+"""Rows per DuckDB vector; a delete or update keeps version information per vector."""
+KIB_PER_TOUCHED_BLOCK = 24
+"""Memory DuckDB pins until the commit for each vector of a table in which the file deletes or
+updates rows (measured: 23.7 KiB, a 30,000-PMID spread replacement at 3M articles)."""
+APPLY_MIB = 100
+"""Memory an apply needs beside its removals (joins, buffers); DuckDB spills beyond it."""
+MEMORY_UNITS = {"bytes": 2**-20, "KiB": 2**-10, "MiB": 1, "GiB": 2**10, "TiB": 2**20}
+
+
+def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse, before any row moves, a file whose removals cannot fit the memory limit.
+
+    Until the commit DuckDB pins `KIB_PER_TOUCHED_BLOCK` KiB per 2,048-row block in which a row
+    is deleted or updated, per table, and removing an article's key loads its part of the PMID
+    index (up to `INDEX_MIB_PER_MILLION` MiB per million articles). Removals spread over the
+    PMID range touch one block per PMID and table, so the need grows with the file's replaced
+    and deleted PMIDs, up to about 12 bytes per warehouse row.
+    """
+    gone = con.execute("select count(*) from pmids_gone").fetchone()[0]
+    changed = {
+        table: con.execute(f"select count(*) from changed_{table}").fetchone()[0]
+        for table in CHANGED_ROWS
+    }
+    changed["articles"] = con.execute("select count(*) from pmids_replaced").fetchone()[0]
+    if not gone + changed["articles"]:
+        return
+    rows = dict(
+        con.execute(
+            "select table_name, estimated_size from duckdb_tables() "
+            "where database_name = current_database() and schema_name = 'main'"
+        ).fetchall()
+    )
+    blocks = sum(
+        min(gone + changed.get(t, 0), -(-rows.get(t, 0) // BLOCK_ROWS)) for t in PMID_TABLES
+    )
+    articles_m = rows.get("articles", 0) / 1e6
+    index_mib = min(articles_m * INDEX_MIB_PER_MILLION, gone * INDEX_MIB_PER_REMOVAL)
+    needed = APPLY_MIB + blocks * KIB_PER_TOUCHED_BLOCK / 1024 + index_mib
+    limit = _memory_limit_mib(con)
+    if needed > limit:
+        raise MemoryLimitTooLow(
+            f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs in a "
+            f"warehouse of {articles_m:.1f}M articles: DuckDB holds "
+            f"{KIB_PER_TOUCHED_BLOCK} KiB per 2,048-row block it changes ({blocks:,} here) "
+            "and up to "
+            f"{INDEX_MIB_PER_MILLION} MiB per million articles of the PMID index until the "
+            f"commit, about {needed:,.0f} MiB, above the load memory limit of {limit:,.0f} MiB. "
+            "Nothing was changed: set PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least "
+            f"{needed:,.0f}MiB and load again"
+        )
+
+
+def _memory_limit_mib(con: duckdb.DuckDBPyConnection) -> float:
+    """DuckDB's memory limit in MiB (it reports e.g. `190.7 MiB`); infinite if not told."""
+    text = con.execute("select current_setting('memory_limit')").fetchone()[0]
+    number, _, unit = str(text).partition(" ")
+    try:
+        return float(number) * MEMORY_UNITS[unit]
+    except (ValueError, KeyError):
+        return float("inf")
+
+
+def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:
+    """What the file does: per staged PMID, deletions, merged surrogates, PMIDs out and in."""
+    con.execute(read_sql("load/citation_key.sql"))
     _map_surrogates(con)
     con.execute(read_sql("load/decide.sql"))
-    counts = dict(con.execute("select action, count(*) from decisions group by all").fetchall())
-    applied = "select pmid from decisions where action in ('insert', 'replace')"
-    replaced = "select pmid from decisions where action = 'replace'"
-    for table in (*CHILD_TABLES, "articles"):
-        con.execute(f'delete from "{table}" where pmid in ({replaced})')
-    for table in RECORD_TABLES:
-        con.execute(f'insert into "{table}" select * from stage_{table} where pmid in ({applied})')
+    con.execute(read_sql("load/decide_deletes.sql"), {"file_order_key": key})
+    con.execute(read_sql("load/staged_citations.sql"))
+    con.execute(read_sql("load/merge_surrogates.sql"))
+    con.execute(read_sql("load/pmids_removed.sql"))
+    con.execute(read_sql("load/pmids_inserted.sql"))
+    return dict(con.execute("select action, count(*) from decisions group by all").fetchall())
+
+
+CHANGED_ROWS = {
+    **{table: f"stage_{table}" for table in RECORD_TABLES[1:]},
+    "citation_keys": "(select pmid, citation_hash from staged_citations)",
+}
+"""Tables whose rows of a replaced PMID are replaced only when they differ, and their staged
+rows."""
+
+
+def _find_changed_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Split the file's PMIDs by move and find, per table, the replaced PMIDs whose rows differ
+    (`changed_<table>`)."""
+    for sql_file in ("pmids_gone", "pmids_replaced", "pmids_new"):
+        con.execute(read_sql(f"load/{sql_file}.sql"))
+    template = read_sql("load/changed_rows.sql")
+    for table, staged in CHANGED_ROWS.items():
+        con.execute(template.format(table=table, staged=staged))
+
+
+def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Take out the rows of `pmids_removed`, put in the staged rows of `pmids_inserted`.
+
+    PMIDs gone for good leave every table (`remove_rows`). A replaced article keeps its
+    `articles` row, updated in place (its key never leaves the PMID index), and only the tables
+    whose rows changed have that PMID's rows deleted and inserted again: DuckDB pins memory
+    per block it changes until the commit.
+    """
+    remove_rows(con, "pmids_gone")
+    remove_rows(con, "pmids_replaced", ("pending_uis",))
+    columns = ", ".join(f'"{c}" = s."{c}"' for c in table_schemas()["articles"] if c != "pmid")
+    con.execute(
+        f"update articles set {columns} from stage_articles as s "
+        "where articles.pmid = s.pmid and s.pmid in (select pmid from pmids_replaced)"
+    )
+    con.execute(
+        "insert into articles select * from stage_articles "
+        "where pmid in (select pmid from pmids_new)"
+    )
+    for table, staged in CHANGED_ROWS.items():
+        changed = f"changed_{table}"
+        con.execute(f'delete from "{table}" where pmid in (select pmid from {changed})')
+        con.execute(
+            f'insert into "{table}" select * from {staged} '
+            f"where pmid in (select pmid from pmids_new union all select pmid from {changed})"
+        )
+    _pend_uis(con)
+
+
+def _log_changes(
+    con: duckdb.DuckDBPyConnection, source: str, key: str | None, at: datetime
+) -> None:
+    """`changes` rows for every decision, merged surrogate and deletion; `deletions` rows."""
     con.execute(
         """
         update articles set file_order_key = s.file_order_key, source_file = s.source_file
         from stage_articles as s
         where articles.pmid = s.pmid
-          and s.pmid in (select pmid from decisions where action = 'unchanged' and newer_file)
-        """
+          and s.pmid in (select pmid from decisions where action = ? and newer_file)
+        """,
+        [Action.UNCHANGED],
     )
     con.execute(
-        "insert into changes select pmid, ?, action, record_hash, ? from decisions",
-        [result.source_file, at],
+        "insert into changes select pmid, ?, action, record_hash, ? from decisions", [source, at]
     )
-    _merge_surrogates(con, result.source_file, at)
-    _fill_uis(con)
-    result.deleted = _apply_deletions(con, result.source_file, key, at)
-    result.inserted = counts.get("insert", 0)
-    result.replaced = counts.get("replace", 0)
-    result.unchanged = counts.get("unchanged", 0)
-    result.skipped = counts.get("skipped-older", 0) + counts.get("skipped-poorer", 0)
+    merged = "(select surrogate_pmid as pmid from merged_surrogates)"
+    log_deletes(con, merged, source, at)
+    log_deletes(
+        con,
+        "delete_decisions",
+        source,
+        at,
+        reason=DeletionReason.DELETE_CITATION,
+        file_order_key=key,
+    )
 
 
 NAMED_UIS = (
-    ("terms", "descriptor_ui", "descriptor_name"),
-    ("terms", "qualifier_ui", "qualifier_name"),
-    ("supplementary_concepts", "concept_ui", "name"),
-    ("publication_types", "type_ui", "name"),
+    ("descriptor", "terms", "descriptor_ui", "descriptor_name", "descriptor"),
+    ("qualifier", "terms", "qualifier_ui", "qualifier_name", "qualifier"),
+    ("concept", "supplementary_concepts", "concept_ui", "name", "concept"),
+    ("publication_type", "publication_types", "type_ui", "name", "publication_type"),
+    ("substance", "substances", "substance_ui", "name", "descriptor"),
 )
-"""(table, UI column, name column) pairs whose UIs are filled by name across records."""
+"""(kind, table, UI column, name column, fallback kind) of the UIs filled by name across
+records: a name takes the UI `name_uis` holds for its kind, else for the fallback kind (a
+substance takes a descriptor's UI of the same name)."""
 
 
-def _fill_uis(con: duckdb.DuckDBPyConnection) -> None:
-    """Give UI-less names the UI another row with the same name has (`sql/load/fill_uis.sql`)."""
-    template = read_sql("load/fill_uis.sql")
-    for table, ui, name in NAMED_UIS:
-        con.execute(template.format(table=table, ui=ui, name=name))
-    con.execute(read_sql("load/fill_substance_uis.sql"))
+def _run_per_named_ui(con: duckdb.DuckDBPyConnection, sql_file: str) -> None:
+    """Run a `sql/load/` template once per entry of `NAMED_UIS`."""
+    template = read_sql(sql_file)
+    for kind, table, ui, name, fallback in NAMED_UIS:
+        con.execute(template.format(kind=kind, table=table, ui=ui, name=name, fallback=fallback))
+
+
+def _fill_staged_uis(con: duckdb.DuckDBPyConnection) -> None:
+    """Learn the UIs the file's records bring into `name_uis`, then fill its UI-less names."""
+    con.execute("create or replace temp table learned_uis (kind varchar, name varchar, ui varchar)")
+    _run_per_named_ui(con, "load/learn_uis.sql")
+    con.execute(read_sql("load/merge_name_uis.sql"))
+    _run_per_named_ui(con, "load/fill_uis.sql")
+
+
+def _pend_uis(con: duckdb.DuckDBPyConnection) -> None:
+    """Inserted rows still without a UI wait in `pending_uis` for a file that brings one."""
+    _run_per_named_ui(con, "load/pend_uis.sql")
+
+
+def _fill_pending_uis(con: duckdb.DuckDBPyConnection) -> None:
+    """Older rows waiting for a UI that this file's names brought take it (`pending_uis`)."""
+    if con.execute("select count(*) from new_uis").fetchone()[0]:
+        _run_per_named_ui(con, "load/fill_pending_uis.sql")
+
+
+DERIVED_BUILDS = (
+    ("name_uis", "load/build_name_uis.sql"),
+    ("pending_uis", "load/build_pending_uis.sql"),
+    ("citation_keys", "load/build_citation_keys.sql"),
+)
+"""Tables the loader maintains file by file, with the SQL that builds each from loaded rows."""
+
+
+def _ensure_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Build, once, a maintained table a warehouse made before it existed lacks."""
+    built = {r[0] for r in con.execute("select table_name from derived_tables").fetchall()}
+    for table, sql_file in DERIVED_BUILDS:
+        if table in built:
+            continue
+        if sql_file == "load/build_citation_keys.sql":
+            con.execute(read_sql("load/citation_key.sql"))
+            con.execute(read_sql(sql_file))
+        else:
+            _run_per_named_ui(con, sql_file)
+        con.execute("insert into derived_tables values (?, now())", [table])
 
 
 def _map_surrogates(con: duckdb.DuckDBPyConnection) -> None:
     """Give staged records that have no PMID the PMID of the real article they match."""
-    con.execute(read_sql("load/citation_key.sql"))
+    if not con.execute("select 1 from stage_articles where pmid < 0 limit 1").fetchone():
+        return
     con.execute(read_sql("load/map_surrogates.sql"))
     for table in RECORD_TABLES:
         con.execute(
@@ -373,37 +579,6 @@ def _map_surrogates(con: duckdb.DuckDBPyConnection) -> None:
             from surrogate_map as m where s.pmid = m.surrogate_pmid
             """
         )
-
-
-def _merge_surrogates(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> None:
-    """Remove surrogate articles that a loaded real article stands for (logged as `delete`)."""
-    con.execute(read_sql("load/citation_key.sql"))
-    con.execute(read_sql("load/merge_surrogates.sql"))
-    merged = "select surrogate_pmid from merged_surrogates"
-    for table in RECORD_TABLES:
-        con.execute(f'delete from "{table}" where pmid in ({merged})')
-    con.execute(
-        "insert into changes select surrogate_pmid, ?, 'delete', null, ? from merged_surrogates",
-        [source, at],
-    )
-
-
-def _apply_deletions(
-    con: duckdb.DuckDBPyConnection, source: str, key: str | None, at: datetime
-) -> int:
-    """Remove the PMIDs of the file's DeleteCitation from every table; returns how many."""
-    con.execute(read_sql("load/decide_deletes.sql"), {"file_order_key": key})
-    doomed = "select pmid from delete_decisions"
-    for table in RECORD_TABLES:
-        con.execute(f'delete from "{table}" where pmid in ({doomed})')
-    con.execute(
-        "insert into deletions select pmid, ?, ?, 'DeleteCitation', ? from delete_decisions",
-        [source, key, at],
-    )
-    con.execute(
-        "insert into changes select pmid, ?, 'delete', null, ? from delete_decisions", [source, at]
-    )
-    return con.execute("select count(*) from delete_decisions").fetchone()[0]
 
 
 def _reject_file(
@@ -422,7 +597,7 @@ def _reject_file(
         [str(path), fmt, reason, excerpt, at],
     )
     log.warning("rejected %s: %s", path, reason)
-    return FileResult(str(path), "rejected", fmt, key, rejected=1, message=reason)
+    return FileResult(str(path), FileStatus.REJECTED, fmt, key, rejected=1, message=reason)
 
 
 def _record_file(

@@ -1,72 +1,126 @@
-"""A self-contained HTML report: the data as JSON, drawn into SVG by a script inside the page.
+"""The HTML report for bibliometrics: what it shows, gathered from `sql/report/` queries.
 
-The page loads nothing from the network: its styles and the chart code (`report_page.html`) are
-inline, so it works offline and can be mailed as one file. Queries live in `sql/report/`.
+`report_data` runs the queries into polars frames; `render_report` turns them into one HTML page
+(`warehouse/report_page.py`) whose charts are Vega-Lite specs (`warehouse/report_charts.py`).
+Check tags are flagged rather than removed, so the page can show or hide them.
 """
 
 from __future__ import annotations
 
-import html
-import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib.resources import files
 
 import duckdb
+import polars as pl
 
+from warehouse.countries import country_names
 from warehouse.errors import UnknownDescriptor
+from warehouse.report_charts import CO_OCCURRING, TOP
+from warehouse.report_page import render_page
 from warehouse.schema import read_sql
 
-TOP = 15
-CO_OCCURRING = 12
+TERM_ARTICLES = 500
+SUGGESTIONS = 5
 
 
-def run_report_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> list[dict]:
-    """Rows of `sql/report/NAME.sql` as dicts; PARAMS fill its `$name` placeholders."""
-    result = con.execute(read_sql(f"report/{name}.sql"), params)
-    columns = [d[0] for d in result.description]
-    return [dict(zip(columns, row, strict=True)) for row in result.fetchall()]
+@dataclass(frozen=True)
+class TermSection:
+    """What the report shows about one MeSH descriptor (`--term`)."""
+
+    name: str
+    article_count: int
+    trend: pl.DataFrame
+    articles: pl.DataFrame
+    descriptors_by_year: pl.DataFrame
+    substances_by_year: pl.DataFrame
 
 
-def check_descriptor(con: duckdb.DuckDBPyConnection, term: str) -> None:
-    """Raise UnknownDescriptor, naming the closest descriptors, when no article has TERM."""
-    found = con.execute("select 1 from terms where descriptor_name = $term limit 1", {"term": term})
-    if found.fetchone() is None:
-        similar = [
-            r["descriptor_name"] for r in run_report_query(con, "similar_descriptors", term=term)
-        ]
-        hint = f"; closest: {', '.join(similar)}" if similar else ""
-        raise UnknownDescriptor(f"no article is indexed with MeSH descriptor {term!r}{hint}")
+@dataclass(frozen=True)
+class ReportData:
+    """Everything the report page shows, as frames and plain values."""
+
+    generated_at: datetime
+    as_of: dict
+    ledger: pl.DataFrame
+    articles_per_year: pl.DataFrame
+    top_descriptors: pl.DataFrame
+    top_substances: pl.DataFrame
+    top_journals: pl.DataFrame
+    top_authors: pl.DataFrame
+    top_countries: pl.DataFrame
+    include_check_tags: bool
+    term: TermSection | None
 
 
-def report_data(con: duckdb.DuckDBPyConnection, term: str | None = None) -> dict:
-    """Everything the page draws, as plain JSON-ready values."""
-    data: dict = {
-        "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "article_count": con.execute("select count(*) from articles").fetchone()[0],
-        "articles_per_year": run_report_query(con, "articles_per_year"),
-        "top_descriptors": run_report_query(con, "top_descriptors", limit=TOP),
-        "top_substances": run_report_query(con, "top_substances", limit=TOP),
-        "term": None,
-    }
-    if term is not None:
-        check_descriptor(con, term)
-        data["term"] = {
-            "name": term,
-            "articles_per_year": run_report_query(con, "term_articles_per_year", term=term),
-            "descriptors_by_year": run_report_query(
-                con, "term_descriptors_by_year", term=term, limit=CO_OCCURRING
-            ),
-            "substances_by_year": run_report_query(
-                con, "term_substances_by_year", term=term, limit=CO_OCCURRING
-            ),
-        }
-    return data
+def run_report_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
+    """Rows of `sql/report/NAME.sql` as a frame; PARAMS fill its `$name` placeholders."""
+    result = con.sql(read_sql(f"report/{name}.sql"), params=params).to_arrow_table()
+    return pl.from_arrow(result)
 
 
-def render_report(con: duckdb.DuckDBPyConnection, term: str | None = None) -> str:
-    """The report page as one HTML string."""
-    data = report_data(con, term)
-    page = (files("warehouse") / "report_page.html").read_text(encoding="utf-8")
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    title = f"PubMed warehouse: {term}" if term else "PubMed warehouse"
-    return page.replace("{{TITLE}}", html.escape(title)).replace("{{DATA}}", payload)
+def create_lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the temporary tables the report queries join: `check_tags`, `country_names`."""
+    con.execute(read_sql("report/check_tags.sql"))
+    con.register("country_names_frame", country_names().to_arrow())
+    con.execute("create or replace temp table country_names as select * from country_names_frame")
+    con.unregister("country_names_frame")
+
+
+def resolve_descriptor(con: duckdb.DuckDBPyConnection, term: str) -> str:
+    """The indexed descriptor named TERM ignoring case; UnknownDescriptor names the closest."""
+    found = run_report_query(con, "resolve_descriptor", term=term)
+    if found.height:
+        return found.item(0, "descriptor_name")
+    similar = run_report_query(con, "similar_descriptors", term=term, limit=SUGGESTIONS)
+    names = similar.get_column("descriptor_name").to_list()
+    hint = f"; closest: {', '.join(names)}" if names else ""
+    raise UnknownDescriptor(f"no article is indexed with MeSH descriptor {term!r}{hint}")
+
+
+def term_section(con: duckdb.DuckDBPyConnection, term: str) -> TermSection:
+    """The descriptor TERM (any case): its trend, articles and co-occurring terms."""
+    name = resolve_descriptor(con, term)
+    trend = run_report_query(con, "term_trend", term=name)
+    [(article_count,)] = con.execute(
+        "select count(*) from article_descriptors where descriptor_name = $term", {"term": name}
+    ).fetchall()
+    return TermSection(
+        name=name,
+        article_count=article_count,
+        trend=trend,
+        articles=run_report_query(con, "term_articles", term=name, limit=TERM_ARTICLES),
+        descriptors_by_year=run_report_query(
+            con, "term_descriptors_by_year", term=name, limit=CO_OCCURRING
+        ),
+        substances_by_year=run_report_query(
+            con, "term_substances_by_year", term=name, limit=CO_OCCURRING
+        ),
+    )
+
+
+def report_data(
+    con: duckdb.DuckDBPyConnection, term: str | None = None, include_check_tags: bool = False
+) -> ReportData:
+    """Run every report query; TERM adds its section, INCLUDE_CHECK_TAGS the switch's start."""
+    create_lookups(con)
+    section = term_section(con, term) if term is not None else None
+    return ReportData(
+        generated_at=datetime.now(UTC),
+        as_of=run_report_query(con, "data_as_of").row(0, named=True),
+        ledger=run_report_query(con, "ledger_summary"),
+        articles_per_year=run_report_query(con, "articles_per_year"),
+        top_descriptors=run_report_query(con, "top_descriptors", limit=TOP),
+        top_substances=run_report_query(con, "top_substances", limit=TOP),
+        top_journals=run_report_query(con, "top_journals", limit=TOP),
+        top_authors=run_report_query(con, "top_authors", limit=TOP),
+        top_countries=run_report_query(con, "top_countries", limit=TOP),
+        include_check_tags=include_check_tags,
+        term=section,
+    )
+
+
+def render_report(
+    con: duckdb.DuckDBPyConnection, term: str | None = None, include_check_tags: bool = False
+) -> str:
+    """The report page as one self-contained HTML string."""
+    return render_page(report_data(con, term, include_check_tags))

@@ -14,7 +14,8 @@ from datetime import datetime
 import duckdb
 
 from warehouse.errors import ConfigError
-from warehouse.formats.records import RECORD_TABLES
+from warehouse.ledger import DeletionReason, FileStatus
+from warehouse.removal import remove_pmids
 from warehouse.schema import read_sql
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,8 @@ def missing_baseline_files(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) 
     loaded = {
         row[0]
         for row in con.execute(
-            "select distinct file_order_key from ingested_files where status = 'loaded'"
+            "select distinct file_order_key from ingested_files where status = ?",
+            [FileStatus.LOADED],
         ).fetchall()
     }
     return sorted(set(keys) - loaded)
@@ -45,27 +47,18 @@ def drop_baseline_dropouts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) 
     older = "select 1 from articles where file_order_key < ? limit 1"
     if not con.execute(older, [first]).fetchone():
         return 0  # nothing older than this baseline: a rollover already ran, or never needed
-    reason = f"not in baseline {first[:2]}"
+    reason = DeletionReason.not_in_baseline(first[:2])
     at = datetime.now()
     con.begin()
     try:
         con.execute(read_sql("load/decide_baseline_dropouts.sql"), {"first_key": first})
-        doomed = "select pmid from dropout_decisions"
-        for table in RECORD_TABLES:
-            con.execute(f'delete from "{table}" where pmid in ({doomed})')
         source = con.execute(
             "select arg_max(source_file, finished_at) from ingested_files where file_order_key = ?",
             [last],
         ).fetchone()[0]
-        con.execute(
-            "insert into deletions select pmid, ?, ?, ?, ? from dropout_decisions",
-            [source, last, reason, at],
+        removed = remove_pmids(
+            con, "dropout_decisions", source, at, reason=reason, file_order_key=last
         )
-        con.execute(
-            "insert into changes select pmid, ?, 'delete', null, ? from dropout_decisions",
-            [source, at],
-        )
-        removed = con.execute("select count(*) from dropout_decisions").fetchone()[0]
         con.execute("drop table dropout_decisions")
         con.commit()
     except BaseException:

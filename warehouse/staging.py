@@ -23,11 +23,14 @@ from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
 from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
+from warehouse.ledger import StagedStatus
 from warehouse.normalize import SourceInfo, normalize_ahead
 
 MANIFEST = "manifest.json"
 DELETIONS = "deletions.parquet"
 REJECTS = "rejects.parquet"
+WHOLE_FILE_ERRORS = (UnsupportedFormat, DamagedFile)
+"""Errors that reject a file whole: not a supported format, or not readable to its end."""
 REJECT_SCHEMA = {
     "position": pl.Int64,
     "pmid": pl.Int64,
@@ -46,7 +49,7 @@ class StagedFile:
     format: str | None
     file_order_key: str | None
     started: datetime
-    status: str = "staged"
+    status: StagedStatus = StagedStatus.STAGED
     records: int = 0
     rejected: int = 0
     message: str | None = None
@@ -63,6 +66,40 @@ class StagedFile:
         return path if path.exists() else None
 
 
+class SupersededRecords:
+    """The rule that a PMID met again later in a file keeps its later record, for both loaders.
+
+    Fed each batch's frames in file order, it notes `(pmid, table, keep_from)` for every PMID an
+    earlier batch already brought: that table's staged rows before row `keep_from` must not load
+    (`sql/load/drop_superseded.sql`). Within one batch the parser already keeps the later record.
+    """
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self.rows = dict.fromkeys(RECORD_TABLES, 0)
+        self.superseded: list[tuple[int, str, int]] = []
+
+    def note(self, frames: dict[str, pl.DataFrame]) -> None:
+        """Account for one batch's frames, in the order they are staged."""
+        pmids = set(frames["articles"]["pmid"].to_list())
+        for pmid in sorted(pmids & self.seen):
+            self.superseded += [(pmid, table, self.rows[table]) for table in RECORD_TABLES]
+        self.seen |= pmids
+        for table, frame in frames.items():
+            self.rows[table] += frame.height
+
+
+def input_format(path: Path) -> str:
+    """The format of a file, from its first bytes; a `WHOLE_FILE_ERRORS` error rejects it."""
+    return detect_format(read_head(path))
+
+
+def read_batches(path: Path, fmt: str, batch_size: int) -> Iterator[ParsedBatch]:
+    """Parsed batches of a file, read lazily (a damaged stream raises `DamagedFile`)."""
+    with open_input(path) as stream:
+        yield from parser_for(fmt)(stream, batch_size)
+
+
 def stage_file(path: Path, folder: Path, batch_size: int = 1000) -> StagedFile:
     """Parse and normalize a whole file into `folder`; a bad file gives a `rejected` manifest."""
     started = datetime.now()
@@ -71,11 +108,11 @@ def stage_file(path: Path, folder: Path, batch_size: int = 1000) -> StagedFile:
         str(folder), str(path), sha256_of(path), None, file_order_key(path), started
     )
     try:
-        staged.format = detect_format(read_head(path))
+        staged.format = input_format(path)
         _write_tables(path, staged, batch_size)
-    except (UnsupportedFormat, DamagedFile) as exc:
+    except WHOLE_FILE_ERRORS as exc:
         _clear(folder)
-        staged.status, staged.message = "rejected", str(exc)
+        staged.status, staged.message = StagedStatus.REJECTED, str(exc)
         staged.records = staged.rejected = 0
         staged.superseded = []
     _write_manifest(staged)
@@ -86,17 +123,15 @@ def _write_tables(path: Path, staged: StagedFile, batch_size: int) -> None:
     """Stream the file's batches into one Parquet writer per table."""
     info = SourceInfo(staged.format, staged.source_file, staged.file_order_key, staged.started)
     writers: dict[str, pq.ParquetWriter] = {}
-    rows_written = dict.fromkeys(RECORD_TABLES, 0)
-    seen: set[int] = set()
+    superseded = SupersededRecords()
     deleted: list[int] = []
     rejects: list[pl.DataFrame] = []
     try:
-        for batch, frames in normalize_ahead(_batches(path, staged.format, batch_size), info):
-            _note_superseded(frames["articles"], seen, rows_written, staged)
+        for batch, frames in normalize_ahead(read_batches(path, staged.format, batch_size), info):
+            superseded.note(frames)
             for table, frame in frames.items():
                 if frame.height:
                     _write(writers, Path(staged.folder), table, frame.to_arrow())
-                    rows_written[table] += frame.height
             deleted.extend(batch.deleted_pmids)
             rejects.append(_rejects_frame(batch))
             staged.records += batch.records
@@ -104,24 +139,10 @@ def _write_tables(path: Path, staged: StagedFile, batch_size: int) -> None:
     finally:
         for writer in writers.values():
             writer.close()
+    staged.superseded = superseded.superseded
     folder = Path(staged.folder)
     pl.DataFrame({"pmid": deleted}, schema={"pmid": pl.Int64}).write_parquet(folder / DELETIONS)
     pl.concat([_rejects_frame(ParsedBatch()), *rejects]).write_parquet(folder / REJECTS)
-
-
-def _batches(path: Path, fmt: str, batch_size: int) -> Iterator[ParsedBatch]:
-    with open_input(path) as stream:
-        yield from parser_for(fmt)(stream, batch_size)
-
-
-def _note_superseded(
-    articles: pl.DataFrame, seen: set[int], rows_written: dict[str, int], staged: StagedFile
-) -> None:
-    """Remember PMIDs repeated from an earlier batch: their earlier rows must not load."""
-    pmids = set(articles["pmid"].to_list())
-    for pmid in sorted(pmids & seen):
-        staged.superseded += [(pmid, table, rows_written[table]) for table in RECORD_TABLES]
-    seen |= pmids
 
 
 def _write(writers: dict[str, pq.ParquetWriter], folder: Path, table: str, arrow: pa.Table) -> None:

@@ -1,14 +1,13 @@
--- Names without a UI (MEDLINE and abstract text carry names only) take the UI that another row
--- of the warehouse gives the same name. Only names the file brought are looked at: its UI-less
--- rows get a UI, and older UI-less rows get the UI the file brought.
--- Run once per (table, ui, name) listed in load.py's NAMED_UIS.
-update {table} as t
+-- Staged names without a UI (MEDLINE and abstract text carry names only) take the UI that
+-- name_uis holds for the name (for substances, a substance's UI, else a descriptor's of that
+-- name). Run once per named-UI column listed in load.py's NAMED_UIS, before the rows go in.
+update stage_{table} as s
 set {ui} = m.ui
 from (
-    select {name} as name, min({ui}) as ui
-    from {table}
-    where {ui} is not null
-      and {name} in (select {name} from stage_{table})
-    group by {name}
+    select name, arg_min(ui, kind <> '{kind}') as ui
+    from name_uis
+    where kind in ('{kind}', '{fallback}')
+      and name in (select {name} from stage_{table} where {ui} is null)
+    group by name
 ) as m
-where t.{ui} is null and t.{name} = m.name;
+where s.{ui} is null and s.{name} = m.name

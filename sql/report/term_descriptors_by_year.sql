@@ -1,27 +1,40 @@
--- Descriptors co-occurring with $term over time: one row per co-descriptor (the $limit most
--- frequent) and year, counting articles indexed with both.
+-- Descriptors co-occurring with $term over time: one row per co-descriptor and year, counting
+-- articles indexed with both; only co-descriptors that rank within the first $limit among all
+-- of them or among those that are not check tags (`check_tags`), so the page can switch check
+-- tags in and out.
 with
 
 term_articles as (
-    select distinct terms.pmid, articles.pub_year
-    from terms
+    select article_descriptors.pmid, articles.pub_year
+    from article_descriptors
     inner join articles using (pmid)
-    where terms.descriptor_name = $term and articles.pub_year is not null
+    where article_descriptors.descriptor_name = $term and articles.pub_year is not null
 ),
 
 co_descriptors as (
-    select distinct term_articles.pmid, term_articles.pub_year, terms.descriptor_name
+    select term_articles.pmid, term_articles.pub_year, article_descriptors.descriptor_name
     from term_articles
-    inner join terms using (pmid)
-    where terms.descriptor_name != $term
+    inner join article_descriptors using (pmid)
+    where article_descriptors.descriptor_name != $term
 ),
 
-top_co_descriptors as (
-    select descriptor_name, count(*) as total
+totals as (
+    select
+        co_descriptors.descriptor_name,
+        count(*) as total,
+        any_value(check_tags.descriptor_name) is not null as is_check_tag
     from co_descriptors
-    group by descriptor_name
-    order by total desc, descriptor_name
-    limit $limit
+    left join check_tags using (descriptor_name)
+    group by co_descriptors.descriptor_name
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (order by total desc, descriptor_name) as overall_rank,
+        row_number() over (partition by is_check_tag order by total desc, descriptor_name)
+            as group_rank
+    from totals
 ),
 
 final as (
@@ -29,11 +42,13 @@ final as (
         co_descriptors.descriptor_name as name,
         co_descriptors.pub_year,
         count(*) as article_count,
-        any_value(top_co_descriptors.total) as total
+        any_value(ranked.total) as total,
+        any_value(ranked.is_check_tag) as is_check_tag
     from co_descriptors
-    inner join top_co_descriptors using (descriptor_name)
+    inner join ranked using (descriptor_name)
+    where ranked.overall_rank <= $limit or (not ranked.is_check_tag and ranked.group_rank <= $limit)
     group by co_descriptors.descriptor_name, co_descriptors.pub_year
     order by total desc, name, co_descriptors.pub_year
 )
 
-select name, pub_year, article_count from final;
+select * from final;

@@ -10,7 +10,7 @@ by_year as (
 ),
 
 top_substances as (
-    select name, sum(article_count) as total
+    select name, sum(article_count)::bigint as total
     from by_year
     group by name
     order by total desc, name
@@ -24,4 +24,4 @@ final as (
     order by top_substances.total desc, by_year.name, by_year.pub_year
 )
 
-select name, pub_year, article_count from final;
+select * from final;

@@ -62,7 +62,7 @@ comment on column articles.date_completed is 'Date NLM completed indexing (DateC
 comment on column articles.date_revised is 'Date the record was last revised (DateRevised, MEDLINE LR); decides which version is newer.';
 comment on column articles.coi_statement is 'Conflict of interest statement (CoiStatement, MEDLINE COIS).';
 comment on column articles.is_book is 'True for a Bookshelf record (PubmedBookArticle, MEDLINE BTI).';
-comment on column articles.source_format is 'Format the accepted version came in: xml, medline or abstract-text.';
+comment on column articles.source_format is 'Format the accepted version came in: xml, medline, abstract-text, csv or summary-text.';
 comment on column articles.source_file is 'Path of the file the accepted version came from.';
 comment on column articles.file_order_key is 'Sortable NLM file number of the source file (e.g. 26n01335), NULL for files not named pubmedYYnNNNN.';
 comment on column articles.record_hash is 'Hash of the record''s source text; equal hashes mean an unchanged record.';

@@ -68,6 +68,8 @@ def test_book_chapter_values() -> None:
     assert chapter[2] == "Peutz-Jeghers Syndrome"  # title: TI
     assert chapter[5] == "Cancer Syndromes"  # journal_title: the book (BTI)
     assert chapter[23] is True  # is_book
+    ids = sorted(r[1:] for r in rows["article_ids"] if r[0] == 21249755)
+    assert ids == [("bookaccession", "NBK1826"), ("pubmed", "21249755")]
     authors = [r for r in rows["authors"] if r[0] == 21249755]
     text = BOOK_FILE.read_text()
     record = text[text.index("PMID- 21249755") :]

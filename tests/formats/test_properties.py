@@ -43,6 +43,8 @@ SEED_GLOBS = {
     "xml": ("xml", "*.xml*"),
     "medline": ("medline", "*"),
     "abstract-text": ("abstract-text", "*.txt"),
+    "csv": ("exports", "*.csv"),
+    "summary-text": ("exports", "summary-*.txt"),
 }
 MAX_SEED_BYTES = 60_000
 ODD_VALUES = [

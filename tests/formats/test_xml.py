@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from tests.conftest import XML_FILES
+from tests.conftest import CORPUS, XML_FILES
+from warehouse.load import load_file
 
 RECORD_XPATHS = {
     "authors": (
@@ -155,6 +156,58 @@ def test_book_article(xml_corpus_db) -> None:
         "select last_name from authors where pmid = 20821847 order by position"
     ).fetchall()
     assert authors == [("Nussey",), ("Whitehead",)]
+
+
+def test_book_document_identifiers_are_the_books(xml_corpus_db) -> None:
+    """A book's own ArticleIdList (inside BookDocument) gives its bookaccession."""
+    rows = xml_corpus_db.execute(
+        "select id_type, id_value from article_ids where pmid = 20821847 order by all"
+    ).fetchall()
+    assert rows == [("bookaccession", "NBK22"), ("pubmed", "20821847")]
+
+
+BOOK = CORPUS / "xml/zotero/testcase01_20821847.xml"
+
+
+def _book_with(ids: str, locations: str) -> bytes:
+    """The corpus book with ArticleIds added to its BookDocument list and ELocationIDs after it."""
+    text = BOOK.read_text(encoding="utf-8")
+    text = text.replace(
+        '<ArticleId IdType="bookaccession">NBK22</ArticleId>',
+        '<ArticleId IdType="bookaccession">NBK22</ArticleId>' + ids,
+    )
+    text = text.replace(
+        "</ArticleIdList>\n        <Book>", "</ArticleIdList>" + locations + "<Book>"
+    )
+    return text.encode()
+
+
+@pytest.mark.parametrize(
+    ("ids", "locations", "doi"),
+    [
+        # the BookDocument's ArticleIdList is the book's list: its doi wins over ELocationID
+        (
+            '<ArticleId IdType="doi">10.17226/1</ArticleId>',
+            '<ELocationID EIdType="doi" ValidYN="Y">10.17226/2</ELocationID>',
+            "10.17226/1",
+        ),
+        ("", '<ELocationID EIdType="doi" ValidYN="Y">10.17226/2</ELocationID>', "10.17226/2"),
+        ("", '<ELocationID EIdType="doi" ValidYN="N">10.17226/2</ELocationID>', None),
+    ],
+)
+def test_book_doi_follows_the_doi_rule(
+    ids: str, locations: str, doi: str | None, fresh_db, tmp_path: Path
+) -> None:
+    path = tmp_path / "book.xml"
+    path.write_bytes(_book_with(ids, locations))
+    assert load_file(fresh_db, path).rejected == 0
+    assert fresh_db.execute("select doi from articles").fetchall() == [(doi,)]
+    all_ids = fresh_db.execute("select id_type, id_value from article_ids order by all")
+    expected = {("bookaccession", "NBK22"), ("pubmed", "20821847")}
+    expected |= {("doi", v) for v in ("10.17226/1", "10.17226/2") if v in ids + locations}
+    if 'ValidYN="N"' in locations:
+        expected.discard(("doi", "10.17226/2"))
+    assert set(all_ids.fetchall()) == expected
 
 
 def test_article_ids_are_the_articles_own(xml_corpus_db) -> None:

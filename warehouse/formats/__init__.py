@@ -9,7 +9,7 @@ from warehouse.errors import UnsupportedFormat
 from warehouse.formats.records import ParsedBatch
 
 Parser = Callable[[BinaryIO, int], Iterator[ParsedBatch]]
-FORMATS = ("xml", "medline", "abstract-text")
+FORMATS = ("xml", "medline", "abstract-text", "csv", "summary-text")
 
 
 def parser_for(fmt: str) -> Parser:
@@ -26,4 +26,12 @@ def parser_for(fmt: str) -> Parser:
         from warehouse.formats import abstract_text
 
         return abstract_text.parse
+    if fmt == "csv":
+        from warehouse.formats import pubmed_csv
+
+        return pubmed_csv.parse
+    if fmt == "summary-text":
+        from warehouse.formats import summary_text
+
+        return summary_text.parse
     raise UnsupportedFormat(f"no parser for format {fmt!r} yet")

@@ -16,6 +16,7 @@ from typing import BinaryIO
 
 import polars as pl
 
+from warehouse.formats.medline_grants import grant_columns
 from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch, Reject
 from warehouse.inputs import decode_utf8
 
@@ -389,30 +390,8 @@ def _keywords(fields: pl.DataFrame) -> pl.DataFrame:
 
 
 def _grants(fields: pl.DataFrame) -> pl.DataFrame:
-    """GR `id/acronym/agency/country`, split from the right (an id may hold a `/`)."""
-    parts = pl.col("value").str.split("/")
-    n = parts.list.len()
-    return _listed(
-        fields,
-        "GR",
-        grant_id=_blank_null(
-            pl.when(n >= 4)
-            .then(parts.list.slice(0, n - 3).list.join("/"))
-            .otherwise(parts.list.first())
-        ),
-        acronym=_blank_null(
-            parts.list.get(pl.when(n >= 4).then(n - 3).otherwise(1), null_on_oob=True)
-        ),
-        agency=_blank_null(
-            parts.list.get(pl.when(n >= 4).then(n - 2).otherwise(2), null_on_oob=True)
-        ),
-        country=_blank_null(pl.when(n >= 4).then(parts.list.last())),
-    )
-
-
-def _blank_null(part: pl.Expr) -> pl.Expr:
-    """A stripped part, NULL when empty."""
-    return pl.when(part.str.strip_chars() != "").then(part.str.strip_chars())
+    """GR `GrantID/Acronym/Agency/Country` with absent parts left out (`medline_grants`)."""
+    return _listed(fields, "GR", **grant_columns(pl.col("value")))
 
 
 def _article_ids(fields: pl.DataFrame) -> pl.DataFrame:

@@ -288,7 +288,10 @@ def _read_book(elem: etree._Element, record_hash: str) -> Rows:
     rows = empty_rows()
     book = document.find("Book")
     book_data = elem.find("PubmedBookData")
+    # the record's ids: PubmedBookData's list (pubmed), then the BookDocument's own list
+    # (bookaccession NBK..., doi), then ELocationIDs; the DOI rule takes the lists first
     book_ids = [] if book_data is None else book_data.findall("ArticleIdList/ArticleId")
+    book_ids += document.findall("ArticleIdList/ArticleId")
     ids = _article_ids(pmid, book_ids, document.findall("ELocationID"), rows)
     title = _text(document.find("ArticleTitle"))
     book_title = _text(book.find("BookTitle")) if book is not None else None

@@ -1,0 +1,211 @@
+"""Profile the writer's apply of one staged baseline-sized file as the warehouse grows.
+
+    uv run python -m bench.apply_profile --db bench/out/grown.duckdb --grow-to 1500000
+    uv run python -m bench.apply_profile --db bench/out/grown.duckdb --apply 2 --statements
+
+The input is one file staged by `warehouse.staging.stage_file` (built once into
+`bench/out/staged1` from `bench/out/pubmed26n0001.xml.gz`). `--grow-to N` bulk-inserts
+PMID-shifted copies of its tables (with their `changes` and `ingested_files` rows) until the
+warehouse holds N articles; `--apply K` then applies K further shifted copies through the real
+`apply_staged`, each a newer NLM file, printing wall and CPU seconds per file and, with
+`--statements`, the seconds of every SQL statement of the last apply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import shutil
+import sys
+import time
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import connect
+from warehouse.formats.records import RECORD_TABLES
+from warehouse.load import apply_staged
+from warehouse.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+SOURCE = OUT / "pubmed26n0001.xml.gz"
+STAGED = OUT / "staged1"
+SPAN = 30_000
+"""PMIDs one copy shifts by (the records of a bench file)."""
+
+
+class TimedConnection:
+    """A DuckDB connection that adds up the seconds each statement (by its first words) takes."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def execute(self, sql: str, *args: object) -> duckdb.DuckDBPyConnection:
+        started = time.perf_counter()
+        try:
+            return self._con.execute(sql, *args)
+        finally:
+            self.seconds[_label(sql)] += time.perf_counter() - started
+
+    def commit(self) -> None:
+        started = time.perf_counter()
+        try:
+            self._con.commit()
+        finally:
+            self.seconds["commit"] += time.perf_counter() - started
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+
+def _label(sql: str) -> str:
+    lines = [ln for ln in sql.splitlines() if ln.strip() and not ln.strip().startswith("--")]
+    return re.sub(r"\s+", " ", " ".join(lines))[:90]
+
+
+def staged_source() -> StagedFile:
+    """The staged bench file, staged once."""
+    manifest = STAGED / MANIFEST
+    if not manifest.exists():
+        return stage_file(SOURCE, STAGED)
+    fields = json.loads(manifest.read_text())
+    fields["started"] = datetime.fromisoformat(fields["started"])
+    fields["superseded"] = [tuple(s) for s in fields["superseded"]]
+    return StagedFile(**fields)
+
+
+def shifted_copy(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, copy: int, folder: Path, stride: int = 0
+) -> StagedFile:
+    """The staged file as NLM file number `copy + 1`: PMIDs moved by `copy * SPAN`, or, with a
+    `stride`, spread over the loaded range (`stride` apart) as changed versions (replacements)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    first = 1_000_001
+    moved = f"pmid + {copy * SPAN}" if not stride else f"{first} + (pmid - {first}) * {stride}"
+    for name in [f"{t}.parquet" for t in RECORD_TABLES] + [DELETIONS, REJECTS]:
+        source = Path(staged.folder) / name
+        if source.exists():
+            changed = ""
+            if name == "articles.parquet":
+                changed = (
+                    f", '26n{copy + 1:05d}' as file_order_key, "
+                    f"'pubmed26n{copy + 1:04d}.xml.gz' as source_file"
+                    + (", record_hash || 'r' as record_hash" if stride else "")
+                )
+            con.execute(
+                f"copy (select * replace ({moved} as pmid{changed}) from read_parquet(?)) "
+                f"to '{folder / name}' (format parquet)",
+                [str(source)],
+            )
+    return replace(
+        staged,
+        folder=str(folder),
+        source_file=f"pubmed26n{copy + 1:04d}.xml.gz",
+        sha256=f"{staged.sha256[:48]}{copy:016d}",
+        file_order_key=f"26n{copy + 1:05d}",
+        started=datetime.now(),
+    )
+
+
+def grow(con: duckdb.DuckDBPyConnection, staged: StagedFile, target: int) -> int:
+    """Bulk-insert shifted copies (10 per statement) until `articles` holds `target` rows."""
+    copies = con.execute("select count(*) from ingested_files").fetchone()[0]
+    while con.execute("select count(*) from articles").fetchone()[0] < target:
+        shifts = f"select range * {SPAN} as shift from range({copies}, {copies + 10})"
+        con.begin()
+        for table in RECORD_TABLES:
+            path = Path(staged.folder) / f"{table}.parquet"
+            if not path.exists():
+                continue
+            con.execute(
+                f'insert into "{table}" select s.* replace (s.pmid + k.shift as pmid) '
+                f"from read_parquet(?) as s, ({shifts}) as k",
+                [str(path)],
+            )
+        con.execute(
+            "insert into changes select s.pmid + k.shift, 'pubmed26n' || lpad((k.shift // "
+            f"{SPAN} + 1)::varchar, 4, '0') || '.xml.gz', 'insert', s.record_hash, now() "
+            f"from read_parquet(?) as s, ({shifts}) as k",
+            [str(Path(staged.folder) / "articles.parquet")],
+        )
+        con.execute(
+            "insert into ingested_files select 'pubmed26n' || lpad((range + 1)::varchar, 4, '0')"
+            " || '.xml.gz', 'bulk' || range, 'loaded', 'xml', "
+            "'26n' || lpad((range + 1)::varchar, 5, '0'), ?, ?, 0, 0, 0, 0, 0, now(), now(), null "
+            f"from range({copies}, {copies + 10})",
+            [staged.records, staged.records],
+        )
+        con.commit()
+        copies += 10
+        sys.stderr.write(f"  grown to {copies * SPAN:,} records\n")
+    # the bulk rows carry the source file's key: give each copy its own, as a real load would
+    con.execute(
+        "update articles set file_order_key = '26n' || lpad(((pmid - 1000001) // "
+        f"{SPAN} + 1)::varchar, 5, '0'), source_file = 'pubmed26n' || lpad(((pmid - 1000001) // "
+        f"{SPAN} + 1)::varchar, 4, '0') || '.xml.gz'"
+    )
+    con.execute("checkpoint")
+    return copies
+
+
+def apply_copies(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, count: int, spread: bool
+) -> TimedConnection:
+    """Apply `count` further copies through `apply_staged` (new PMIDs, or with `spread` the
+    same number of replacements spread over the loaded range); print a line for each."""
+    copies = con.execute("select count(*) from ingested_files").fetchone()[0]
+    timed = TimedConnection(con)
+    for copy in range(copies, copies + count):
+        articles = con.execute("select count(*) from articles").fetchone()[0]
+        stride = max(1, articles // SPAN) if spread else 0
+        shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride)
+        timed.seconds.clear()
+        wall, cpu = time.perf_counter(), time.process_time()
+        result = apply_staged(timed, shifted)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sys.stdout.write(
+            f"apply {shifted.source_file} into {articles:,} articles: {wall:.2f} s wall, "
+            f"{cpu:.2f} s CPU, inserted {result.inserted:,}, replaced {result.replaced:,}, "
+            f"deleted {result.deleted}, "
+            f"peak RSS {rss:.0f} MiB\n"
+        )
+    return timed
+
+
+def main() -> None:
+    """Grow, then apply and time."""
+    parser = argparse.ArgumentParser(prog="python -m bench.apply_profile", description=__doc__)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--grow-to", type=int, default=0)
+    parser.add_argument("--apply", type=int, default=1)
+    parser.add_argument("--statements", action="store_true")
+    parser.add_argument(
+        "--spread", action="store_true", help="apply replacements spread over the loaded range"
+    )
+    parser.add_argument("--memory-limit", default="200MB")
+    args = parser.parse_args()
+    staged = staged_source()
+    con = connect(args.db, memory_limit=args.memory_limit)
+    if args.grow_to:
+        grow(con, staged, args.grow_to)
+    timed = apply_copies(con, staged, args.apply, args.spread)
+    if args.statements:
+        for label, seconds in sorted(timed.seconds.items(), key=lambda kv: -kv[1]):
+            if seconds >= 0.01:
+                sys.stdout.write(f"  {seconds:7.3f} s  {label}\n")
+        total = sum(timed.seconds.values())
+        sys.stdout.write(f"  {total:7.3f} s  all statements\n")
+    con.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+"""NCBI E-utilities: PubMed XML by PMID from `efetch.fcgi`, in batches, paced, retried, resumable.
+
+Each batch of at most 200 PMIDs is one `efetch.fcgi?db=pubmed&retmode=xml` request, a GET when
+the URL stays short, else a POST (always a POST with an API key, so the key is never in a URL).
+Requests are paced to NCBI's limit (3 per second, 10 with a key), retried with stepped backoff
+on 429 (honouring `Retry-After`), 5xx, broken connections and truncated or invalid XML; a batch
+is written as one complete file `efetch_<first>-<last>_<hash>.xml` through `.part` and a rename,
+so a rerun finds it whole or not at all. efetch leaves unknown PMIDs out of its answer: the
+requested PMIDs are compared with the returned ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import os
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlencode, urljoin
+
+import httpx
+from lxml import etree
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from warehouse.errors import ConfigError, EutilsError, EutilsRefused
+
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+MAX_BATCH_PMIDS = 200
+MAX_GET_URL_CHARS = 2000
+REQUESTS_PER_SECOND = 3
+REQUESTS_PER_SECOND_WITH_KEY = 10
+RETRY_DELAYS_SECONDS = (1.0, 5.0, 15.0)
+MAX_RETRY_AFTER_SECONDS = 300.0
+RECORD_TAGS = {"PubmedArticle", "PubmedBookArticle"}
+PMID_PARENTS = {"MedlineCitation", "BookDocument"}
+NO_RECORD_ERROR = re.compile(r"ID list is empty|Empty result|no correct IDs", re.IGNORECASE)
+
+log = logging.getLogger(__name__)
+
+
+class EfetchSettings(BaseModel):
+    """Where and how to call efetch: root URL, NCBI's `tool`/`email`, optional API key.
+
+    The key is a `SecretStr`: it shows as `**********` wherever the settings are printed or
+    recorded (Prefect stores a flow's parameters).
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    base_url: str = DEFAULT_EUTILS_URL
+    tool: str = "pubmed-warehouse"
+    email: str | None = None
+    api_key: SecretStr | None = None
+    timeout_seconds: float = Field(60.0, gt=0)
+    retry_delays: tuple[float, ...] = RETRY_DELAYS_SECONDS
+
+    @property
+    def key(self) -> str | None:
+        """The API key itself, for the request only."""
+        return self.api_key.get_secret_value() if self.api_key else None
+
+    @property
+    def efetch_url(self) -> str:
+        return urljoin(self.base_url.rstrip("/") + "/", "efetch.fcgi")
+
+    @property
+    def requests_per_second(self) -> int:
+        return REQUESTS_PER_SECOND_WITH_KEY if self.key else REQUESTS_PER_SECOND
+
+
+class RateLimiter:
+    """At most `per_second` requests in any one second, as the server sees them, whatever the lag.
+
+    A request starts only once a second has passed since the end of the request `per_second`
+    places before it: the server received that one before it answered, and receives this one
+    after it is sent, so the two arrive more than a second apart however long the way between.
+    Requests go one at a time (a slot is held for the whole request).
+    """
+
+    def __init__(
+        self,
+        per_second: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.per_second = per_second
+        self._ends: deque[float] = deque(maxlen=per_second)
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Wait until a request may start, then hold the slot while it runs."""
+        with self._lock:
+            if len(self._ends) == self.per_second:
+                wait = self._ends[0] + 1.0 - self._clock()
+                if wait > 0:
+                    self._sleep(wait)
+            try:
+                yield
+            finally:
+                self._ends.append(self._clock())
+
+
+@dataclass(frozen=True)
+class Batch:
+    """PMIDs fetched in one request, ascending; its file name is derived from them."""
+
+    pmids: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        digest = hashlib.blake2b(",".join(map(str, self.pmids)).encode(), digest_size=6).hexdigest()
+        return f"efetch_{self.pmids[0]}-{self.pmids[-1]}_{digest}.xml"
+
+
+def plan_batches(pmids: Iterable[int], size: int = MAX_BATCH_PMIDS) -> list[Batch]:
+    """The PMIDs, each once and ascending, cut into batches of `size` (same input, same cuts)."""
+    if not 1 <= size <= MAX_BATCH_PMIDS:
+        raise ConfigError(f"an efetch batch holds 1 to {MAX_BATCH_PMIDS} PMIDs, not {size}")
+    ordered = sorted(set(pmids))
+    return [Batch(tuple(ordered[i : i + size])) for i in range(0, len(ordered), size)]
+
+
+@dataclass(frozen=True)
+class BatchDownload:
+    """One batch on disk: its file (None when efetch knew none of its PMIDs) and what came back."""
+
+    batch: Batch
+    path: Path | None
+    returned: frozenset[int]
+    fetched: bool  # False when the complete file was already in the download folder
+
+    @property
+    def missing(self) -> list[int]:
+        """Requested PMIDs efetch did not return (unknown or withdrawn ones)."""
+        return sorted(set(self.batch.pmids) - self.returned)
+
+
+class RetryableAnswer(Exception):
+    """An answer worth asking again for: 429, 5xx, a broken connection, truncated XML.
+
+    Internal to the client: after the last retry it becomes an `EutilsError`.
+    """
+
+    def __init__(self, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
+def response_pmids(source: bytes | Path) -> frozenset[int]:
+    """PMIDs of the records in an efetch answer; refuses anything but a whole PubmedArticleSet.
+
+    An `eFetchResult` saying that no ID was found is an empty answer; any other
+    `eFetchResult` error, another root or XML cut short is an invalid answer (retried).
+    """
+    stream = source.open("rb") if isinstance(source, Path) else io.BytesIO(source)
+    found: set[int] = set()
+    try:
+        with stream:
+            events = etree.iterparse(
+                stream,
+                events=("start", "end"),
+                resolve_entities=False,
+                load_dtd=False,
+                no_network=True,
+            )
+            _, root = next(events)
+            if root.tag == "eFetchResult":
+                return _error_answer(events)
+            if root.tag != "PubmedArticleSet":
+                raise RetryableAnswer(f"not a PubmedArticleSet (root <{root.tag}>)")
+            for event, element in events:
+                if event == "end":
+                    _collect_pmid(element, found)
+    except (etree.XMLSyntaxError, StopIteration) as exc:
+        raise RetryableAnswer(f"truncated or invalid XML ({exc})") from exc
+    except ValueError as exc:
+        raise RetryableAnswer(f"a record's PMID is not a number ({exc})") from exc
+    return frozenset(found)
+
+
+def _collect_pmid(element: etree._Element, found: set[int]) -> None:
+    """Note a record's own PMID; free each record once read."""
+    parent = element.getparent()
+    if element.tag == "PMID" and parent is not None and parent.tag in PMID_PARENTS:
+        found.add(int(element.text or ""))
+    elif element.tag in RECORD_TAGS:
+        element.clear()
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+
+
+def _error_answer(events: Iterable) -> frozenset[int]:
+    """An `eFetchResult` answer: empty when it says no ID matched, else an invalid answer."""
+    messages = [el.text or "" for event, el in events if event == "end" and el.tag == "ERROR"]
+    text = "; ".join(m.strip() for m in messages) or "no message"
+    if NO_RECORD_ERROR.search(text):
+        return frozenset()
+    raise RetryableAnswer(f"efetch error: {text[:200]}")
+
+
+class EfetchClient:
+    """efetch over one HTTP client, paced by one rate limiter, retrying what is worth retrying."""
+
+    def __init__(
+        self,
+        settings: EfetchSettings,
+        limiter: RateLimiter | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings
+        self.limiter = limiter or RateLimiter(settings.requests_per_second)
+        self._sleep = sleep
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(settings.timeout_seconds), follow_redirects=True
+        )
+
+    def __enter__(self) -> EfetchClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._http.close()
+
+    def fetch(self, batch: Batch) -> tuple[bytes, frozenset[int]]:
+        """The batch's PubmedArticleSet bytes and the PMIDs in it, retried with stepped backoff."""
+        delays = self.settings.retry_delays
+        for attempt in range(len(delays) + 1):
+            try:
+                return self._attempt(batch)
+            except RetryableAnswer as exc:
+                if attempt == len(delays):
+                    raise EutilsError(
+                        f"efetch of {batch.name}: {self._redact(str(exc))} "
+                        f"(gave up after {attempt + 1} attempts)"
+                    ) from None
+                wait = max(delays[attempt], min(exc.retry_after or 0.0, MAX_RETRY_AFTER_SECONDS))
+                log.warning("efetch of %s: %s; retrying in %.1f s", batch.name, exc, wait)
+                self._sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _attempt(self, batch: Batch) -> tuple[bytes, frozenset[int]]:
+        """One request; raises `RetryableAnswer` for answers worth asking again for."""
+        try:
+            response = self._send(batch)
+        except httpx.TransportError as exc:
+            raise RetryableAnswer(f"connection failed ({type(exc).__name__}: {exc})") from exc
+        if response.status_code == 429 or response.status_code >= 500:
+            raise RetryableAnswer(f"HTTP {response.status_code}", _retry_after(response))
+        if not response.is_success:
+            raise EutilsRefused(
+                f"efetch refused {batch.name}: HTTP {response.status_code} "
+                f"{self._redact(response.text[:200])!r}"
+            )
+        return response.content, response_pmids(response.content)
+
+    def _send(self, batch: Batch) -> httpx.Response:
+        """GET, or POST for a long list or with an API key, in a slot of the rate limiter."""
+        params = self.parameters(batch)
+        url = self.settings.efetch_url
+        with self.limiter.slot():
+            if self.settings.key or len(f"{url}?{urlencode(params)}") > MAX_GET_URL_CHARS:
+                return self._http.post(url, data=params)
+            return self._http.get(url, params=params)
+
+    def parameters(self, batch: Batch) -> dict[str, str]:
+        """efetch's parameters for a batch, with NCBI's `tool`, `email` and `api_key`."""
+        params = {"db": "pubmed", "retmode": "xml", "id": ",".join(map(str, batch.pmids))}
+        params["tool"] = self.settings.tool
+        if self.settings.email:
+            params["email"] = self.settings.email
+        if self.settings.key:
+            params["api_key"] = self.settings.key
+        return params
+
+    def _redact(self, text: str) -> str:
+        key = self.settings.key
+        return text.replace(key, "***") if key else text
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds a `Retry-After` header asks for (seconds or an HTTP date), if any."""
+    value = response.headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return float(value)
+    if not value:
+        return None
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+def download_batch(client: EfetchClient, batch: Batch, directory: Path) -> BatchDownload:
+    """Fetch a batch into `directory` as one complete file, unless it is already there."""
+    target = directory / batch.name
+    if target.exists():
+        try:
+            return BatchDownload(batch, target, response_pmids(target), fetched=False)
+        except RetryableAnswer as exc:  # damaged after it was written: fetch it again
+            log.warning("%s: %s; fetching it again", target, exc)
+            target.unlink()
+    data, returned = client.fetch(batch)
+    if not returned:
+        return BatchDownload(batch, None, returned, fetched=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    part = directory / f"{batch.name}.part"
+    with part.open("wb") as sink:
+        sink.write(data)
+        sink.flush()
+        os.fsync(sink.fileno())
+    part.replace(target)
+    return BatchDownload(batch, target, returned, fetched=True)

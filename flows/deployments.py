@@ -11,20 +11,17 @@ from warehouse.config import Settings
 
 
 def deployments(settings: Settings) -> list[RunnerDeployment]:
-    """The deployments to serve: `inbox` always, `sync` when a mirror URL is configured."""
-    db = str(settings.db.resolve())
+    """The deployments to serve: `inbox` always, `sync` when a mirror URL is configured.
+
+    Each gets the whole settings object, paths made absolute, as its one parameter.
+    """
+    parameters = {"settings": settings.resolved().model_dump(mode="json")}
     served = [
         inbox.to_deployment(
             name="inbox",
             interval=settings.inbox_interval_seconds,
             concurrency_limit=1,
-            parameters={
-                "inbox_dir": str(settings.inbox_dir.resolve()),
-                "db": db,
-                "batch_size": settings.batch_size,
-                "settle_seconds": settings.inbox_settle_seconds,
-                "snapshot": str(settings.snapshot_path().resolve()),
-            },
+            parameters=parameters,
             description="Load files dropped into the inbox folder, then file them away.",
         )
     ]
@@ -34,16 +31,7 @@ def deployments(settings: Settings) -> list[RunnerDeployment]:
                 name="sync",
                 cron=settings.sync_cron,
                 concurrency_limit=1,
-                parameters={
-                    "mirror_url": settings.mirror_url,
-                    "db": db,
-                    "download_dir": str(settings.download_dir.resolve()),
-                    "batch_size": settings.batch_size,
-                    "timeout_seconds": settings.download_timeout_seconds,
-                    "retries": settings.download_retries,
-                    "keep_downloads": settings.keep_downloads,
-                    "snapshot": str(settings.snapshot_path().resolve()),
-                },
+                parameters=parameters,
                 description="Download and load NLM baseline and update files not yet ingested.",
             )
         )

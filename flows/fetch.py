@@ -15,13 +15,14 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 from prefect.states import State
 
-from flows.ingest import load_one, publish_reader_snapshot, snapshot_is_stale
+from flows.ingest import load_one, publish_reader_snapshot
+from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import EutilsRefused
 from warehouse.eutils import (
-    MAX_BATCH_PMIDS,
     Batch,
     BatchDownload,
     EfetchClient,
@@ -29,9 +30,9 @@ from warehouse.eutils import (
     download_batch,
     plan_batches,
 )
+from warehouse.ingest import snapshot_is_stale
 from warehouse.load import FileResult, ProgressCallback
 from warehouse.lock import writer_lock
-from warehouse.snapshot import default_snapshot_path
 
 RETRY_DELAYS_SECONDS = [10.0, 60.0, 300.0]
 
@@ -103,32 +104,28 @@ def fetch_batch(client: EfetchClient, batch: Batch, directory: Path) -> BatchDow
 def fetch(
     pmids: list[int],
     efetch: EfetchSettings,
-    db: str = "pubmed.duckdb",
-    download_dir: str = "downloads",
-    batch_pmids: int = MAX_BATCH_PMIDS,
-    batch_size: int = 1000,
-    retries: int = 3,
-    retry_delay_seconds: list[float] | None = None,
-    keep_downloads: bool = False,
+    settings: Settings,
     refetch: bool = False,
+    retry_delay_seconds: list[float] | None = None,
     on_records: ProgressCallback | None = None,
-    snapshot: str | None = None,
-    lock_timeout_seconds: float = 10.0,
 ) -> FetchResult:
     """Download the PubMed XML of `pmids` from E-utilities and load it into the warehouse.
 
     Batches an earlier run loaded are skipped unless `refetch` (for newer versions of records).
     """
-    batches = plan_batches(pmids, batch_pmids)
+    batches = plan_batches(pmids, settings.efetch_batch_size)
     result = FetchResult(requested=len(set(pmids)), batches=len(batches))
     attempt = fetch_batch.with_options(
-        retries=retries,
+        retries=settings.download_retries,
         retry_delay_seconds=RETRY_DELAYS_SECONDS
         if retry_delay_seconds is None
         else retry_delay_seconds,
     )
-    with writer_lock(db, lock_timeout_seconds), EfetchClient(efetch) as client:
-        con = connect(db)
+    with (
+        writer_lock(settings.db, settings.lock_timeout_seconds),
+        EfetchClient(efetch) as client,
+    ):
+        con = connect(settings.db, memory_limit=settings.load_memory_limit)
         try:
             done = set() if refetch else loaded_batches(con, [b.name for b in batches])
             todo = [b for b in batches if b.name not in done]
@@ -137,17 +134,17 @@ def fetch(
                 loaded_before = [p for b in batches if b.name in done for p in b.pmids]
                 result.missing += absent_pmids(con, loaded_before)
             for position, batch in enumerate(todo):
-                state = attempt(client, batch, Path(download_dir), return_state=True)
+                state = attempt(client, batch, settings.download_dir, return_state=True)
                 failure = (state.message or "download failed") if state.is_failed() else None
                 if failure is None:
-                    failure = _load_batch(con, state.result(), result, batch_size, on_records)
+                    failure = _load_batch(con, state.result(), result, settings, on_records)
                 if failure is not None:
                     _stop(result, batch, failure, len(todo) - position - 1)
                     break
-                if not keep_downloads and state.result().path:
+                if not settings.keep_downloads and state.result().path:
                     state.result().path.unlink(missing_ok=True)
             result.missing.sort()
-            target = Path(snapshot) if snapshot else default_snapshot_path(db)
+            target = settings.snapshot_path()
             if snapshot_is_stale(result.loaded, target):
                 publish_reader_snapshot(con, target)
         finally:
@@ -159,7 +156,7 @@ def _load_batch(
     con,
     download: BatchDownload,
     result: FetchResult,
-    batch_size: int,
+    settings: Settings,
     on_records: ProgressCallback | None,
 ) -> str | None:
     """Load a downloaded batch and count it; returns why the run must stop (a storage fault)."""
@@ -168,7 +165,7 @@ def _load_batch(
     result.missing += download.missing
     if download.path is None:  # efetch knew none of its PMIDs: nothing to load
         return None
-    loaded = load_one(con, download.path, batch_size, on_records)
+    loaded = load_one(con, download.path, settings, flow_run.get_id(), on_records)
     result.loaded.append(loaded)
     return f"not loaded: {loaded.message}" if loaded.status == "failed" else None
 

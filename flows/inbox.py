@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.runtime import flow_run
 
-from flows.ingest import load_one, publish_reader_snapshot, snapshot_is_stale
+from flows.ingest import load_one, publish_reader_snapshot
+from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 from warehouse.inbox import DONE, FAILED, file_away, new_inbox_files
+from warehouse.ingest import snapshot_is_stale
 from warehouse.load import FileResult
 from warehouse.lock import writer_lock
-from warehouse.snapshot import default_snapshot_path
 
 
 @task(name="find-inbox-files")
@@ -21,7 +23,7 @@ def find_inbox_files(inbox_dir: Path, settle_seconds: float) -> list[Path]:
     return new_inbox_files(inbox_dir, settle_seconds)
 
 
-@task(name="file-away")
+@task(name="file-away", task_run_name="file away {path.name}")
 def file_result(path: Path, inbox_dir: Path, result: FileResult) -> Path:
     """Move a loaded file to done/ (or failed/ when rejected as a whole), with its reason."""
     if result.status == "rejected":
@@ -37,28 +39,21 @@ def file_result(path: Path, inbox_dir: Path, result: FileResult) -> Path:
 
 
 @flow(name="inbox", log_prints=False)
-def inbox(
-    inbox_dir: str = "inbox",
-    db: str = "pubmed.duckdb",
-    batch_size: int = 1000,
-    settle_seconds: float = 10.0,
-    snapshot: str | None = None,
-    lock_timeout_seconds: float = 10.0,
-) -> list[FileResult]:
+def inbox(settings: Settings) -> list[FileResult]:
     """Load new files of any supported format from the inbox, then move them to done/ or failed/."""
     logger = get_run_logger()
-    folder = Path(inbox_dir)
-    files = find_inbox_files(folder, settle_seconds)
+    folder = settings.inbox_dir
+    files = find_inbox_files(folder, settings.inbox_settle_seconds)
     if not files:
         logger.info("inbox %s: nothing new", folder)
         return []
     results = []
-    with writer_lock(db, lock_timeout_seconds):
-        con = connect(db)
+    with writer_lock(settings.db, settings.lock_timeout_seconds):
+        con = connect(settings.db, memory_limit=settings.load_memory_limit)
         try:
             for path in files:
                 try:
-                    result = load_one(con, path, batch_size)
+                    result = load_one(con, path, settings, flow_run.get_id())
                 except WarehouseError as exc:
                     file_away(path, folder, FAILED, str(exc))
                     logger.error("%s: %s; moved to %s/", path.name, exc, FAILED)
@@ -70,7 +65,7 @@ def inbox(
                 moved = file_result(path, folder, result)
                 logger.info("%s: %s, moved to %s", path.name, result.status, moved.parent)
                 results.append(result)
-            target = Path(snapshot) if snapshot else default_snapshot_path(db)
+            target = settings.snapshot_path()
             if results and snapshot_is_stale(results, target):
                 publish_reader_snapshot(con, target)
         finally:

@@ -14,14 +14,16 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
-from flows.ingest import load_one, publish_reader_snapshot, snapshot_is_stale
+from flows.ingest import load_one, publish_reader_snapshot
+from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.download import ByteCallback, MirrorFile, download, http_client, list_folder
+from warehouse.ingest import snapshot_is_stale
 from warehouse.load import FileResult, ProgressCallback
 from warehouse.lock import writer_lock
 from warehouse.rollover import drop_baseline_dropouts, missing_baseline_files
-from warehouse.snapshot import default_snapshot_path
 
 RETRY_DELAYS_SECONDS = [10.0, 60.0, 300.0]
 
@@ -58,7 +60,12 @@ def known_keys(con) -> set[str]:
     return {row[0] for row in rows}
 
 
-@task(name="download-file", cache_policy=NO_CACHE, timeout_seconds=3600)
+@task(
+    name="download-file",
+    task_run_name="download {remote.name}",
+    cache_policy=NO_CACHE,
+    timeout_seconds=3600,
+)
 def download_one(
     remote: MirrorFile,
     directory: Path,
@@ -86,35 +93,30 @@ def baseline_rollover(con, keys: list[str]) -> int:
 
 @flow(name="sync", log_prints=False)
 def sync(
-    mirror_url: str,
-    db: str = "pubmed.duckdb",
-    download_dir: str = "downloads",
+    settings: Settings,
     baseline: bool = True,
     updates: bool = True,
     limit: int | None = None,
-    batch_size: int = 1000,
-    timeout_seconds: float = 60.0,
-    retries: int = 3,
     retry_delay_seconds: list[float] | None = None,
-    keep_downloads: bool = False,
     on_bytes: ByteCallback | None = None,
     on_records: ProgressCallback | None = None,
-    snapshot: str | None = None,
-    lock_timeout_seconds: float = 10.0,
 ) -> SyncResult:
     """Download the mirror's files not yet ingested, verify them and load them in order."""
     logger = get_run_logger()
+    if not settings.mirror_url:
+        raise ValueError("sync needs settings.mirror_url (PUBMED_WAREHOUSE_MIRROR_URL)")
+    timeout_seconds = settings.download_timeout_seconds
     folders = [name for name, wanted in (("baseline", baseline), ("updates", updates)) if wanted]
-    listed = list_mirror(mirror_url, folders, timeout_seconds)
+    listed = list_mirror(settings.mirror_url, folders, timeout_seconds)
     result = SyncResult(listed=len(listed))
     fetch = download_one.with_options(
-        retries=retries,
+        retries=settings.download_retries,
         retry_delay_seconds=RETRY_DELAYS_SECONDS
         if retry_delay_seconds is None
         else retry_delay_seconds,
     )
-    with writer_lock(db, lock_timeout_seconds):
-        con = connect(db)
+    with writer_lock(settings.db, settings.lock_timeout_seconds):
+        con = connect(settings.db, memory_limit=settings.load_memory_limit)
         try:
             known = known_keys(con)
             pending = [f for f in listed if f.file_order_key not in known]
@@ -128,7 +130,7 @@ def sync(
             )
             for position, remote in enumerate(todo):
                 state = fetch(
-                    remote, Path(download_dir), timeout_seconds, on_bytes, return_state=True
+                    remote, settings.download_dir, timeout_seconds, on_bytes, return_state=True
                 )
                 if state.is_failed():
                     result.failed[remote.name] = state.message or "download failed"
@@ -138,13 +140,14 @@ def sync(
                     )
                     break
                 path = state.result()
-                result.loaded.append(load_one(con, path, batch_size, on_records))
-                if not keep_downloads:
+                loaded = load_one(con, path, settings, flow_run.get_id(), on_records)
+                result.loaded.append(loaded)
+                if not settings.keep_downloads:
                     path.unlink(missing_ok=True)
             keys = [f.file_order_key for f in listed if f.folder == "baseline"]
             if keys and not missing_baseline_files(con, keys):
                 result.baseline_removed = baseline_rollover(con, keys)
-            target = Path(snapshot) if snapshot else default_snapshot_path(db)
+            target = settings.snapshot_path()
             if result.baseline_removed or snapshot_is_stale(result.loaded, target):
                 publish_reader_snapshot(con, target)
         finally:

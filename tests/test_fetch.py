@@ -14,6 +14,7 @@ from flows.fetch import fetch
 from tests.conftest import CORPUS, XML_FILES
 from tests.eutils_server import Eutils, Fault, serve_eutils
 from warehouse.cli import app
+from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.eutils import Batch, EfetchClient, EfetchSettings, download_batch
 from warehouse.load import load_file
@@ -49,15 +50,13 @@ def run_fetch(eutils: Eutils, tmp_path: Path, pmids: list[int], **options):
         retry_delays=(0.01,),
         api_key=options.pop("api_key", None),
     )
-    return fetch(
-        pmids,
-        efetch,
-        db=str(tmp_path / "warehouse.duckdb"),
-        download_dir=str(tmp_path / "downloads"),
-        retries=1,
-        retry_delay_seconds=[0],
-        **options,
+    settings = Settings(
+        db=tmp_path / "warehouse.duckdb",
+        download_dir=tmp_path / "downloads",
+        download_retries=1,
+        efetch_batch_size=options.pop("batch_pmids", 200),
     )
+    return fetch(pmids, efetch, settings, retry_delay_seconds=[0], **options)
 
 
 def test_fetch_command_loads_records_and_names_unknown_pmids(

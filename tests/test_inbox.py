@@ -11,6 +11,7 @@ import duckdb
 
 from flows.inbox import inbox
 from tests.conftest import CORPUS
+from warehouse.config import Settings
 from warehouse.inbox import new_inbox_files
 
 PUBMED1 = CORPUS / "xml/biopython/pubmed1.xml"
@@ -23,7 +24,8 @@ def test_inbox_loads_then_files_away(tmp_path: Path, prefect_harness) -> None:
     shutil.copy(PUBMED1, folder / "same-as-pubmed1.xml")  # same bytes: already loaded
     (folder / "notes.csv").write_text("pmid,title\n1,not PubMed\n")
     db = tmp_path / "warehouse.duckdb"
-    results = inbox(inbox_dir=str(folder), db=str(db), settle_seconds=0)
+    settings = Settings(inbox_dir=folder, db=db, inbox_settle_seconds=0)
+    results = inbox(settings)
     assert sorted(r.status for r in results) == ["already-loaded", "loaded", "rejected"]
     assert sorted(p.name for p in (folder / "done").iterdir()) == [
         "pubmed1.xml",
@@ -39,7 +41,7 @@ def test_inbox_loads_then_files_away(tmp_path: Path, prefect_harness) -> None:
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("select count(*) from articles").fetchone()[0] == 2
     con.close()
-    assert inbox(inbox_dir=str(folder), db=str(db), settle_seconds=0) == []
+    assert inbox(settings) == []
 
 
 def test_files_still_being_written_wait(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from tests.conftest import CORPUS
 from tests.test_load import snapshot
 from warehouse.cli import app
+from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.inputs import discover
 from warehouse.parallel import load_files
@@ -132,13 +133,13 @@ def test_dask_cluster_builds_the_same_warehouse(
     from flows.ingest import run_ingest
 
     db = tmp_path / "dask.duckdb"
-    results = run_ingest(
-        [str(file_series)],
-        str(db),
+    settings = Settings(
+        db=db,
         batch_size=BATCH_SIZE,
         dask_address=dask_cluster.scheduler_address,
-        staging=str(tmp_path / "shared-staging"),
+        staging_dir=tmp_path / "shared-staging",
     )
+    results = run_ingest([str(file_series)], settings)
     assert [r.status for r in results].count("loaded") == 4
     assert read_state(db) == sequential_state(file_series, tmp_path / "seq.duckdb")
 

@@ -14,6 +14,7 @@ from flows.sync import sync
 from tests.conftest import CORPUS
 from tests.nlm_mirror import Mirror, gzipped, serve_mirror
 from warehouse.cli import app
+from warehouse.config import Settings
 
 PUBMED1 = CORPUS / "xml/biopython/pubmed1.xml"  # PMIDs 9997, 12091962
 PUBMED2 = CORPUS / "xml/biopython/pubmed2.xml"  # PMIDs 11748933, 11700088
@@ -48,14 +49,13 @@ def pmids(db: Path) -> set[int]:
 
 def run_sync(mirror: Mirror, tmp_path: Path, **options) -> object:
     """One sync run into the test's warehouse, without waiting between retries."""
-    return sync(
-        mirror.url,
-        db=str(tmp_path / "warehouse.duckdb"),
-        download_dir=str(tmp_path / "downloads"),
-        retries=1,
-        retry_delay_seconds=[0],
-        **options,
+    settings = Settings(
+        mirror_url=mirror.url,
+        db=tmp_path / "warehouse.duckdb",
+        download_dir=tmp_path / "downloads",
+        download_retries=1,
     )
+    return sync(settings, retry_delay_seconds=[0], **options)
 
 
 def test_second_sync_loads_only_the_new_update(

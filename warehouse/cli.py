@@ -1,32 +1,36 @@
 """The `pubmed-warehouse` command: a thin layer over the flows and the core.
 
-`load` and `sync` run Prefect flows and `serve` serves them as scheduled deployments; `query`,
-`status`, `rejects`, `export` and `report` open the warehouse directly and never start Prefect.
+`load` runs the `ingest` flow (as a Prefect flow when a Prefect API is configured, else its
+steps as plain calls); `sync` runs the `sync` flow and `serve` serves the scheduled
+deployments; `query`, `status`, `rejects`, `export`, `report` and `check` open the warehouse (or
+its readers' snapshot) directly and never start Prefect. Heavy libraries are imported inside
+the commands, after the arguments are checked, so a usage error answers at once.
 """
 
 from __future__ import annotations
 
-import csv
-import json
+import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
+from importlib.metadata import version as package_version
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import duckdb
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from warehouse import status as warehouse_status
-from warehouse.config import Settings, apply_prefect_defaults
-from warehouse.db import connect, storage_error
-from warehouse.errors import WarehouseError
-from warehouse.inputs import discover
-from warehouse.lock import writer_lock
+from warehouse.config import Settings, apply_prefect_defaults, prefect_api_url
+from warehouse.errors import ConfigError, WarehouseError
+
+if TYPE_CHECKING:
+    import duckdb
+    from rich.table import Table
+
+    from warehouse.load import FileResult
 
 app = typer.Typer(
     help="Load PubMed records (XML, MEDLINE, abstract text) into a DuckDB warehouse.",
@@ -34,23 +38,63 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(width=None if sys.stdout.isatty() else 120)
+console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120)
 errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Warehouse file [env PUBMED_WAREHOUSE_DB, default pubmed.duckdb]."),
+DEFAULT_ROWS = 50
+"""Rows `query` shows in a table unless --limit or --all says otherwise."""
+
+
+def _setting_help(name: str, text: str | None = None, default: str | None = None) -> str:
+    """An option's help: what it sets, its environment variable and its default."""
+    field = Settings.model_fields[name]
+    shown = default or ("none" if field.default is None else str(field.default))
+    return f"{text or field.description} (env PUBMED_WAREHOUSE_{name.upper()}, default {shown})"
+
+
+DbOption = Annotated[Path | None, typer.Option("--db", help=_setting_help("db"))]
+SnapshotOption = Annotated[
+    bool,
+    typer.Option(
+        "--snapshot",
+        help="Read the readers' copy (NAME.snapshot.duckdb), published after each load; "
+        "without it a read falls back to that copy while a load holds the warehouse.",
+    ),
 ]
 
 
-def _settings(db: Path | None) -> Settings:
-    settings = Settings()
-    return settings.model_copy(update={"db": db}) if db else settings
+def _version(show: bool) -> None:
+    if show:
+        console.print(f"pubmed-warehouse {package_version('pubmed-warehouse')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Load PubMed records (XML, MEDLINE, abstract text) into a DuckDB warehouse."""
+
+
+def _settings(**overrides: object) -> Settings:
+    """Settings from the environment and `.env`, with the command line's values on top."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'setting'}: {e['msg']}" for e in exc.errors()
+        )
+        raise _fail(f"bad setting: {problems}") from None
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}")
+    errors.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(code)
 
 
@@ -61,19 +105,24 @@ def sample_dir() -> Path:
 
 @app.command()
 def load(
-    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or globs.")] = None,
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(help="Files, folders or globs (default: the bundled sample)."),
+    ] = None,
     db: DbOption = None,
-    batch_size: Annotated[int | None, typer.Option(help="Records per batch.")] = None,
+    batch_size: Annotated[int | None, typer.Option(help=_setting_help("batch_size"))] = None,
     workers: Annotated[
-        int | None, typer.Option(help="Parse files in this many processes [env ..._WORKERS].")
+        int | None,
+        typer.Option(
+            help=_setting_help(
+                "workers", "Parse in this many processes.", "one per core for 8 MiB or more"
+            )
+        ),
     ] = None,
-    dask_address: Annotated[
-        str | None,
-        typer.Option(help="Parse on this Dask cluster (tcp://HOST:PORT) via prefect-dask."),
-    ] = None,
+    dask_address: Annotated[str | None, typer.Option(help=_setting_help("dask_address"))] = None,
     staging: Annotated[
         Path | None,
-        typer.Option(help="Staging folder for parallel parses; every Dask worker must reach it."),
+        typer.Option(help=_setting_help("staging_dir", default="a temporary folder")),
     ] = None,
 ) -> None:
     """Load files of any supported format (detected from content, .gz transparent).
@@ -81,103 +130,167 @@ def load(
     With no PATH, loads the bundled sample. Inputs of 8 MiB or more parse in child processes,
     one per core (--workers N to choose), and one writer applies them in file order, so no
     process holds both a parser and DuckDB; --dask-address runs the parses on a Dask cluster.
+    Ctrl-C stops the load within seconds; the files committed so far stay, rerun to finish.
 
     Example: pubmed-warehouse load pubmed26n0001.xml.gz exports/*.nbib
     """
-    apply_prefect_defaults()
-    from flows.ingest import run_ingest
+    settings = _settings(
+        db=db,
+        batch_size=batch_size,
+        workers=workers,
+        dask_address=dask_address,
+        staging_dir=staging,
+    )
+    if settings.dask_address and not settings.dask_address.startswith(("tcp://", "tls://")):
+        raise _fail(f"--dask-address must look like tcp://HOST:PORT, not {dask_address!r}")
+    _check_db_path(settings.db)
+    targets = paths or [str(sample_dir())]
+    from warehouse.inputs import discover
+
+    try:
+        inputs = discover(targets)  # a path that matches nothing is a usage error, at once
+    except FileNotFoundError as exc:
+        raise _fail(str(exc)) from None
+    started, since = time.perf_counter(), datetime.now()
+    try:
+        results = _run_load(targets, settings)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    except BaseException as exc:
+        signum = _interrupt_signal(exc)
+        if signum is None:
+            raise
+        raise _interrupted(settings.db, inputs, since, signum) from None
+    _print_load_summary(results, settings, time.perf_counter() - started)
+    _exit_for(results)
+
+
+def _check_db_path(db: Path) -> None:
+    """A warehouse path must name a file in an existing folder."""
+    if db.is_dir():
+        raise _fail(f"--db {db} is a folder: name a file, such as {db / 'pubmed.duckdb'}")
+    if not db.parent.is_dir():
+        raise _fail(f"--db {db}: the folder {db.parent} does not exist")
+
+
+def _run_load(targets: list[str], settings: Settings) -> list[FileResult]:
+    """Lock, open and load: as the Prefect flow `ingest` when an API is configured."""
+    from warehouse.db import connect
+    from warehouse.interrupts import stop_on_signals
+    from warehouse.lock import writer_lock
     from warehouse.progress import file_progress
 
-    settings = _settings(db)
-    workers = workers or settings.workers
-    if workers is not None and workers < 1:
-        raise _fail("--workers must be 1 or more")
-    if dask_address is not None and not dask_address.startswith(("tcp://", "tls://")):
-        raise _fail(f"--dask-address must look like tcp://HOST:PORT, not {dask_address!r}")
-    staging = staging or settings.staging_dir
-    targets = paths or [str(sample_dir())]
-    started = time.perf_counter()
-    try:
-        discover(targets)  # a path that matches nothing is a usage error before Prefect starts
-        with writer_lock(settings.db, settings.lock_timeout_seconds):
-            connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
-            with file_progress(console) as on_records:
-                results = run_ingest(
-                    targets,
-                    str(settings.db),
-                    batch_size=batch_size or settings.batch_size,
-                    workers=workers,
-                    dask_address=dask_address,
-                    staging=str(staging) if staging else None,
-                    memory_limit=settings.load_memory_limit,
-                    on_records=on_records,
-                    snapshot=str(settings.snapshot_path()),
-                    lock_timeout_seconds=settings.lock_timeout_seconds,
-                )
-            _print_load_summary(results, settings.db, time.perf_counter() - started)
-    except (WarehouseError, FileNotFoundError) as exc:
-        raise _fail(str(exc)) from None
+    with stop_on_signals(), writer_lock(settings.db, settings.lock_timeout_seconds):
+        connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
+        with file_progress(console) as on_records:
+            if settings.dask_address or prefect_api_url():
+                apply_prefect_defaults()
+                from flows.ingest import run_ingest
+
+                return run_ingest(targets, settings, on_records)
+            from warehouse.ingest import ingest_files
+
+            return ingest_files(targets, settings, on_records)
+
+
+def _interrupt_signal(exc: BaseException) -> int | None:
+    """The signal behind an interrupt (Ctrl-C, SIGTERM, Prefect's termination), else None."""
+    import signal
+
+    from warehouse.interrupts import received_signal
+
+    if isinstance(exc, KeyboardInterrupt):
+        return getattr(exc, "signum", signal.SIGINT)
+    if type(exc).__name__ == "TerminationSignal":  # prefect.exceptions: SIGTERM in a flow run
+        return exc.signal
+    return received_signal()  # an error on the way out of a signalled load
+
+
+def _interrupted(db: Path, inputs: list[Path] | None, since: datetime, signum: int) -> typer.Exit:
+    """One line saying what an interrupted load left, and the exit code of the signal.
+
+    INPUTS None: the files were not known up front (a sync); only the committed ones are told.
+    """
+    import duckdb
+
+    from warehouse.interrupts import ignore_signals, load_tally
+
+    with ignore_signals():
+        try:
+            committed, pending = load_tally(db, inputs, since)
+        except (WarehouseError, duckdb.Error):
+            committed, pending = 0, None if inputs is None else len(inputs)
+    left = "" if pending is None else f", {pending} not loaded"
+    errors.print(
+        f"interrupted: {committed} files committed{left}; rerun to finish", highlight=False
+    )
+    return typer.Exit(128 + signum)
+
+
+def _exit_for(results: list[FileResult]) -> None:
+    """Exit 2 when a file failed for a storage fault, 1 when something was rejected."""
     failed = [r for r in results if r.status == "failed"]
     if failed:
         raise _fail(f"{failed[0].source_file} was not loaded: {failed[0].message}")
-    if settings.snapshot_path().exists():
-        console.print(f"read-only snapshot for BI tools: {settings.snapshot_path()}")
-    rejected = sum(r.rejected for r in results)
-    if rejected:
-        errors.print(f"{rejected} records rejected: see `pubmed-warehouse rejects`")
+    files_rejected = sum(r.status == "rejected" for r in results)
+    records_rejected = sum(r.rejected for r in results if r.status != "rejected")
+    said = [f"{records_rejected} records" if records_rejected else ""]
+    said.append(f"{files_rejected} files" if files_rejected else "")
+    if files_rejected or records_rejected:
+        what = " and ".join(s for s in said if s)
+        errors.print(f"{what} rejected: see `pubmed-warehouse rejects`", highlight=False)
         raise typer.Exit(EXIT_REJECTS)
 
 
-def _print_load_summary(results, db: Path, seconds: float) -> None:
+LOAD_COLUMNS = ("records", "inserted", "replaced", "unchanged", "skipped", "deleted", "rejected")
+
+
+def _print_load_summary(results: list[FileResult], settings: Settings, seconds: float) -> None:
+    from rich.table import Table
+
     files_table = Table(title="files")
-    for column in (
-        "file",
-        "status",
-        "records",
-        "inserted",
-        "replaced",
-        "unchanged",
-        "skipped",
-        "deleted",
-        "rejected",
-    ):
+    for column in ("file", "status", *LOAD_COLUMNS):
         files_table.add_column(column, justify="left" if column in ("file", "status") else "right")
     for r in results:
-        files_table.add_row(
-            Path(r.source_file).name,
-            r.status,
-            *(
-                str(v)
-                for v in (
-                    r.records,
-                    r.inserted,
-                    r.replaced,
-                    r.unchanged,
-                    r.skipped,
-                    r.deleted,
-                    r.rejected,
-                )
-            ),
-        )
+        counts = [str(getattr(r, column)) for column in LOAD_COLUMNS]
+        if r.status == "rejected":  # the whole file: no record was read into the warehouse
+            counts[-1] = "file"
+        files_table.add_row(Path(r.source_file).name, r.status, *counts)
     console.print(files_table)
-    with _reading(db) as con:
+    from warehouse import status as warehouse_status
+
+    with _reading(settings) as con:
         console.print(_rows_table("rows per table", warehouse_status.table_counts(con)))
-    console.print(f"{len(results)} files in {seconds:.1f} s into {db}")
+    console.print(f"{len(results)} files in {seconds:.1f} s into {settings.db}")
+    if settings.snapshot_path().exists():
+        console.print(f"read-only snapshot for BI tools: {settings.snapshot_path()}")
 
 
 @contextmanager
-def _reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection; DuckDB errors of a damaged file become a `StorageError`."""
-    con = connect(db, read_only=True)
+def _reading(settings: Settings, snapshot: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the warehouse, or to its snapshot while a load holds it.
+
+    DuckDB errors of a damaged file become a `StorageError`.
+    """
+    import duckdb
+
+    from warehouse.db import storage_error
+    from warehouse.reader_connection import open_for_reading
+
+    con, path, note = open_for_reading(settings.db, settings.snapshot_path(), snapshot)
+    if note:
+        errors.print(note, highlight=False)
     try:
         yield con
     except duckdb.Error as exc:
-        raise storage_error(db, exc) from exc
+        raise storage_error(path, exc) from exc
     finally:
         con.close()
 
 
 def _rows_table(title: str, counts: dict[str, int]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -188,63 +301,143 @@ def _rows_table(title: str, counts: dict[str, int]) -> Table:
 
 @app.command()
 def query(
-    sql: Annotated[str | None, typer.Argument(help="SQL to run.")] = None,
-    file: Annotated[
+    sql: Annotated[str | None, typer.Argument(help="SQL to run (several statements: ;).")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Read the SQL from a file.")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="table, csv, json, markdown or parquet.")
+    ] = "table",
+    output: Annotated[
         Path | None,
-        typer.Option("--file", help="Read the SQL from a file.", exists=True, dir_okay=False),
+        typer.Option(
+            "--output", "-o", help="Write to this file (parquet needs one; default: stdout)."
+        ),
     ] = None,
-    output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            help=f"Show at most N rows of each result (default {DEFAULT_ROWS} for table and "
+            "markdown, all for csv, json and parquet)."
+        ),
+    ] = None,
+    all_rows: Annotated[bool, typer.Option("--all", help="Show every row.")] = False,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(help="name=value for the SQL's `params` CTE (repeatable; default none)."),
+    ] = None,
     db: DbOption = None,
+    snapshot: SnapshotOption = False,
 ) -> None:
-    """Run SQL against the warehouse (read-only) and print the result.
+    """Run SQL against the warehouse (read-only) and print every statement's result.
 
-    Example: pubmed-warehouse query "select pub_year, count(*) from articles group by all"
+    Results stream in batches, so any size fits in memory; a table shows the first 50 rows
+    (--limit N, --all), one block per row when rows are wider than the terminal.
+
+    Example: pubmed-warehouse query --file sql/examples/top_journals.sql --param
+    descriptor_name="Migraine Disorders"
     """
+    from warehouse.render import FORMATS
+
     if (sql is None) == (file is None):
         raise _fail("give either SQL or --file PATH")
-    if output not in ("table", "csv", "json"):
-        raise _fail(f"--format must be table, csv or json, not {output!r}")
+    if output_format not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, not {output_format!r}")
+    if output_format == "parquet" and output is None:
+        raise _fail("--format parquet writes a file: add --output PATH.parquet")
+    if limit is not None and (limit < 0 or all_rows):
+        raise _fail("--limit takes a number of rows (0 or more), and not with --all")
+    if file is not None and not file.is_file():
+        raise _fail(f"--file {file} does not exist or is not a file")
     text = sql if sql is not None else file.read_text(encoding="utf-8")
+    if limit is None and not all_rows and output_format in ("table", "markdown"):
+        limit = DEFAULT_ROWS
     try:
-        con = connect(_settings(db).db, read_only=True)
-        try:
-            result = con.execute(text)
-            columns = [d[0] for d in result.description or []]
-            rows = result.fetchall()
-        finally:
-            con.close()
-    except WarehouseError as exc:
+        with _reading(_settings(db=db), snapshot) as con:
+            _run_query(con, text, param or [], output_format, output, limit)
+    except (WarehouseError, OSError) as exc:
         raise _fail(str(exc)) from None
+
+
+def _run_query(con, text: str, params: list[str], fmt: str, output: Path | None, limit) -> None:
+    """Run the statements and write each result; a bad query is a usage error."""
+    import duckdb
+
+    from warehouse.query import fill_params, parse_params, run_statements
+
+    try:
+        sql = fill_params(con, text, parse_params(params))
+        results = list(_written(run_statements(con, sql), fmt, output, limit))
     except duckdb.Error as exc:  # every DuckDB error class: a bad query, not a bad warehouse
         raise _fail(f"query failed: {exc}") from None
-    _print_rows(columns, rows, output)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    if output is not None:
+        errors.print(f"wrote {sum(results):,} rows to {output}", highlight=False)
 
 
-def _print_rows(columns: list[str], rows: list[tuple], output: str) -> None:
-    if output == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif output == "json":
-        records = [dict(zip(columns, row, strict=True)) for row in rows]
-        sys.stdout.write(json.dumps(records, default=str, ensure_ascii=False, indent=2) + "\n")
-    else:
-        table = Table()
-        for column in columns:
-            table.add_column(column)
-        for row in rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
-        console.print(table)
+def _written(results, fmt: str, output: Path | None, limit: int | None) -> Iterator[int]:
+    """Write each result in FMT (to OUTPUT or stdout); yield how many rows each had shown."""
+    from warehouse import render
+
+    if fmt == "parquet":
+        chosen = list(results)
+        if len(chosen) != 1:
+            raise ConfigError(f"parquet takes one result, the SQL gave {len(chosen)}")
+        yield render.write_parquet(chosen[0], output, limit)
+        return
+    with _text_sink(output) as out:
+        for number, result in enumerate(results):
+            if number:
+                out.write("\n")
+            if fmt == "csv":
+                yield render.write_csv(result, out, limit)
+            elif fmt == "json":
+                yield render.write_json(result, out, limit)
+            else:
+                write = render.write_markdown if fmt == "markdown" else render.write_table
+                extra = () if fmt == "markdown" else (_terminal_width(),)
+                shown, total = write(result, out, limit, *extra)
+                out.write(_footer(shown, total))
+                yield shown
+
+
+def _terminal_width() -> int:
+    """Columns of the terminal (or $COLUMNS); 120 when the output is not a terminal."""
+    import shutil
+
+    return shutil.get_terminal_size(fallback=(120, 24)).columns
+
+
+def _footer(shown: int, total: int) -> str:
+    if shown < total:
+        return f"showing {shown:,} of {total:,} rows (--limit N or --all for more)\n"
+    return f"{total:,} row{'s' if total != 1 else ''}\n"
+
+
+@contextmanager
+def _text_sink(output: Path | None) -> Iterator:
+    """The file named by --output, else stdout (a closed pipe, as with `| head`, ends quietly)."""
+    if output is not None:
+        with output.open("w", encoding="utf-8", newline="") as out:
+            yield out
+        return
+    try:
+        yield sys.stdout
+        sys.stdout.flush()
+    except BrokenPipeError:
+        sys.stdout = None  # nothing more can be written; Python must not try at exit
+        raise typer.Exit(EXIT_OK) from None
 
 
 @app.command()
-def status(db: DbOption = None) -> None:
+def status(db: DbOption = None, snapshot: SnapshotOption = False) -> None:
     """Show what is loaded: rows per table, files ingested, rejects and the last run.
 
     Example: pubmed-warehouse status --db pubmed.duckdb
     """
+    from warehouse import status as warehouse_status
+
     try:
-        with _reading(_settings(db).db) as con:
+        with _reading(_settings(db=db), snapshot) as con:
             counts = warehouse_status.table_counts(con)
             summary = warehouse_status.file_summary(con)
     except WarehouseError as exc:
@@ -258,13 +451,16 @@ def status(db: DbOption = None) -> None:
 def rejects(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100,
+    snapshot: SnapshotOption = False,
 ) -> None:
     """List rejected records and files with file, position and reason.
 
     Example: pubmed-warehouse rejects --limit 20
     """
+    from warehouse import status as warehouse_status
+
     try:
-        with _reading(_settings(db).db) as con:
+        with _reading(_settings(db=db), snapshot) as con:
             _, rows = warehouse_status.rejects(con, limit)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
@@ -272,29 +468,32 @@ def rejects(
         console.print("no rejects")
         return
     for source_file, position, fmt, pmid, reason, rejected_at in rows:
-        where = (
-            f"{source_file}:{position}" if position is not None else f"{source_file} (whole file)"
-        )
+        where = f"{source_file}:{position}" if position is not None else source_file
+        what = "file" if position is None else "record"
+        details = [what, *([fmt] if fmt else []), *([f"pmid {pmid}"] if pmid is not None else [])]
         console.print(
-            f"[bold]{where}[/] format={fmt} pmid={pmid} at {rejected_at:%Y-%m-%d %H:%M}",
-            soft_wrap=True,
+            f"[bold]{where}[/] ({', '.join(details)}) at {rejected_at:%Y-%m-%d %H:%M}",
+            highlight=False,
         )
-        console.print(f"  {reason}", soft_wrap=True, markup=False)
+        console.print(f"  {reason}", markup=False, highlight=False)
 
 
 @app.command()
 def export(
     directory: Annotated[Path, typer.Argument(help="Folder to write Parquet files into.")],
     db: DbOption = None,
+    snapshot: SnapshotOption = False,
 ) -> None:
     """Write every table and view as Parquet, for lakes and other engines.
 
     Example: pubmed-warehouse export lake/
     """
+    import duckdb
+
     from warehouse.export import export_parquet
 
     try:
-        with _reading(_settings(db).db) as con:
+        with _reading(_settings(db=db), snapshot) as con:
             try:
                 written = export_parquet(con, directory)
             except (duckdb.IOException, OSError) as exc:
@@ -304,17 +503,16 @@ def export(
     console.print(f"wrote {len(written)} tables and views to {directory}")
 
 
-def _sync_mesh(
-    mesh_url: str, settings: Settings, download_dir: Path | None, *, only: bool, started: float
-) -> None:
+def _sync_mesh(settings: Settings, *, only: bool, started: float) -> None:
     """Run the `mesh-sync` flow; a failure or a rejected file exits 1 when nothing else runs."""
+    apply_prefect_defaults()
     from flows.mesh_sync import mesh_sync
 
     try:
         results = mesh_sync(
-            mesh_url,
+            settings.mesh_url,
             db=str(settings.db),
-            download_dir=str(download_dir or settings.download_dir),
+            download_dir=str(settings.download_dir),
             timeout_seconds=settings.download_timeout_seconds,
             retries=settings.download_retries,
             keep_downloads=settings.keep_downloads,
@@ -322,7 +520,7 @@ def _sync_mesh(
         )
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
-    _print_load_summary(results, settings.db, time.perf_counter() - started)
+    _print_load_summary(results, settings, time.perf_counter() - started)
     for r in results:
         if r.status == "failed":
             errors.print(f"[bold red]failed:[/] {r.source_file}: {r.message}", markup=True)
@@ -334,72 +532,46 @@ def _sync_mesh(
 
 @app.command()
 def sync(
-    mirror: Annotated[
-        str | None,
-        typer.Option(
-            help="Mirror root holding baseline/ and updatefiles/ [env PUBMED_WAREHOUSE_MIRROR_URL]."
-        ),
-    ] = None,
+    mirror: Annotated[str | None, typer.Option(help=_setting_help("mirror_url"))] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Only baseline/.")] = False,
     updates: Annotated[bool, typer.Option("--updates", help="Only updatefiles/.")] = False,
-    limit: Annotated[int | None, typer.Option(help="Download and load at most N files.")] = None,
-    download_dir: Annotated[Path | None, typer.Option(help="Where downloads go.")] = None,
-    mesh: Annotated[
-        str | None,
-        typer.Option(
-            help="MeSH folder (xmlmesh/) whose current year is loaded first, when newer "
-            "[env PUBMED_WAREHOUSE_MESH_URL]."
-        ),
+    limit: Annotated[
+        int | None, typer.Option(help="Download and load at most N files (default: all).")
     ] = None,
+    download_dir: Annotated[Path | None, typer.Option(help=_setting_help("download_dir"))] = None,
+    mesh: Annotated[str | None, typer.Option(help=_setting_help("mesh_url"))] = None,
     db: DbOption = None,
 ) -> None:
     """Download NLM files not yet ingested from a mirror, verify their .md5, load them in order.
 
     Without --baseline or --updates both folders are synced, the baseline first. With --mesh
     (or a MeSH URL configured) a newer MeSH year is loaded before them; --mesh alone syncs
-    only MeSH.
+    only MeSH. Runs as the Prefect flow `sync` (downloads are retried tasks); without
+    PREFECT_API_URL Prefect starts a temporary API for the run.
 
     Example: pubmed-warehouse sync --mirror https://ftp.ncbi.nlm.nih.gov/pubmed/ --limit 2
     """
-    apply_prefect_defaults()
-    from flows.sync import sync as sync_flow
-    from warehouse.progress import download_progress, file_progress
-
-    settings = _settings(db)
-    mirror_url = mirror or settings.mirror_url
-    mesh_url = mesh or settings.mesh_url
-    if not mirror_url and not mesh_url:
-        raise _fail("no mirror: pass --mirror URL or set PUBMED_WAREHOUSE_MIRROR_URL")
+    settings = _settings(db=db, mirror_url=mirror, download_dir=download_dir, mesh_url=mesh)
+    if not settings.mirror_url and not settings.mesh_url:
+        raise _fail(
+            "no mirror: pass --mirror URL (or --mesh URL) or set PUBMED_WAREHOUSE_MIRROR_URL"
+        )
     if limit is not None and limit < 0:
         raise _fail("--limit must be 0 or more")
-    started = time.perf_counter()
-    if mesh_url:
-        _sync_mesh(mesh_url, settings, download_dir, only=not mirror_url, started=started)
+    _check_db_path(settings.db)
+    started, since = time.perf_counter(), datetime.now()
+    if settings.mesh_url:
+        _sync_mesh(settings, only=not settings.mirror_url, started=started)
     try:
-        with (
-            writer_lock(settings.db, settings.lock_timeout_seconds),
-            download_progress(console) as on_bytes,
-            file_progress(console) as on_records,
-        ):
-            result = sync_flow(
-                mirror_url,
-                db=str(settings.db),
-                download_dir=str(download_dir or settings.download_dir),
-                baseline=baseline or not updates,
-                updates=updates or not baseline,
-                limit=limit,
-                batch_size=settings.batch_size,
-                timeout_seconds=settings.download_timeout_seconds,
-                retries=settings.download_retries,
-                keep_downloads=settings.keep_downloads,
-                on_bytes=on_bytes,
-                on_records=on_records,
-                snapshot=str(settings.snapshot_path()),
-                lock_timeout_seconds=settings.lock_timeout_seconds,
-            )
+        result = _run_sync(settings, baseline or not updates, updates or not baseline, limit)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
-    _print_load_summary(result.loaded, settings.db, time.perf_counter() - started)
+    except BaseException as exc:
+        signum = _interrupt_signal(exc)
+        if signum is None:
+            raise
+        raise _interrupted(settings.db, None, since, signum) from None
+    _print_load_summary(result.loaded, settings, time.perf_counter() - started)
     console.print(
         f"{result.listed} files on the mirror, {result.pending} were not yet ingested; "
         f"{result.baseline_removed} PMIDs removed by a baseline rollover"
@@ -411,6 +583,30 @@ def sync(
     rejected = sum(r.rejected for r in result.loaded)
     if result.failed or rejected:
         raise typer.Exit(EXIT_REJECTS)
+
+
+def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | None):
+    """Run the `sync` flow with progress bars, holding the writer lock."""
+    apply_prefect_defaults()
+    from flows.sync import sync as sync_flow
+    from warehouse.interrupts import stop_on_signals
+    from warehouse.lock import writer_lock
+    from warehouse.progress import download_progress, file_progress
+
+    with (
+        stop_on_signals(),
+        writer_lock(settings.db, settings.lock_timeout_seconds),
+        download_progress(console) as on_bytes,
+        file_progress(console) as on_records,
+    ):
+        return sync_flow(
+            settings,
+            baseline=baseline,
+            updates=updates,
+            limit=limit,
+            on_bytes=on_bytes,
+            on_records=on_records,
+        )
 
 
 @app.command()
@@ -449,11 +645,13 @@ def fetch(
     from pydantic import SecretStr
 
     from flows.fetch import fetch as fetch_flow
+    from warehouse.db import connect
     from warehouse.eutils import EfetchSettings
+    from warehouse.lock import writer_lock
     from warehouse.pmid_sources import collect_pmids
     from warehouse.progress import file_progress
 
-    settings = _settings(db)
+    settings = _settings(db=db, download_dir=download_dir)
     try:
         pmids = collect_pmids(sources)
         efetch = EfetchSettings(
@@ -471,23 +669,10 @@ def fetch(
             file_progress(console) as on_records,
         ):
             connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
-            result = fetch_flow(
-                pmids,
-                efetch,
-                db=str(settings.db),
-                download_dir=str(download_dir or settings.download_dir),
-                batch_pmids=settings.efetch_batch_size,
-                batch_size=settings.batch_size,
-                retries=settings.download_retries,
-                keep_downloads=settings.keep_downloads,
-                refetch=refetch,
-                on_records=on_records,
-                snapshot=str(settings.snapshot_path()),
-                lock_timeout_seconds=settings.lock_timeout_seconds,
-            )
+            result = fetch_flow(pmids, efetch, settings, refetch=refetch, on_records=on_records)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
-    _print_load_summary(result.loaded, settings.db, time.perf_counter() - started)
+    _print_load_summary(result.loaded, settings, time.perf_counter() - started)
     console.print(
         f"{result.requested} PMIDs in {result.batches} batches: {result.fetched} downloaded, "
         f"{result.reused} already downloaded, {result.already_loaded} loaded before"
@@ -510,16 +695,12 @@ def fetch(
 
 @app.command()
 def serve(
-    mirror: Annotated[
-        str | None, typer.Option(help="Mirror root for the sync deployment [env ..._MIRROR_URL].")
-    ] = None,
-    sync_cron: Annotated[
-        str | None, typer.Option(help="Cron of the sync deployment [default 0 6 * * *].")
-    ] = None,
+    mirror: Annotated[str | None, typer.Option(help=_setting_help("mirror_url"))] = None,
+    sync_cron: Annotated[str | None, typer.Option(help=_setting_help("sync_cron"))] = None,
     inbox_interval: Annotated[
-        int | None, typer.Option(help="Seconds between inbox runs [default 300].")
+        int | None, typer.Option(help=_setting_help("inbox_interval_seconds"))
     ] = None,
-    inbox: Annotated[Path | None, typer.Option(help="Inbox folder [default inbox].")] = None,
+    inbox: Annotated[Path | None, typer.Option(help=_setting_help("inbox_dir"))] = None,
     db: DbOption = None,
 ) -> None:
     """Deploy the sync and inbox flows to the Prefect server at PREFECT_API_URL and serve them.
@@ -528,28 +709,21 @@ def serve(
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api pubmed-warehouse serve --mirror URL
     """
+    settings = _settings(
+        db=db,
+        mirror_url=mirror,
+        sync_cron=sync_cron,
+        inbox_interval_seconds=inbox_interval,
+        inbox_dir=inbox,
+    )
+    if not prefect_api_url():
+        raise _fail(
+            "no Prefect server: start one with `prefect server start --port PORT` and set "
+            "PREFECT_API_URL=http://127.0.0.1:PORT/api"
+        )
     apply_prefect_defaults()
-    from prefect.settings import get_current_settings
-
     from flows.deployments import serve_deployments
 
-    if not get_current_settings().api.url:
-        raise _fail(
-            "no Prefect server: start one with `prefect server start` and set "
-            "PREFECT_API_URL=http://127.0.0.1:4200/api"
-        )
-    updates = {
-        "mirror_url": mirror,
-        "sync_cron": sync_cron,
-        "inbox_interval_seconds": inbox_interval,
-        "inbox_dir": inbox,
-    }
-    try:
-        settings = Settings.model_validate(
-            {**_settings(db).model_dump(), **{k: v for k, v in updates.items() if v is not None}}
-        )
-    except ValueError as exc:
-        raise _fail(f"bad setting: {exc}") from None
     if not settings.mirror_url:
         errors.print("no mirror URL: serving the inbox deployment only")
     serve_deployments(settings)
@@ -558,10 +732,10 @@ def serve(
 @app.command("serve-sql")
 def serve_sql(
     host: Annotated[
-        str | None, typer.Option(help="Address to listen on [env ..._SQL_HOST, 127.0.0.1].")
+        str | None, typer.Option(help=_setting_help("sql_host", "Address to listen on."))
     ] = None,
     port: Annotated[
-        int | None, typer.Option(help="Port [env ..._SQL_PORT, 5433; 0: any free port].")
+        int | None, typer.Option(help=_setting_help("sql_port", "Port (0: any free port)."))
     ] = None,
     db: DbOption = None,
 ) -> None:
@@ -575,7 +749,7 @@ def serve_sql(
     """
     from warehouse.sql_server import ServerConfig, serve
 
-    settings = _settings(db)
+    settings = _settings(db=db)
     if settings.sql_password is None or not settings.sql_password.get_secret_value():
         raise _fail("set PUBMED_WAREHOUSE_SQL_PASSWORD: serve-sql never runs without a password")
     config = ServerConfig(
@@ -615,6 +789,7 @@ def report(
         ),
     ] = False,
     db: DbOption = None,
+    snapshot: SnapshotOption = False,
 ) -> None:
     """Write a self-contained HTML report with charts and tables (works offline).
 
@@ -628,7 +803,7 @@ def report(
     from warehouse.report import render_report
 
     try:
-        with _reading(_settings(db).db) as con:
+        with _reading(_settings(db=db), snapshot) as con:
             page = render_report(con, term, include_check_tags=check_tags)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
@@ -637,17 +812,19 @@ def report(
 
 
 @app.command()
-def check(db: DbOption = None) -> None:
+def check(db: DbOption = None, snapshot: SnapshotOption = False) -> None:
     """Verify the warehouse's invariants (keys, parents, ledger totals); exit 1 if one fails.
 
     Each invariant is a query in sql/checks/ that returns its violating rows.
 
     Example: pubmed-warehouse check --db pubmed.duckdb
     """
+    from rich.table import Table
+
     from warehouse.checks import run_checks
 
     try:
-        with _reading(_settings(db).db) as con:
+        with _reading(_settings(db=db), snapshot) as con:
             results = run_checks(con)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None

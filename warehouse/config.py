@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import sys
+import tomllib
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from warehouse.eutils import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
-from warehouse.snapshot import default_snapshot_path
 
 
 class Settings(BaseSettings):
@@ -32,9 +33,12 @@ class Settings(BaseSettings):
     workers: int | None = Field(
         None,
         ge=1,
-        description="Parallel parse processes (default: one per core for inputs of 8 MiB or more).",
+        description="Parallel parse processes (None: one per core for inputs of 8 MiB or more).",
     )
     staging_dir: Path | None = Field(None, description="Staging folder for parallel parses.")
+    dask_address: str | None = Field(
+        None, description="Dask scheduler (tcp://HOST:PORT) that parses files (prefect-dask)."
+    )
     load_memory_limit: str = Field(
         "200MB", description="DuckDB memory limit while loading (it spills beyond it)."
     )
@@ -73,7 +77,15 @@ class Settings(BaseSettings):
 
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""
+        from warehouse.snapshot import default_snapshot_path
+
         return self.snapshot or default_snapshot_path(self.db)
+
+    def resolved(self) -> Settings:
+        """The same settings with every path absolute (for runs started from another folder)."""
+        paths = ("db", "staging_dir", "download_dir", "inbox_dir")
+        update = {name: getattr(self, name).resolve() for name in paths if getattr(self, name)}
+        return self.model_copy(update={**update, "snapshot": self.snapshot_path().resolve()})
 
 
 PREFECT_DEFAULTS = {
@@ -88,3 +100,25 @@ def apply_prefect_defaults() -> None:
     """Set Prefect's environment defaults before Prefect is imported (user values win)."""
     for name, value in PREFECT_DEFAULTS.items():
         os.environ.setdefault(name, value)
+
+
+def prefect_api_url() -> str | None:
+    """The Prefect API runs report to: `PREFECT_API_URL`, else the active Prefect profile's.
+
+    Read without importing Prefect (which takes seconds): the environment first, then
+    `profiles.toml` in `PREFECT_HOME` (default `~/.prefect`), as Prefect itself does; when
+    Prefect is already imported (a test harness, an embedding program), its current settings.
+    """
+    if "prefect.settings" in sys.modules:  # Prefect already loaded here: its live settings rule
+        return sys.modules["prefect.settings"].get_current_settings().api.url or None
+    if "PREFECT_API_URL" in os.environ:
+        return os.environ["PREFECT_API_URL"] or None
+    home = Path(os.environ.get("PREFECT_HOME", "~/.prefect")).expanduser()
+    profiles = Path(os.environ.get("PREFECT_PROFILES_PATH", home / "profiles.toml")).expanduser()
+    try:
+        document = tomllib.loads(profiles.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    active = os.environ.get("PREFECT_PROFILE") or document.get("active", "ephemeral")
+    profile = document.get("profiles", {}).get(active, {})
+    return profile.get("PREFECT_API_URL") or None

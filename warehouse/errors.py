@@ -9,6 +9,10 @@ class UnsupportedFormat(WarehouseError):
     """A file is none of the supported formats (xml, medline, abstract-text, csv, summary-text)."""
 
 
+class UndecodableText(UnsupportedFormat):
+    """A text file that is neither UTF-8 (or UTF-16) nor reliably Latin-1/cp1252: rejected whole."""
+
+
 class DamagedFile(WarehouseError):
     """A file of a known format cannot be read to its end (truncated gzip, broken XML)."""
 

@@ -24,7 +24,7 @@ from warehouse import aggregates
 from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, MemoryLimitTooLow, OlderVocabulary, UnsupportedFormat
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
-from warehouse.inputs import file_order_key, read_head, sha256_of
+from warehouse.inputs import file_order_key, read_excerpt, sha256_of
 from warehouse.ledger import Action, DeletionReason, FileStatus, StagedStatus
 from warehouse.normalize import SourceInfo, normalize_ahead
 from warehouse.removal import PMID_TABLES, log_deletes, remove_rows
@@ -688,10 +688,7 @@ def _reject_file(
     at: datetime,
 ) -> FileResult:
     """Record a whole-file reject (nothing else of the file is kept)."""
-    try:
-        excerpt = read_head(path, EXCERPT_CHARS).decode("utf-8", "replace")
-    except DamagedFile:
-        excerpt = None
+    excerpt = read_excerpt(path, EXCERPT_CHARS)
     con.begin()
     con.execute(
         "insert into rejects values (?, null, ?, null, ?, ?, ?)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -59,10 +60,8 @@ def load_files(
             for p in paths
         ]
     context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
-    with (
-        ProcessPoolExecutor(processes, mp_context=context) as pool,
-        staging_root(staging_dir) as root,
-    ):
+    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_ignore_interrupts)
+    with staging_root(staging_dir) as root, _stopped_on_error(pool):
 
         def submit(path: Path, folder: Path) -> StagingResult:
             return pool.submit(stage_file, path, folder, batch_size)
@@ -76,6 +75,24 @@ def load_files(
             flow_run_id=flow_run_id,
             on_records=on_records,
         )
+
+
+def _ignore_interrupts() -> None:
+    """Parse processes leave Ctrl-C to the writer, which stops them (no child tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _stopped_on_error(pool: ProcessPoolExecutor) -> Iterator[None]:
+    """Shut the pool down; on an error or interrupt stop its processes at once, mid-parse."""
+    try:
+        yield
+    except BaseException:
+        for process in list((pool._processes or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def parse_processes(paths: list[Path], workers: int | None) -> int:

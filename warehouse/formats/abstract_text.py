@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from warehouse.errors import MalformedRecord
 from warehouse.formats.records import ParsedBatch, Reject, empty_rows
+from warehouse.inputs import decode_utf8
 
 FORMAT = "abstract-text"
 EXCERPT_CHARS = 300
@@ -73,7 +74,7 @@ class Record:
 
 def parse(stream: BinaryIO, batch_size: int) -> Iterator[ParsedBatch]:
     """Yield batches of at most `batch_size` records from abstract text."""
-    text = stream.read().decode("utf-8", "replace").lstrip("\ufeff")
+    text = decode_utf8(stream.read()).lstrip("\ufeff")  # checked or transcoded by open_input
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     batch = ParsedBatch()
     position = 0

@@ -18,6 +18,7 @@ import polars as pl
 
 from warehouse.formats.medline_grants import grant_columns
 from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch, Reject
+from warehouse.inputs import decode_utf8
 
 FORMAT = "medline"
 BYTES_PER_RECORD = 6 * 1024
@@ -94,8 +95,8 @@ def _record_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[str]:
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 text with LF line ends (NCBI writes UTF-8; stray bytes become U+FFFD)."""
-    return data.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+    """UTF-8 text with LF line ends (`open_input` has checked or transcoded it to UTF-8)."""
+    return decode_utf8(data).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _lines(text: str) -> pl.DataFrame:

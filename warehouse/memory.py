@@ -40,7 +40,9 @@ def within_memory(con: duckdb.DuckDBPyConnection, attempt: Callable[[], T], what
         while True:
             try:
                 return attempt()
-            except duckdb.OutOfMemoryException:
+            except duckdb.Error as exc:
+                if not out_of_memory(exc):
+                    raise
                 rollback_quietly(con)
                 limit = memory_limit_mib(con)
                 if limit * 2 > physical_memory_mib() * MEMORY_CEILING_FRACTION:
@@ -73,6 +75,15 @@ def memory_limit_mib(con: duckdb.DuckDBPyConnection) -> float:
         return float(number) * MEMORY_UNITS[unit]
     except (ValueError, KeyError):
         return float("inf")
+
+
+def out_of_memory(exc: duckdb.Error) -> bool:
+    """DuckDB ran out of memory: raised as such, or as the failed commit or checkpoint it
+    caused (a `TransactionException` naming the failed allocation)."""
+    text = str(exc)
+    return isinstance(exc, duckdb.OutOfMemoryException) or (
+        "failed to allocate" in text or "Out of Memory" in text
+    )
 
 
 def set_memory_limit(con: duckdb.DuckDBPyConnection, mib: float) -> None:

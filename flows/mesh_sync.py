@@ -11,9 +11,11 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import flow_run
 
 from flows.ingest import load_one
 from flows.sync import RETRY_DELAYS_SECONDS
+from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.download import http_client
 from warehouse.ledger import FileStatus
@@ -45,41 +47,37 @@ def loaded_years(con) -> dict[str, int | None]:
 
 @flow(name="mesh-sync", log_prints=False)
 def mesh_sync(
-    mesh_url: str,
-    db: str = "pubmed.duckdb",
-    download_dir: str = "downloads",
-    timeout_seconds: float = 60.0,
-    retries: int = 3,
-    retry_delay_seconds: list[float] | None = None,
-    keep_downloads: bool = False,
-    lock_timeout_seconds: float = 10.0,
+    settings: Settings, retry_delay_seconds: list[float] | None = None
 ) -> list[FileResult]:
     """Download and load the MeSH files of a year newer than the loaded one; stop at a failure."""
     logger = get_run_logger()
-    listed = list_mesh(mesh_url, timeout_seconds)
+    timeout_seconds = settings.download_timeout_seconds
+    listed = list_mesh(settings.mesh_url, timeout_seconds)
     fetch = download_mesh_file.with_options(
-        retries=retries,
+        retries=settings.download_retries,
         retry_delay_seconds=RETRY_DELAYS_SECONDS
         if retry_delay_seconds is None
         else retry_delay_seconds,
     )
     results: list[FileResult] = []
-    with writer_lock(db, lock_timeout_seconds):
-        con = connect(db)
+    with writer_lock(settings.db, settings.lock_timeout_seconds):
+        con = connect(settings.db, memory_limit=settings.load_memory_limit)
         try:
             years = loaded_years(con)
             todo = [f for f in listed if (years.get(f.kind) or 0) < f.year]
             logger.info("MeSH %s on the server: %d files to load", listed[0].year, len(todo))
             for remote in todo:
-                state = fetch(remote, Path(download_dir), timeout_seconds, return_state=True)
+                state = fetch(remote, settings.download_dir, timeout_seconds, return_state=True)
                 if state.is_failed():
                     message = state.message or "download failed"
                     logger.error("%s: %s; the rest waits for the next run", remote.name, message)
                     results.append(FileResult(remote.name, FileStatus.FAILED, message=message))
                     break
                 path = state.result()
-                results.append(load_one(con, path, 1000))
-                if not keep_downloads:
+                results.append(load_one(con, path, settings, flow_run.get_id()))
+                if results[-1].status == FileStatus.FAILED:  # rolled back: kept for the rerun
+                    break
+                if not settings.keep_downloads:
                     path.unlink(missing_ok=True)
         finally:
             con.close()

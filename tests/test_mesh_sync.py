@@ -14,6 +14,7 @@ from flows.mesh_sync import mesh_sync
 from tests.conftest import CORPUS
 from tests.nlm_mirror import Mirror, gzipped, serve_mirror
 from warehouse.cli import app
+from warehouse.config import Settings
 from warehouse.mesh_mirror import current_year_files
 
 DESC_2025 = CORPUS / "mesh/wellcome/raw_descriptors.xml"  # DOCTYPE ..._20250101.dtd, 7 records
@@ -63,8 +64,8 @@ def test_the_listing_gives_the_latest_year_gzip_first() -> None:
 def test_sync_loads_the_current_year_once(mesh_folder, tmp_path: Path, prefect_harness) -> None:
     mirror, _ = mesh_folder
     db = tmp_path / "mesh.duckdb"
-    options = {"db": str(db), "download_dir": str(tmp_path / "downloads")}
-    results = mesh_sync(mesh_url(mirror), **options)
+    settings = Settings(mesh_url=mesh_url(mirror), db=db, download_dir=tmp_path / "downloads")
+    results = mesh_sync(settings)
     assert [(Path(r.source_file).name, r.status) for r in results] == [
         ("desc2025.gz", "loaded"),
         ("supp2025.xml", "loaded"),
@@ -73,7 +74,7 @@ def test_sync_loads_the_current_year_once(mesh_folder, tmp_path: Path, prefect_h
         ("descriptors", 2025, 7),
         ("supplementary", 2025, 1),
     ]
-    assert mesh_sync(mesh_url(mirror), **options) == []
+    assert mesh_sync(settings) == []
     assert not list((tmp_path / "downloads").iterdir())
 
 
@@ -83,9 +84,8 @@ def test_a_download_that_fails_its_md5_loads_nothing(
     mirror, folder = mesh_folder
     (folder / "desc2025.gz.md5").write_text("MD5(desc2025.gz)= " + "0" * 32 + "\n")
     db = tmp_path / "mesh.duckdb"
-    results = mesh_sync(
-        mesh_url(mirror), db=str(db), download_dir=str(tmp_path / "d"), retry_delay_seconds=[0]
-    )
+    settings = Settings(mesh_url=mesh_url(mirror), db=db, download_dir=tmp_path / "d")
+    results = mesh_sync(settings, retry_delay_seconds=[0])
     assert [r.status for r in results] == ["failed"]
     assert "MD5" in results[0].message
     assert rows(db, "select count(*) from mesh_vocabularies") == [(0,)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import subprocess
 from collections import Counter
@@ -442,9 +443,10 @@ def without_positions(marks: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 @pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="no /usr/bin/chromium: the charts are checked above without a browser (vl-convert); "
-    "this real-browser check runs where Debian's chromium is installed, as .ci/run does",
+    not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)),
+    reason="no runnable /usr/bin/chromium: the charts are checked above without a browser "
+    "(vl-convert); this real-browser check runs where Debian's chromium is installed, "
+    "as .ci/run does",
 )
 def test_page_draws_in_headless_chromium(
     term_page: Path, specs: dict[str, dict], tmp_path: Path

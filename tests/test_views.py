@@ -27,7 +27,8 @@ def catalog_comments(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str 
     """Column comments of every user table and view, by relation and column."""
     rows = con.execute(
         "select table_name, column_name, comment from duckdb_columns() "
-        "where schema_name = 'main' and not internal order by table_name, column_index"
+        "where schema_name = 'main' and not internal and database_name = current_database() "
+        "order by table_name, column_index"
     ).fetchall()
     comments: dict[str, dict[str, str | None]] = {}
     for relation, column, comment in rows:

@@ -509,15 +509,7 @@ def _sync_mesh(settings: Settings, *, only: bool, started: float) -> None:
     from flows.mesh_sync import mesh_sync
 
     try:
-        results = mesh_sync(
-            settings.mesh_url,
-            db=str(settings.db),
-            download_dir=str(settings.download_dir),
-            timeout_seconds=settings.download_timeout_seconds,
-            retries=settings.download_retries,
-            keep_downloads=settings.keep_downloads,
-            lock_timeout_seconds=settings.lock_timeout_seconds,
-        )
+        results = mesh_sync(settings.resolved())
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     _print_load_summary(results, settings, time.perf_counter() - started)

@@ -187,7 +187,7 @@ def test_without_mesh_the_section_says_how_to_load_it(xml_corpus_db) -> None:
     doc = page(xml_corpus_db)
     [section] = doc.xpath('//section[@id="mesh"]')
     text = section.text_content()
-    assert "No MeSH vocabulary is loaded" in text
+    assert "No MeSH descriptor vocabulary is loaded" in text
     assert "pubmed-warehouse load desc2026.xml.gz" in text and "sync --mesh URL" in text
     assert not doc.xpath('//figure[@data-chart="mesh-tree"]')
 

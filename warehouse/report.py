@@ -131,13 +131,18 @@ def mesh_section(con: duckdb.DuckDBPyConnection, term: str | None) -> MeshSectio
         return None
     found = run_report_query(con, "term_descriptor_ui", term=term) if term else None
     descriptor_ui = found.item(0, "descriptor_ui") if found is not None and found.height else None
-    con.execute(read_sql("report/mesh_focus_nodes.sql"), {"descriptor_ui": descriptor_ui})
+    focus = run_report_query(con, "mesh_focus_nodes", descriptor_ui=descriptor_ui)
+    nodes = focus.get_column("tree_number").to_list()
     return MeshSection(
         mesh_year=vocabulary.item(0, "mesh_year"),
         focus=term if descriptor_ui else None,
         term_outside_vocabulary=term if term and not descriptor_ui else None,
-        nodes_by_year=run_report_query(con, "mesh_focus_by_year", descriptor_ui=descriptor_ui),
-        largest_subtrees=run_report_query(con, "mesh_largest_subtrees", limit=SUBTREES),
+        nodes_by_year=run_report_query(
+            con, "mesh_focus_by_year", nodes=nodes, descriptor_ui=descriptor_ui
+        ),
+        largest_subtrees=run_report_query(
+            con, "mesh_largest_subtrees", nodes=nodes, limit=SUBTREES
+        ),
     )
 
 

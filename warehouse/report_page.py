@@ -30,9 +30,9 @@ PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
 DOI_URL = "https://doi.org/{}"
 ORCID_URL = "https://orcid.org/{}"
 NO_MESH = (
-    "No MeSH vocabulary is loaded, so articles cannot be placed in the MeSH tree: load NLM's "
-    "descriptor file, e.g. <code>pubmed-warehouse load desc2026.xml.gz</code>, or sync it with "
-    "<code>pubmed-warehouse sync --mesh URL</code>."
+    "No MeSH descriptor vocabulary is loaded, so articles cannot be placed in the MeSH tree: "
+    "load NLM's descriptor file, e.g. <code>pubmed-warehouse load desc2026.xml.gz</code>, or "
+    "sync it with <code>pubmed-warehouse sync --mesh URL</code>."
 )
 NO_CITATIONS = "No article in the warehouse cites another article in it."
 NO_RETRACTIONS = "No retracted article is in the warehouse."

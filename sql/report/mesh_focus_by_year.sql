@@ -1,4 +1,5 @@
--- Articles per publication year at or below each node of `mesh_focus_nodes` (mesh_node_by_year),
+-- Articles per publication year at or below each node of $nodes (mesh_focus_nodes.sql, from
+-- mesh_node_by_year),
 -- plus, for a focused $descriptor_ui, its whole subtree with every article counted once
 -- (mesh_descriptor_rollup_by_year): one row per node (or subtree) and dated year. `total` sums
 -- the node's dated years, for ranking.
@@ -12,8 +13,9 @@ nodes as (
         mesh_node_by_year.article_count,
         mesh_node_by_year.major_article_count
     from mesh_node_by_year
-    inner join mesh_focus_nodes using (tree_number)
-    where mesh_node_by_year.pub_year is not null
+    where
+        list_contains($nodes::varchar[], mesh_node_by_year.tree_number)
+        and mesh_node_by_year.pub_year is not null
 ),
 
 subtree as (

@@ -1,8 +1,7 @@
 -- The MeSH tree nodes the report's MeSH section charts: one row per node. With $descriptor_ui
 -- NULL, the tops of the trees (C04, C10, ... from mesh_ancestors, so a partial file's missing
--- tops count too); otherwise the places (tree numbers) of that descriptor.
-create or replace temp table mesh_focus_nodes as
-
+-- tops count too); otherwise the places (tree numbers) of that descriptor. The other MeSH
+-- queries take these as the list $nodes, a filter DuckDB pushes into the roll-up views.
 with
 
 tops as (
@@ -21,6 +20,7 @@ final as (
     select tree_number from tops
     union
     select tree_number from places
+    order by tree_number
 )
 
 select * from final;

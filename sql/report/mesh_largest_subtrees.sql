@@ -1,6 +1,6 @@
--- The largest MeSH subtrees one level below the nodes of `mesh_focus_nodes`: one row per child
--- node with its articles over all years (mesh_node_by_year; an article has one year, so the sum
--- counts it once), at most $limit, largest first.
+-- The largest MeSH subtrees one level below the nodes of $nodes (mesh_focus_nodes.sql): one row
+-- per child node with its articles over all years (mesh_node_by_year; an article has one year,
+-- so the sum counts it once), at most $limit, largest first.
 with
 
 children as (
@@ -12,9 +12,7 @@ children as (
         min(mesh_node_by_year.pub_year) as first_year,
         max(mesh_node_by_year.pub_year) as last_year
     from mesh_node_by_year
-    semi join mesh_focus_nodes
-        on mesh_node_by_year.tree_number like mesh_focus_nodes.tree_number || '.%'
-        and mesh_node_by_year.tree_number not like mesh_focus_nodes.tree_number || '.%.%'
+    where list_contains($nodes::varchar[], regexp_extract(tree_number, '^(.+)\.[^.]+$', 1))
     group by mesh_node_by_year.tree_number
 ),
 

@@ -786,9 +786,11 @@ def report(
     """Write a self-contained HTML report with charts and tables (works offline).
 
     Articles per year, top descriptors, substances, journals, countries of affiliation and
-    authors (by ORCID where present), the file ledger and how current the data is; with --term,
-    that descriptor's articles (PubMed and DOI links), trend against all articles and the
-    descriptors and substances indexed with it, year by year.
+    authors (by ORCID where present), articles under the MeSH tree (when a MeSH descriptor file is
+    loaded), citations within the warehouse and retracted articles' citations, the file ledger and
+    how current the data is; with --term, that descriptor's articles (PubMed and DOI links), trend
+    against all articles, its MeSH tree nodes and the descriptors and substances indexed with it,
+    year by year.
 
     Example: pubmed-warehouse report report.html --term "migraine disorders"
     """

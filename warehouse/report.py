@@ -2,7 +2,8 @@
 
 `report_data` runs the queries into polars frames; `render_report` turns them into one HTML page
 (`warehouse/report_page.py`) whose charts are Vega-Lite specs (`warehouse/report_charts.py`).
-Check tags are flagged rather than removed, so the page can show or hide them.
+Check tags are flagged rather than removed, so the page can show or hide them. The MeSH tree
+section needs a loaded MeSH descriptor file; the citation section reads the citation views.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from warehouse.schema import read_sql
 
 TERM_ARTICLES = 500
 SUGGESTIONS = 5
+SUBTREES = 15
+MOST_CITED = 15
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,26 @@ class TermSection:
     articles: pl.DataFrame
     descriptors_by_year: pl.DataFrame
     substances_by_year: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class MeshSection:
+    """Articles under the MeSH tree: the tree tops, or the places of the `--term` descriptor."""
+
+    mesh_year: int | None
+    focus: str | None
+    term_outside_vocabulary: str | None
+    nodes_by_year: pl.DataFrame
+    largest_subtrees: pl.DataFrame
+
+
+@dataclass(frozen=True)
+class CitationSection:
+    """Citations between articles of the warehouse, and the reach of retracted articles."""
+
+    most_cited: pl.DataFrame
+    per_year: pl.DataFrame
+    retracted: pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -50,6 +73,8 @@ class ReportData:
     top_countries: pl.DataFrame
     include_check_tags: bool
     term: TermSection | None
+    mesh: MeshSection | None
+    citations: CitationSection
 
 
 def run_report_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
@@ -98,6 +123,38 @@ def term_section(con: duckdb.DuckDBPyConnection, term: str) -> TermSection:
     )
 
 
+def mesh_section(con: duckdb.DuckDBPyConnection, term: str | None) -> MeshSection | None:
+    """The MeSH tree section, focused on the descriptor TERM when the loaded MeSH holds it;
+    None when no MeSH descriptor file is loaded."""
+    vocabulary = run_report_query(con, "mesh_vocabulary")
+    if not vocabulary.height:
+        return None
+    found = run_report_query(con, "term_descriptor_ui", term=term) if term else None
+    descriptor_ui = found.item(0, "descriptor_ui") if found is not None and found.height else None
+    focus = run_report_query(con, "mesh_focus_nodes", descriptor_ui=descriptor_ui)
+    nodes = focus.get_column("tree_number").to_list()
+    return MeshSection(
+        mesh_year=vocabulary.item(0, "mesh_year"),
+        focus=term if descriptor_ui else None,
+        term_outside_vocabulary=term if term and not descriptor_ui else None,
+        nodes_by_year=run_report_query(
+            con, "mesh_focus_by_year", nodes=nodes, descriptor_ui=descriptor_ui
+        ),
+        largest_subtrees=run_report_query(
+            con, "mesh_largest_subtrees", nodes=nodes, limit=SUBTREES
+        ),
+    )
+
+
+def citation_section(con: duckdb.DuckDBPyConnection) -> CitationSection:
+    """Most-cited articles, citations per citing year and retracted articles' citations."""
+    return CitationSection(
+        most_cited=run_report_query(con, "most_cited", limit=MOST_CITED),
+        per_year=run_report_query(con, "citations_per_year"),
+        retracted=run_report_query(con, "retracted_reach"),
+    )
+
+
 def report_data(
     con: duckdb.DuckDBPyConnection, term: str | None = None, include_check_tags: bool = False
 ) -> ReportData:
@@ -116,6 +173,8 @@ def report_data(
         top_countries=run_report_query(con, "top_countries", limit=TOP),
         include_check_tags=include_check_tags,
         term=section,
+        mesh=mesh_section(con, section.name if section else None),
+        citations=citation_section(con),
     )
 
 

@@ -13,6 +13,7 @@ import polars as pl
 
 TOP = 15
 CO_OCCURRING = 12
+MESH_NODES = 20
 INCLUDE_CHECK_TAGS = "include_check_tags"
 YEAR_FORMAT = "d"
 COUNT_FORMAT = ",d"
@@ -57,24 +58,47 @@ def year_tooltip() -> alt.Tooltip:
     return alt.Tooltip("pub_year:Q", title="year", format=YEAR_FORMAT)
 
 
-def articles_per_year(frame: pl.DataFrame) -> dict:
-    """Bars of articles per publication year on a continuous year axis."""
-    chart = (
-        with_year_span(alt.Chart(values(frame), title="Articles per publication year"))
+def year_bars(
+    frame: pl.DataFrame, field: str, title: str, count_title: str, year_title: str
+) -> alt.Chart:
+    """Bars of FIELD per year (`pub_year`) on a continuous year axis."""
+    return (
+        with_year_span(alt.Chart(values(frame), title=title))
         .mark_bar(color=BAR_COLOR, stroke="white", strokeWidth=0.5)
         .encode(
-            x=year_axis(frame),
+            x=year_axis(frame, year_title),
             x2="year_end:Q",
             y=alt.Y(
-                "article_count:Q",
-                title="articles",
+                f"{field}:Q",
+                title=count_title,
                 axis=alt.Axis(format=COUNT_FORMAT, labelExpr=COUNT_LABELS),
             ),
             y2=alt.datum(0),
-            tooltip=[year_tooltip(), count_tooltip("article_count", "articles")],
+            tooltip=[
+                alt.Tooltip("pub_year:Q", title=year_title, format=YEAR_FORMAT),
+                count_tooltip(field, count_title),
+            ],
         )
+        .properties(width=WIDTH, height=220)
     )
-    return chart.properties(width=WIDTH, height=220).to_dict()
+
+
+def articles_per_year(frame: pl.DataFrame) -> dict:
+    """Bars of articles per publication year on a continuous year axis."""
+    title = "Articles per publication year"
+    return year_bars(frame, "article_count", title, "articles", "publication year").to_dict()
+
+
+def citations_per_year(frame: pl.DataFrame) -> dict:
+    """Bars of citations within the warehouse per publication year of the citing articles."""
+    title = "Citations within the warehouse, by year of the citing article"
+    chart = year_bars(frame, "citation_count", title, "citations", "citing year")
+    tooltip = [
+        alt.Tooltip("pub_year:Q", title="citing year", format=YEAR_FORMAT),
+        count_tooltip("citation_count", "citations"),
+        count_tooltip("cited_articles", "articles cited"),
+    ]
+    return chart.encode(tooltip=tooltip).to_dict()
 
 
 def base_chart(frame: pl.DataFrame, title: str, check_tags: bool | None) -> alt.Chart:
@@ -226,3 +250,16 @@ def term_descriptors(frame: pl.DataFrame, term: str, top: int, include_check_tag
     """Heat map of descriptors co-occurring with the term, check tags behind the switch."""
     title = f"Descriptors co-occurring with {term}"
     return heatmap(frame, title, "descriptor", top, include_check_tags).to_dict()
+
+
+def mesh_tree(frame: pl.DataFrame, title: str, top: int) -> dict:
+    """Heat map of articles per MeSH tree node and year (each article once per node), with the
+    major-topic articles on hover."""
+    tooltip = [
+        alt.Tooltip("name:N", title="tree node"),
+        year_tooltip(),
+        count_tooltip("article_count", "articles"),
+        count_tooltip("major_article_count", "as major topic"),
+        count_tooltip("total", "all years"),
+    ]
+    return heatmap(frame, title, "tree node", top).encode(tooltip=tooltip).to_dict()

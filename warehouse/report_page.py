@@ -21,14 +21,21 @@ import polars as pl
 import vl_convert
 
 from warehouse import report_charts as charts
-from warehouse.report_charts import CO_OCCURRING, TOP
+from warehouse.report_charts import CO_OCCURRING, MESH_NODES, TOP
 
 if TYPE_CHECKING:
-    from warehouse.report import ReportData, TermSection
+    from warehouse.report import CitationSection, MeshSection, ReportData, TermSection
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
 DOI_URL = "https://doi.org/{}"
 ORCID_URL = "https://orcid.org/{}"
+NO_MESH = (
+    "No MeSH descriptor vocabulary is loaded, so articles cannot be placed in the MeSH tree: "
+    "load NLM's descriptor file, e.g. <code>pubmed-warehouse load desc2026.xml.gz</code>, or "
+    "sync it with <code>pubmed-warehouse sync --mesh URL</code>."
+)
+NO_CITATIONS = "No article in the warehouse cites another article in it."
+NO_RETRACTIONS = "No retracted article is in the warehouse."
 LEDGER_COLUMNS = {
     "format": "format",
     "status": "status",
@@ -190,6 +197,12 @@ def chart_specs(data: ReportData) -> dict[str, dict]:
             data.top_countries, "country", "Top countries of affiliation", TOP
         ),
     }
+    if data.mesh is not None and data.mesh.nodes_by_year.height:
+        specs["mesh-tree"] = charts.mesh_tree(
+            data.mesh.nodes_by_year, mesh_chart_title(data.mesh), MESH_NODES
+        )
+    if data.citations.per_year.height:
+        specs["citations-per-year"] = charts.citations_per_year(data.citations.per_year)
     if data.term is not None:
         term = data.term
         specs["term-trend"] = charts.term_trend(term.trend, term.name)
@@ -215,6 +228,112 @@ def term_html(section: TermSection | None) -> str:
     )
 
 
+def mesh_chart_title(section: MeshSection) -> str:
+    if section.focus:
+        return f"Articles per year under {section.focus} and each of its MeSH tree nodes"
+    return "Articles per year under the tops of the MeSH trees (each article once per node)"
+
+
+def subtrees_table(section: MeshSection) -> str:
+    """The largest subtrees one level below the charted nodes."""
+    rows = [
+        [
+            html.escape(r["tree_number"]),
+            html.escape(r["descriptor_name"] or "(not in the loaded MeSH file)"),
+            count(r["article_count"]),
+            count(r["major_article_count"]),
+            years(r["first_year"], r["last_year"]),
+        ]
+        for r in section.largest_subtrees.iter_rows(named=True)
+    ]
+    below = f"{section.focus}'s tree nodes" if section.focus else "the tops of the MeSH trees"
+    if not rows:
+        none = f"No article is indexed one level below {below}."
+        return f'<p class="none" id="no-subtrees">{html.escape(none)}</p>'
+    caption = f"Largest MeSH subtrees one level below {below} (each article once per subtree)"
+    headers = ["tree number", "descriptor", "articles", "as major topic", "years"]
+    return table(headers, rows, {2, 3}, caption)
+
+
+def mesh_html(section: MeshSection | None) -> str:
+    """The MeSH tree part of the page, or how to load a MeSH vocabulary."""
+    if section is None:
+        return f'<section id="mesh"><h2>MeSH tree</h2><p class="none">{NO_MESH}</p></section>'
+    heading = f"MeSH tree: {section.focus}" if section.focus else "MeSH tree"
+    year = f" (MeSH {section.mesh_year})" if section.mesh_year else ""
+    parts = [f'<section id="mesh"><h2>{html.escape(heading + year)}</h2>']
+    if section.term_outside_vocabulary:
+        missing = f"{section.term_outside_vocabulary} is not in the loaded MeSH descriptors"
+        parts.append(f'<p class="none">{html.escape(missing)}: showing the tops of the trees.</p>')
+    if section.nodes_by_year.height:
+        parts.append(figure("mesh-tree"))
+    else:
+        parts.append('<p class="none">No dated article is indexed under the MeSH tree.</p>')
+    return "".join([*parts, subtrees_table(section), "</section>"])
+
+
+def most_cited_table(most_cited: pl.DataFrame) -> str:
+    """The articles cited most within the warehouse, with PubMed and DOI links."""
+    rows = [
+        [
+            *article_links(r["pmid"], r["doi"]),
+            "" if r["pub_year"] is None else str(r["pub_year"]),
+            html.escape(r["title"] or ""),
+            html.escape(r["journal"] or ""),
+            count(r["times_cited"]),
+            years(r["first_cited_year"], r["last_cited_year"]),
+        ]
+        for r in most_cited.iter_rows(named=True)
+    ]
+    headers = ["PubMed", "DOI", "year", "title", "journal", "cited by", "cited in"]
+    return table(headers, rows, {5}, "Most-cited articles (cited by articles in the warehouse)")
+
+
+def retraction_date(row: dict) -> str:
+    if row["retracted_on"] is not None:
+        return f"{row['retracted_on']:%Y-%m-%d}"
+    return "" if row["retraction_year"] is None else str(row["retraction_year"])
+
+
+def retracted_table(retracted: pl.DataFrame) -> str:
+    """Retracted articles with the articles citing them, after the retraction or not."""
+    rows = [
+        [
+            article_links(r["pmid"], None)[0],
+            "" if r["pub_year"] is None else str(r["pub_year"]),
+            html.escape(r["title"] or ""),
+            article_links(r["notice_pmid"], None)[0] if r["notice_pmid"] else "",
+            retraction_date(r),
+            count(r["citing_articles"]),
+            count(r["citing_after_retraction"]),
+            count(r["citing_undated"]),
+        ]
+        for r in retracted.iter_rows(named=True)
+    ]
+    headers = [
+        *("PubMed", "year", "title", "retraction notice", "retracted"),
+        *("cited by", "cited after retraction", "cited, date unclear"),
+    ]
+    caption = "Retracted articles and the articles in the warehouse citing them"
+    return table(headers, rows, {5, 6, 7}, caption)
+
+
+def citations_html(section: CitationSection) -> str:
+    """The citation part of the page: most cited, citations per year, retractions."""
+    parts = ['<section id="citations"><h2>Citations within the warehouse</h2>']
+    if section.per_year.height:
+        parts.append(figure("citations-per-year"))
+    if section.most_cited.height:
+        parts.append(most_cited_table(section.most_cited))
+    else:
+        parts.append(f'<p class="none" id="no-citations">{NO_CITATIONS}</p>')
+    if section.retracted.height:
+        parts.append(retracted_table(section.retracted))
+    else:
+        parts.append(f'<p class="none" id="no-retractions">{NO_RETRACTIONS}</p>')
+    return "".join([*parts, "</section>"])
+
+
 def render_page(data: ReportData) -> str:
     """The whole page: template, tables, chart specs and the inlined Vega bundle."""
     term = data.term.name if data.term else None
@@ -226,6 +345,8 @@ def render_page(data: ReportData) -> str:
         "CHECKED": "checked" if data.include_check_tags else "",
         "LEDGER": ledger_table(data.ledger),
         "AUTHORS": authors_table(data.top_authors),
+        "MESH": mesh_html(data.mesh),
+        "CITATIONS": citations_html(data.citations),
         "TERM": term_html(data.term),
         "SPECS": specs,
         "VEGA": vega_bundle(),

@@ -29,6 +29,7 @@ import polars as pl
 from lxml import etree
 
 from bench.scale_data import ranks, zipf_cdf
+from bench.scale_templates import CHECK_TAGS
 from bench.scale_vocab import CORPUS, build_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
@@ -342,9 +343,10 @@ def common_action() -> str:
     return vocabulary().actions[0]
 
 
-def populated_node(terms: pl.LazyFrame, depth: int = NODE_DEPTH) -> str:
-    """The tree node at `depth` with the most articles at or below it, in a scale file's
-    `terms` (its descriptors placed by this vocabulary)."""
+def populated_node(terms: pl.LazyFrame, depth: int = NODE_DEPTH, category: str = "C") -> str:
+    """The tree node of `category` (C: Diseases) at `depth` with the most articles at or below
+    it, in a scale file's `terms` (its descriptors placed by this vocabulary), check tags such
+    as `Humans` aside."""
     owner = vocabulary().tree.owner
     places = pl.LazyFrame(
         {"tree_number": list(owner), "descriptor_ui": list(owner.values())},
@@ -352,9 +354,10 @@ def populated_node(terms: pl.LazyFrame, depth: int = NODE_DEPTH) -> str:
     )
     parts = pl.col("tree_number").str.split(".")
     top = (
-        terms.select("pmid", "descriptor_ui")
+        terms.filter(~pl.col("descriptor_name").is_in(sorted(CHECK_TAGS)))
+        .select("pmid", "descriptor_ui")
         .join(places, on="descriptor_ui")
-        .filter(parts.list.len() >= depth)
+        .filter(pl.col("tree_number").str.starts_with(category), parts.list.len() >= depth)
         .group_by(node=parts.list.head(depth).list.join("."))
         .agg(pl.col("pmid").n_unique().alias("articles"))
         .sort(["articles", "node"], descending=[True, False])

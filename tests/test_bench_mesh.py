@@ -88,7 +88,9 @@ def test_every_scale_descriptor_and_substance_is_in_the_vocabulary(mesh_db: Path
 
 def test_rollups_answer_with_articles(mesh_db: Path) -> None:
     with duckdb.connect(str(mesh_db), read_only=True) as con:
-        node = populated_node(con.sql("select pmid, descriptor_ui from terms").pl().lazy())
+        node = populated_node(
+            con.sql("select pmid, descriptor_ui, descriptor_name from terms").pl().lazy()
+        )
     articles = one(
         mesh_db, "select sum(article_count) from mesh_node_by_year where tree_number = ?", [node]
     )
@@ -115,7 +117,9 @@ def test_citations_and_retractions_stay_inside(mesh_db: Path) -> None:
 
 def test_reader_times_every_mesh_query(mesh_db: Path) -> None:
     with duckdb.connect(str(mesh_db), read_only=True) as con:
-        node = populated_node(con.sql("select pmid, descriptor_ui from terms").pl().lazy())
+        node = populated_node(
+            con.sql("select pmid, descriptor_ui, descriptor_name from terms").pl().lazy()
+        )
     found = measure(
         str(mesh_db), "Radiography", 60.0, {"tree_number": node, "action_ui": common_action()}
     )

@@ -11,8 +11,11 @@ two baseline-sized copies are applied under the product's load memory limit and 
 (by CPU) is kept: wall and CPU seconds, peak RSS of the writer process (reset before each
 step), warehouse size on disk, the cost of publishing the readers' copy
 (`warehouse.snapshot.publish_snapshot`), and, in a separate reader process, a full scan of
-each view and a few dashboard aggregates. At the largest size an update of 30,000
-replacements spread over the whole PMID range and a DeleteCitation of 10,000 PMIDs are
+each view and a few dashboard aggregates. Before the curve the scale files' MeSH vocabulary
+(`bench.scale_mesh`) is loaded with `load_files` (not measured), so the reader also times the
+MeSH roll-up and citation views whole and the four example queries that use them, for a
+populated tree node and the most common pharmacological action. At the largest size an update
+of 30,000 replacements spread over the whole PMID range and a DeleteCitation of 10,000 PMIDs are
 measured the same way (one each). Then the scale targets as ratios and a whole-baseline
 projection fitted to the measured curve. A reader query still running after `--reader-limit`
 seconds is cut (reported as `cut`).
@@ -43,11 +46,13 @@ import polars as pl
 
 from bench.growth_copies import PmidMap, first_pmid, load_staged, write_copy, write_deletions
 from bench.scale_data import RECORDS, scale_file
+from bench.scale_mesh import common_action, populated_node, write_mesh
 from bench.scale_templates import CHECK_TAGS
 from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
 from warehouse.load import FileResult, apply_staged
+from warehouse.parallel import load_files
 from warehouse.snapshot import publish_snapshot
 from warehouse.staging import StagedFile, remove_staged, stage_file
 
@@ -198,6 +203,17 @@ class Grower:
         self.number = 0
         self.descriptor = dashboard_descriptor(bases[0])
         self.reader_limit = reader_limit
+        self.mesh = self.load_mesh(bases[0])
+
+    def load_mesh(self, base: StagedFile) -> dict[str, str]:
+        """Load the scale vocabulary (not measured); the tree node and action to ask for."""
+        started = time.perf_counter()
+        for result in load_files(self.con, list(write_mesh(OUT / "mesh"))):
+            if result.status != "loaded":
+                raise CurveError(f"{result.source_file}: {result.status} {result.message}")
+        node = populated_node(pl.scan_parquet(base.table_path("terms")))
+        log(f"MeSH vocabulary loaded ({time.perf_counter() - started:.1f} s); node {node}")
+        return {"tree_number": node, "action_ui": common_action()}
 
     def _next(self) -> int:
         self.number += 1
@@ -289,7 +305,9 @@ class Grower:
         }
         point = Point(label, before, apply_cost, publish_cost, self.size_mib(), counts)
         if read:
-            point.reader = read_views(Path(published), self.descriptor, self.reader_limit)
+            point.reader = read_views(
+                Path(published), self.descriptor, self.reader_limit, self.mesh
+            )
         log(
             f"{label}: apply {apply_cost.wall:.1f} s ({apply_cost.cpu:.1f} CPU s), "
             f"publish {publish_cost.wall:.1f} s, {counts}"
@@ -334,9 +352,19 @@ class Grower:
         self.con.close()
 
 
-def read_views(database: Path, descriptor: str, limit: float) -> dict:
-    """Time the views in a fresh reader process (`bench.growth_reader`)."""
-    command = [sys.executable, "-m", "bench.growth_reader", str(database), descriptor, str(limit)]
+def read_views(database: Path, descriptor: str, limit: float, mesh: dict[str, str]) -> dict:
+    """Time the analyst views in a fresh reader process (`bench.growth_reader`), then the MeSH
+    and citation queries in another (their peak RSS as `mesh_peak_rss_mib`)."""
+    found = _reader([str(database), descriptor, str(limit)])
+    extra = _reader([str(database), descriptor, str(limit), mesh["tree_number"], mesh["action_ui"]])
+    found["mesh_seconds"] = extra.get("mesh_seconds", {})
+    found["rows"] = {**found.get("rows", {}), **extra.get("rows", {})}
+    found["mesh_peak_rss_mib"] = extra.get("peak_rss_mib", 0.0)
+    return found
+
+
+def _reader(arguments: list[str]) -> dict:
+    command = [sys.executable, "-m", "bench.growth_reader", *arguments]
     done = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         log(f"reader failed: {done.stderr.strip()[-500:]}")
@@ -413,6 +441,31 @@ def reader_table(points: list[Point], descriptor: str) -> list[str]:
         lines.append(f"| {query} | {text} |")
     rss = " | ".join(f"{p.reader.get('peak_rss_mib', 0):.0f}" for p in points)
     lines.append(f"| reader peak RSS MiB | {rss} |")
+    return lines + mesh_table(points)
+
+
+def mesh_table(points: list[Point]) -> list[str]:
+    """Seconds and rows of the MeSH roll-up and citation queries after each step."""
+    queries = list(dict.fromkeys(q for p in points for q in p.reader.get("mesh_seconds", {})))
+    if not queries:
+        return []
+    lines = [
+        "",
+        "MeSH roll-up and citation views (scan: every row and column) and example queries, "
+        "in a second reader process; seconds (rows returned; a scan's: the view's rows)",
+        "",
+        "| query | " + " | ".join(p.label for p in points) + " |",
+        "| --- |" + " ---: |" * len(points),
+    ]
+    for query in queries:
+        cells = []
+        for p in points:
+            seconds = p.reader.get("mesh_seconds", {}).get(query)
+            rows = p.reader.get("rows", {}).get(query)
+            cells.append(_seconds(seconds) + ("" if rows is None else f" ({rows:,})"))
+        lines.append(f"| {query} | {' | '.join(cells)} |")
+    rss = " | ".join(f"{p.reader.get('mesh_peak_rss_mib', 0):.0f}" for p in points)
+    lines.append(f"| reader peak RSS MiB (own process) | {rss} |")
     return lines
 
 

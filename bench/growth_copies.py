@@ -3,10 +3,15 @@
 A staged file (`warehouse.staging.stage_file`) is a folder of Parquet files, one per table.
 A copy shifts every `pmid` (and the identifiers built from it: `article_ids` of type pubmed,
 doi and pmc, `articles.doi` and `pmc_id`) and gets its own file name, NLM file number and
-SHA-256, so the writer takes it for a new file. An update copy maps the records onto PMIDs
-already loaded, spread over the whole range, with changed record hashes (a replacement for
-each). A delete file holds only a `DeleteCitation` list. Columns are rewritten with polars
-expressions and streamed to Parquet (`sink_parquet`); nothing is parsed again.
+SHA-256, so the writer takes it for a new file. The PMIDs its references and comments or
+corrections cite (`ref_pmid`, all in the scale files' PMID range) are shifted by the same map,
+so the citation graph holds in every copy: copies of the base files fill consecutive slots in
+base order, so a link into an earlier base file lands in the copy of that file just before; a
+link the map sends below PMID 1 (an update copy's, into an earlier file) becomes NULL. An
+update copy maps the records onto PMIDs already loaded, spread over the whole range, with
+changed record hashes (a replacement for each). A delete file holds only a `DeleteCitation`
+list. Columns are rewritten with polars expressions and streamed to Parquet (`sink_parquet`);
+nothing is parsed again.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ import polars as pl
 from warehouse.formats.records import RECORD_TABLES
 from warehouse.staging import DELETIONS, MANIFEST, StagedFile
 
+CITING_TABLES = ("references", "comments_corrections")
+"""Tables whose `ref_pmid` names another record of the scale files."""
+
 
 class UnusableBase(Exception):
     """A staged file that cannot be copied (rejected, or repeating a PMID inside itself)."""
@@ -35,8 +43,13 @@ class PmidMap:
     stride: int
     offset: int
 
-    def expr(self) -> pl.Expr:
-        return (pl.col("pmid") - self.base_first) * self.stride + self.offset
+    def expr(self, column: str = "pmid") -> pl.Expr:
+        return (pl.col(column) - self.base_first) * self.stride + self.offset
+
+    def cited(self) -> pl.Expr:
+        """`ref_pmid` mapped like the records; NULL when it falls below PMID 1."""
+        mapped = self.expr("ref_pmid")
+        return pl.when(mapped >= 1).then(mapped).alias("ref_pmid")
 
 
 def load_staged(folder: Path) -> StagedFile | None:
@@ -118,6 +131,8 @@ def write_copy(
             path = base.table_path(table)
             if path is not None:
                 frame = pl.scan_parquet(path).with_columns(pmid_map.expr())
+                if table in CITING_TABLES:
+                    frame = frame.with_columns(pmid_map.cited())
                 parts.append(_restamp(table, frame, name, key))
         if parts:
             frame = pl.concat(parts)

@@ -1,10 +1,14 @@
 """A BI reader in its own process: open the published readers' copy, time each view.
 
-`python -m bench.growth_reader DATABASE DESCRIPTOR [LIMIT]` opens DATABASE read-only with
-DuckDB's default settings (as a BI tool would), runs a full scan of each analyst view that
-forces every column (`count(*)` and a hash of each column) and the aggregates a dashboard reads
-for one descriptor, and prints one JSON line: seconds per query and the process's peak RSS. A
-query still running after LIMIT seconds (default 120) is interrupted and reported as Infinity.
+`python -m bench.growth_reader DATABASE DESCRIPTOR [LIMIT [TREE_NUMBER ACTION_UI]]` opens
+DATABASE read-only with DuckDB's default settings (as a BI tool would), runs a full scan of each
+analyst view that forces every column (`count(*)` and a hash of each column) and the aggregates
+a dashboard reads for one descriptor, and prints one JSON line: seconds per query and the
+process's peak RSS. With TREE_NUMBER and ACTION_UI it instead scans each MeSH roll-up and
+citation view and runs the example queries that use them (`sql/examples/`, their parameter
+replaced), as `mesh_seconds`; a separate process, so that the analyst views' peak RSS stays
+their own. Both give the rows each query returns (`rows`; a scan's: the view's rows).
+A query still running after LIMIT seconds (default 120) is interrupted and reported as Infinity.
 """
 
 from __future__ import annotations
@@ -14,8 +18,11 @@ import resource
 import sys
 import threading
 import time
+from pathlib import Path
 
 import duckdb
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "sql" / "examples"
 
 VIEWS = (
     "article_descriptors",
@@ -49,46 +56,105 @@ DASHBOARD = {
 }
 
 
+MESH_VIEWS = (
+    "article_mesh_headings",
+    "mesh_ancestors",
+    "mesh_node_by_year",
+    "mesh_descriptor_rollup_by_year",
+    "mesh_pharmacological_action_by_year",
+    "citation_graph",
+    "citation_summary",
+    "citations_by_year",
+    "correction_notices",
+    "retracted_articles",
+    "retracted_citations",
+)
+"""The MeSH roll-up and citation views, scanned whole when a vocabulary is loaded."""
+MESH_EXAMPLES = {
+    "mesh_subtree_by_year": ("'C19.246'", "tree_number"),
+    "articles_about_action": ("'D016861'", "action_ui"),
+    "most_cited_in_subtree": ("'B01.050'", "tree_number"),
+    "citing_retracted_work": (None, None),
+}
+"""Example query -> (its default parameter's literal, the parameter that replaces it)."""
+
+
+class ExampleChanged(Exception):
+    """An example query no longer holds the default parameter the reader replaces."""
+
+
+def example_sql(name: str, params: dict[str, str]) -> str:
+    """An example query with its parameter replaced by a quoted literal of `params`."""
+    sql = (EXAMPLES / f"{name}.sql").read_text(encoding="utf-8")
+    default, key = MESH_EXAMPLES[name]
+    if default is None:
+        return sql
+    if default not in sql:
+        raise ExampleChanged(f"{name}.sql no longer has the parameter {default}")
+    return sql.replace(default, "'" + params[key].replace("'", "''") + "'")
+
+
 def full_scan(name: str) -> str:
     """A query reading every row and every column of a view."""
     return f'select count(*), bit_xor(hash(columns(*))) from "{name}"'
 
 
-def timed(con: duckdb.DuckDBPyConnection, sql: str, params: dict, limit: float) -> float:
-    """Seconds a query takes to its last row; infinity when interrupted after `limit`."""
+def timed(
+    con: duckdb.DuckDBPyConnection, sql: str, params: dict, limit: float
+) -> tuple[float, int | None]:
+    """Seconds a query takes to its last row (infinity when interrupted after `limit`) and its
+    rows (a full scan's: the count it reads)."""
     timer = threading.Timer(limit, con.interrupt)
     timer.start()
     started = time.perf_counter()
     try:
-        con.execute(sql, params if "$" in sql else None).fetchall()
+        found = con.execute(sql, params if "$" in sql else None).fetchall()
     except duckdb.InterruptException:
-        return float("inf")
+        return float("inf"), None
     finally:
         timer.cancel()
-    return time.perf_counter() - started
+    rows = found[0][0] if sql.startswith("select count(*), bit_xor") else len(found)
+    return time.perf_counter() - started, rows
 
 
-def measure(database: str, descriptor: str, limit: float = 120.0) -> dict:
-    """Seconds per query (full scans as `scan NAME`), then the peak RSS in MiB."""
+def mesh_queries(present: set[str], mesh: dict[str, str]) -> dict[str, str]:
+    """Label -> SQL of the MeSH and citation scans and examples the database can answer."""
+    queries = {f"scan {v}": full_scan(v) for v in MESH_VIEWS if v in present}
+    if "mesh_node_by_year" in present:
+        for name, (_, key) in MESH_EXAMPLES.items():
+            label = f"{name} ({mesh[key]})" if key else name
+            queries[label] = example_sql(name, mesh)
+    return queries
+
+
+def measure(
+    database: str, descriptor: str, limit: float = 120.0, mesh: dict[str, str] | None = None
+) -> dict:
+    """Seconds per query (full scans as `scan NAME`): the analyst views', or with `mesh` the
+    MeSH and citation queries' (as `mesh_seconds`); rows per query; the peak RSS in MiB."""
     con = duckdb.connect(database, read_only=True)
+    seconds, mesh_seconds, rows = {}, {}, {}
     try:
         present = {
             row[0]
             for row in con.execute("select table_name from information_schema.tables").fetchall()
         }
         params = {"descriptor": descriptor}
-        seconds = {
-            f"scan {v}": timed(con, full_scan(v), params, limit) for v in VIEWS if v in present
-        }
-        for label, sql in DASHBOARD.items():
-            if label.split(",")[0] in present:
-                seconds[label] = timed(con, sql, params, limit)
+        if mesh is None:
+            queries = {f"scan {v}": full_scan(v) for v in VIEWS if v in present}
+            queries |= {k: sql for k, sql in DASHBOARD.items() if k.split(",")[0] in present}
+            for label, sql in queries.items():
+                seconds[label], rows[label] = timed(con, sql, params, limit)
+        else:
+            for label, sql in mesh_queries(present, mesh).items():
+                mesh_seconds[label], rows[label] = timed(con, sql, params, limit)
     finally:
         con.close()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_rss_mib": peak}
+    return {"seconds": seconds, "mesh_seconds": mesh_seconds, "rows": rows, "peak_rss_mib": peak}
 
 
 if __name__ == "__main__":
     limit = float(sys.argv[3]) if len(sys.argv) > 3 else 120.0
-    sys.stdout.write(json.dumps(measure(sys.argv[1], sys.argv[2], limit)) + "\n")
+    mesh = {"tree_number": sys.argv[4], "action_ui": sys.argv[5]} if len(sys.argv) > 5 else None
+    sys.stdout.write(json.dumps(measure(sys.argv[1], sys.argv[2], limit, mesh)) + "\n")

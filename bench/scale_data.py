@@ -12,6 +12,11 @@ one name, affiliation and, for one in five, a valid ORCID); MeSH descriptors, qu
 substances and keywords are drawn from thousands of names with Zipf frequencies (check tags such
 as `Humans` stay as the seed had them); the publication year follows PubMed's citations per
 year. Counts (authors, headings, qualifiers, substances, keywords, references) are the seed's.
+Citations stay inside the bench's PMID range: four references in five, and every comment or
+correction the seed links to a PMID, name an earlier PMID of the range, drawn in proportion to
+a fixed Pareto "fitness" of each article (a few much cited, a long tail); about 0.05% of the
+records are retracted by a later record of the same file (`RetractionIn`/`RetractionOf` links,
+"Retracted Publication" and "Retraction of Publication" types, the notice 1-10 years later).
 Random draws are vectorized (numpy) per file and seeded by the file number: the same number
 gives the same bytes.
 """
@@ -40,6 +45,15 @@ FIRST_PMID = 1_000_001
 PEOPLE = 20_000_000
 ORCID_SHARE = 20  # percent of people with an ORCID
 REFERENCE_WORDS = 10
+REFERENCE_PMID_SHARE = 0.8
+"""References naming a PMID (the others carry only their citation text)."""
+FITNESS_SHAPE = 2.0
+"""Pareto shape of an article's citation fitness: in-degrees with a power-law tail."""
+FITNESS_SALT = 0xC17E
+RETRACTED_SHARE = 0.0005
+"""Records retracted, about PubMed's rate."""
+RETRACTED_TYPE = '<PublicationType UI="D016441">Retracted Publication</PublicationType>\n'
+NOTICE_TYPE = '<PublicationType UI="D016440">Retraction of Publication</PublicationType>\n'
 YEAR_ANCHORS = (
     (1946, 40), (1950, 90), (1960, 150), (1970, 220), (1980, 280), (1990, 400), (2000, 530),
     (2005, 700), (2010, 930), (2015, 1200), (2020, 1650), (2021, 1780), (2022, 1730),
@@ -130,7 +144,7 @@ def initials(name: str) -> str:
 
 def demand(template: Template) -> list[int]:
     """What a record made from the template draws: words, authors, headings, qualifiers, ..."""
-    need = [0] * 6
+    need = [0] * 7
     for slot in template.slots:
         if slot.kind == "text":
             need[0] += slot.words
@@ -144,14 +158,55 @@ def demand(template: Template) -> list[int]:
         elif slot.kind == "references":
             need[0] += slot.count * REFERENCE_WORDS
             need[5] += slot.count
+        elif slot.kind == "corrections":
+            need[6] += sum(c.has_pmid for c in slot.comments)
     return need
+
+
+def cited_pmids(rng: np.random.Generator, citing: np.ndarray, share: float) -> np.ndarray:
+    """An earlier PMID of the bench range for each citing record (given by its index from
+    `FIRST_PMID`), drawn in proportion to each article's fixed fitness; -1 for none (a share
+    `1 - share` of the draws, and the range's first record)."""
+    top = int(citing.max(initial=0))
+    if top == 0:
+        return np.full(len(citing), -1, dtype=np.int64)
+    unit = unit_of(mix(np.arange(top, dtype=np.int64) + FITNESS_SALT))
+    cumulative = np.cumsum((1.0 - unit) ** (-1.0 / FITNESS_SHAPE))
+    target = rng.random(len(citing)) * cumulative[np.maximum(citing - 1, 0)]
+    cited = np.searchsorted(cumulative, target, side="right")
+    named = (citing > 0) & (rng.random(len(citing)) < share)
+    return np.where(named, FIRST_PMID + cited, -1)
+
+
+def retractions(rng: np.random.Generator, first: int, years: np.ndarray) -> dict:
+    """Retracted records and their notices, later in the same file: PMID -> (link type, the
+    other PMID, its year); the notice's year is set 1-10 years after the retracted one's."""
+    pairs = max(1, round(len(years) * RETRACTED_SHARE)) if len(years) >= 2 else 0
+    picked = np.sort(rng.choice(len(years), 2 * pairs, replace=False))
+    retracted, notices = picked[0::2], picked[1::2]
+    years[retracted] = np.maximum(years[retracted], 1980)
+    later = np.minimum(rng.geometric(0.35, pairs), 10)
+    years[notices] = np.minimum(years[retracted] + later, YEAR_ANCHORS[-1][0])
+    links = {}
+    for r, n in zip(retracted.tolist(), notices.tolist(), strict=True):
+        links[first + r] = ("RetractionIn", first + n, int(years[n]))
+        links[first + n] = ("RetractionOf", first + r, int(years[r]))
+    return links
 
 
 class Draws:
     """Every value one file draws, drawn at once (numpy) and handed out record by record."""
 
-    def __init__(self, vocab: Vocabulary, rng: np.random.Generator, need: np.ndarray) -> None:
-        words, authors, headings, qualifiers, names, references = (int(n) for n in need)
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        rng: np.random.Generator,
+        need: np.ndarray,
+        citing: tuple[np.ndarray, np.ndarray],
+    ) -> None:
+        """`citing`: the citing record of each reference and of each correction naming a
+        PMID, as indices from `FIRST_PMID`, in record order."""
+        words, authors, headings, qualifiers, names, references, _ = (int(n) for n in need)
         self.vocab = vocab
         self.words = chain_words(vocab.chain, rng, words)
         self.word_at = 0
@@ -164,7 +219,9 @@ class Draws:
         self.substances = iter(ranks(zipf_cdf(len(vocab.substances)), rng.random(names)))
         self.keywords = iter(ranks(zipf_cdf(len(vocab.keywords)), rng.random(names)))
         self.journals = iter(ranks(zipf_cdf(len(vocab.journals), 10), rng.random(references)))
-        self.cited = iter(rng.integers(1, 40_000_000, references).tolist())
+        self.cited = iter(cited_pmids(rng, citing[0], REFERENCE_PMID_SHARE).tolist())
+        self.commented = iter(cited_pmids(rng, citing[1], 1.0).tolist())
+        self.retractions: dict = {}
         self.initials = [initials(n) for n in vocab.fore_names.names]
 
     def _people(self, rng: np.random.Generator, authors: int) -> None:
@@ -274,20 +331,61 @@ def fill_keywords(slot: Slot, draws: Draws) -> str:
 
 
 def fill_references(slot: Slot, draws: Draws, year: int) -> str:
-    """Cited references: a drawn first author, title words, journal and a cited PMID."""
+    """Cited references: a drawn first author, title words, journal and (most) a cited PMID."""
     v = draws.vocab
     out = []
     for _ in range(slot.count):
         fore = next(draws.fore)
         author = f"{v.last_names.names[next(draws.last)]} {draws.initials[fore]}"
         journal = v.journals.names[next(draws.journals)]
+        cited = next(draws.cited)
+        ids = (
+            f'<ArticleIdList>\n<ArticleId IdType="pubmed">{cited}</ArticleId>\n</ArticleIdList>\n'
+            if cited > 0
+            else ""
+        )
         out.append(
             f"<Reference>\n<Citation>{author}, et al. {draws.text(REFERENCE_WORDS)} {journal}. "
-            f"{year - 1 - fore % 15};{fore % 90 + 1}:{fore % 900 + 1}.</Citation>\n"
-            f'<ArticleIdList>\n<ArticleId IdType="pubmed">{next(draws.cited)}</ArticleId>\n'
-            "</ArticleIdList>\n</Reference>\n"
+            f"{year - 1 - fore % 15};{fore % 90 + 1}:{fore % 900 + 1}.</Citation>\n{ids}"
+            "</Reference>\n"
         )
     return "".join(out)
+
+
+def correction(ref_type: str, source: str, pmid: int) -> str:
+    linked = f'<PMID Version="1">{pmid}</PMID>\n' if pmid > 0 else ""
+    return (
+        f'<CommentsCorrections RefType="{ref_type}">\n<RefSource>{source}</RefSource>\n'
+        f"{linked}</CommentsCorrections>\n"
+    )
+
+
+def fill_corrections(slot: Slot, pmid: int, draws: Draws) -> str:
+    """The seed's comments and corrections, re-linked, and a retraction link; or nothing."""
+    entries = []
+    link = draws.retractions.get(pmid)
+    if link is not None:
+        ref_type, other, year = link
+        journal = draws.vocab.journals.names[other % len(draws.vocab.journals)]
+        entries.append(
+            correction(ref_type, f"{journal}. {year};{other % 90 + 1}:{other % 900 + 1}", other)
+        )
+    for comment in slot.comments:
+        cited = next(draws.commented) if comment.has_pmid else -1
+        entries.append(correction(comment.ref_type, comment.source, cited))
+    return (
+        f"<CommentsCorrectionsList>\n{''.join(entries)}</CommentsCorrectionsList>"
+        if entries
+        else ""
+    )
+
+
+def fill_publication_types(slot: Slot, pmid: int, draws: Draws) -> str:
+    """The seed's publication types, and the retraction type of a retracted record or notice."""
+    link = draws.retractions.get(pmid)
+    if link is None:
+        return slot.literal
+    return slot.literal + (RETRACTED_TYPE if link[0] == "RetractionIn" else NOTICE_TYPE)
 
 
 def fill(slot: Slot, pmid: int, year: int, draws: Draws) -> str:
@@ -311,6 +409,10 @@ def fill(slot: Slot, pmid: int, year: int, draws: Draws) -> str:
         return fill_chemicals(slot, draws)
     if kind == "keywords":
         return fill_keywords(slot, draws)
+    if kind == "corrections":
+        return fill_corrections(slot, pmid, draws)
+    if kind == "publication_types":
+        return fill_publication_types(slot, pmid, draws)
     return fill_references(slot, draws, year)
 
 
@@ -340,10 +442,14 @@ def write_scale_file(path: Path, number: int, records: int = RECORDS) -> Built:
     rng = np.random.default_rng([2026, number])
     kinds = templates()
     seeds = rng.integers(0, len(kinds), records)
-    need = np.array([demand(t) for t in kinds])[seeds].sum(axis=0)
-    draws = Draws(vocabulary(), rng, need)
-    years = publication_years(rng, records).tolist()
+    per_record = np.array([demand(t) for t in kinds])[seeds]
+    index = (number - 1) * records + np.arange(records, dtype=np.int64)
+    citing = (np.repeat(index, per_record[:, 5]), np.repeat(index, per_record[:, 6]))
+    draws = Draws(vocabulary(), rng, per_record.sum(axis=0), citing)
+    years = publication_years(rng, records)
     first = FIRST_PMID + (number - 1) * records
+    draws.retractions = retractions(rng, first, years)
+    years = years.tolist()
     written = 0
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")

@@ -4,8 +4,10 @@ A template is the seed's serialized bytes cut at each slot, plus what each slot 
 filled like the seed: how many words its title and each abstract section have, its authors
 (person, or a collective name kept as is) with their affiliation counts, its MeSH headings
 (kept when a check tag such as `Humans`, else drawn) with their major flags and qualifier
-counts, and how many substances, keywords and references it has. Everything else of the seed
-(journal, grants, publication types, comments, history) is kept verbatim.
+counts, how many substances, keywords and references it has, its comments and corrections
+(kept with their PMIDs drawn anew; a retraction link can be added, so the slot holds the whole
+list or nothing) and its publication types (kept; a retraction type can be added). Everything
+else of the seed (journal, grants, history) is kept verbatim.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ CHECK_TAGS = frozenset(
     }
 )  # fmt: skip
 """MeSH check tags: kept from the seed, so their (high) frequency stays as in PubMed."""
+CORRECTIONS = "CommentsCorrectionsList"
+BEFORE_CORRECTIONS = frozenset(
+    {"Article", "MedlineJournalInfo", "ChemicalList", "SupplMeshList", "CitationSubset"}
+)
+"""Elements of a MedlineCitation that come before its CommentsCorrectionsList (the DTD's order)."""
 
 
 @dataclass
@@ -48,6 +55,15 @@ class Heading:
 
 
 @dataclass
+class Comment:
+    """A seed's CommentsCorrections: its type and source; whether it names a PMID."""
+
+    ref_type: str
+    source: str
+    has_pmid: bool
+
+
+@dataclass
 class Slot:
     kind: str
     words: int = 0
@@ -56,6 +72,8 @@ class Slot:
     authors: list[Author] = field(default_factory=list)
     headings: list[Heading] = field(default_factory=list)
     count: int = 0
+    comments: list[Comment] = field(default_factory=list)
+    literal: str = ""
 
 
 @dataclass
@@ -138,10 +156,40 @@ def _mark_content(record: etree._Element, slots: list[Slot]) -> None:
     for path, kind in (("ChemicalList", "chemicals"), ("KeywordList", "keywords")):
         for el in citation.iterfind(path):
             _mark(el, slots, Slot(kind, count=len(el)))
+    _mark_corrections(citation, slots)
     for el in record.iterfind("PubmedData/ReferenceList"):
         count = len(el.findall("Reference"))
         if count:
             _mark(el, slots, Slot("references", count=count))
+
+
+def _mark_corrections(citation: etree._Element, slots: list[Slot]) -> None:
+    """The comments and corrections list, present or not (retraction links may be added), as
+    a whole-element slot; the seed's retraction links are left out."""
+    seed = citation.find("CommentsCorrectionsList")
+    comments = [
+        Comment(
+            c.get("RefType"),
+            escape(" ".join((c.findtext("RefSource") or "").split())),
+            c.find("PMID") is not None,
+        )
+        for c in (seed if seed is not None else [])
+        if "Retraction" not in (c.get("RefType") or "")
+    ]
+    placeholder = etree.Element(CORRECTIONS)
+    if seed is not None:
+        placeholder.tail = seed.tail
+        citation.replace(seed, placeholder)
+    else:
+        after = [i for i, el in enumerate(citation) if el.tag in BEFORE_CORRECTIONS]
+        placeholder.tail = "\n"
+        citation.insert(max(after, default=0) + 1, placeholder)
+    _mark(placeholder, slots, Slot("corrections", comments=comments))
+    types = citation.find("Article/PublicationTypeList")
+    if types is None:
+        return
+    literal = "".join(etree.tostring(t, encoding="unicode") for t in types)
+    _mark(types, slots, Slot("publication_types", literal=literal))
 
 
 def make_template(seed: etree._Element) -> Template:
@@ -154,4 +202,9 @@ def make_template(seed: etree._Element) -> Template:
     text = etree.tostring(record, encoding="unicode")
     parts = MARK_PATTERN.split(text)
     order = [int(i) for i in parts[1::2]]
-    return Template(parts[0::2], [slots[i] for i in order])
+    chunks, ordered = parts[0::2], [slots[i] for i in order]
+    for at, slot in enumerate(ordered):  # a whole-element slot writes its own tags
+        if slot.kind == "corrections":
+            chunks[at] = chunks[at].removesuffix(f"<{CORRECTIONS}>")
+            chunks[at + 1] = chunks[at + 1].removeprefix(f"</{CORRECTIONS}>")
+    return Template(chunks, ordered)

@@ -214,7 +214,25 @@ def test_query_params_fill_the_params_cte(loaded_db: Path) -> None:
     assert migraine.output.splitlines()[0].startswith("journal_abbrev,")
     unknown = _query(loaded_db, "--file", str(example), "--param", "orcid=1")
     assert unknown.exit_code == 2
-    assert "no parameter orcid in the params CTE; it has descriptor_name" in unknown.output
+    assert "no parameter orcid in the SQL; it has descriptor_name" in unknown.output
+
+
+def test_query_params_set_variables(loaded_db: Path) -> None:
+    sql = (
+        "set variable top_n = 2;\nset variable title_word = 'x';\n"
+        "select getvariable('top_n') * 10 as n, getvariable('title_word') as word"
+    )
+    default = _query(loaded_db, "--format", "csv", sql)
+    assert default.output.splitlines()[1:] == ["20,x"], default.output
+    filled = _query(
+        loaded_db, "--format", "csv", sql, "--param", "top_n=5", "--param", "title_word=it's"
+    )
+    assert filled.exit_code == 0, filled.output
+    assert filled.output.splitlines()[1:] == ["50,it's"]
+    wrong = _query(loaded_db, sql, "--param", "top_n=many")
+    assert wrong.exit_code != 0 and "many" in wrong.output
+    unknown = _query(loaded_db, sql, "--param", "orcid=1")
+    assert "no parameter orcid in the SQL; it has top_n, title_word" in unknown.output
 
 
 def test_query_memory_stays_flat_on_a_large_result(loaded_db: Path, tmp_path: Path) -> None:

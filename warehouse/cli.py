@@ -322,7 +322,7 @@ def query(
     all_rows: Annotated[bool, typer.Option("--all", help="Show every row.")] = False,
     param: Annotated[
         list[str] | None,
-        typer.Option(help="name=value for the SQL's `params` CTE (repeatable; default none)."),
+        typer.Option(help="name=value for the SQL's `params` CTE or `set variable` (repeatable)."),
     ] = None,
     db: DbOption = None,
     snapshot: SnapshotOption = False,

@@ -1,7 +1,9 @@
 """Ad-hoc SQL for `pubmed-warehouse query`: statements run one by one, results streamed in batches.
 
 A result is read as Arrow record batches (`BATCH_ROWS` rows each), so memory stays flat however
-many rows it has. `--param name=value` fills the `params` CTE at the top of the example files.
+many rows it has. `--param name=value` fills the `params` CTE at the top of the example files,
+or a `set variable name = value;` statement (examples whose filter DuckDB should push into a view
+take their parameter as a variable: a joined CTE is not pushed down).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ BATCH_ROWS = 10_000
 QUIET_STATEMENTS = {"SET", "VARIABLE_SET", "CREATE", "DROP", "TRANSACTION", "ALTER", "LOAD"}
 """Statement types whose only result is a success flag or a count: not printed."""
 PARAMS_CTE = re.compile(r"\bparams\s+as\s*\(", re.IGNORECASE)
+SET_VARIABLE = re.compile(r"^(\s*set\s+variable\s+(\w+)\s*=\s*)([^;]*?)(\s*;)", re.I | re.M)
 
 
 @dataclass
@@ -56,25 +59,46 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
 
 
 def fill_params(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, str]) -> str:
-    """TEXT with the `params` CTE's columns named in PARAMS set to the given values.
+    """TEXT with the parameters named in PARAMS set to the given values: columns of its
+    `params` CTE and `set variable` statements.
 
-    Each value is cast to the type the CTE gives that column; the others keep their values.
+    Each value is cast to the type the SQL gives that parameter; the others keep their values.
     """
     if not params:
         return text
-    start, end = _params_body(text)
-    body = text[start:end]
-    described = con.execute(f"select * from ({body}) limit 0").description
-    columns = {d[0]: str(d[1]) for d in described}
-    unknown = sorted(set(params) - set(columns))
+    variables = {m.group(2): m for m in SET_VARIABLE.finditer(text)}
+    columns = _cte_columns(con, text) if PARAMS_CTE.search(text) else {}
+    if not variables and not columns:
+        raise ConfigError(
+            "--param needs SQL with a `params as (select ... as name)` CTE "
+            "or `set variable name = ...;` statements"
+        )
+    unknown = sorted(set(params) - set(columns) - set(variables))
     if unknown:
         raise ConfigError(
-            f"no parameter {', '.join(unknown)} in the params CTE; it has {', '.join(columns)}"
+            f"no parameter {', '.join(unknown)} in the SQL; it has "
+            f"{', '.join([*columns, *variables])}"
         )
+    for name in sorted(set(params) & set(variables), key=lambda n: -variables[n].start()):
+        match = variables[name]
+        kind = con.execute(f"select typeof({match.group(3)})").fetchone()[0]
+        value = f"cast({_literal(params[name])} as {kind})"
+        text = text[: match.start(3)] + value + text[match.end(3) :]
+    cte = {name: value for name, value in params.items() if name in columns}
+    if not cte:
+        return text
+    start, end = _params_body(text)
     replaced = ", ".join(
-        f"cast({_literal(value)} as {columns[name]}) as {name}" for name, value in params.items()
+        f"cast({_literal(value)} as {columns[name]}) as {name}" for name, value in cte.items()
     )
-    return f"{text[:start]}select * replace ({replaced}) from ({body}){text[end:]}"
+    return f"{text[:start]}select * replace ({replaced}) from ({text[start:end]}){text[end:]}"
+
+
+def _cte_columns(con: duckdb.DuckDBPyConnection, text: str) -> dict[str, str]:
+    """The `params` CTE's columns and their types."""
+    start, end = _params_body(text)
+    described = con.execute(f"select * from ({text[start:end]}) limit 0").description
+    return {d[0]: str(d[1]) for d in described}
 
 
 def _params_body(text: str) -> tuple[int, int]:

@@ -1,17 +1,17 @@
 -- Which articles under a MeSH tree node are cited most within the warehouse, per citing year?
--- One row per citing year and article (the top 10 of each year); change the node in `params`.
--- Needs a MeSH descriptor file loaded (descYYYY.xml).
-with
+-- One row per citing year and article (the top 10 of each year); change the node and the
+-- number kept below. Needs a MeSH descriptor file loaded (descYYYY.xml). The node is a
+-- variable, not a joined CTE, so that DuckDB pushes the filter into mesh_ancestors.
+set variable tree_number = 'B01.050';
+set variable top_n = 10;
 
-params as (
-    select 'B01.050' as tree_number, 10 as top_n
-),
+with
 
 subtree_articles as (
     select distinct article_mesh_headings.pmid
     from article_mesh_headings
     inner join mesh_ancestors using (descriptor_ui)
-    inner join params on params.tree_number = mesh_ancestors.ancestor_tree_number
+    where mesh_ancestors.ancestor_tree_number = getvariable('tree_number')
 ),
 
 ranked as (
@@ -36,7 +36,7 @@ final as (
         ranked.times_cited
     from ranked
     inner join articles using (pmid)
-    inner join params on ranked.rank_in_year <= params.top_n
+    where ranked.rank_in_year <= getvariable('top_n')
     order by ranked.citing_pub_year, ranked.rank_in_year
 )
 

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import BIN, CORPUS
 from tests.test_snapshot import process_holding
+from warehouse import snapshot
 from warehouse.db import connect
 from warehouse.load import load_file
 from warehouse.snapshot import (
@@ -155,7 +156,7 @@ def test_aggregates_are_upserted_by_their_key_from_refreshed_at(tmp_path: Path) 
     con.close()
 
 
-def test_the_copy_is_written_in_the_oldest_storage_version(tmp_path: Path) -> None:
+def test_the_copy_is_written_in_the_readers_storage_version(tmp_path: Path) -> None:
     con = connect(tmp_path / "w.duckdb")
     copy = tmp_path / "w.snapshot.duckdb"
     load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
@@ -174,6 +175,35 @@ def test_the_copy_is_written_in_the_oldest_storage_version(tmp_path: Path) -> No
         colour_path(copy, "blue").name,
         colour_path(copy, "green").name,
     }
+
+
+def test_a_copy_in_older_storage_is_rebuilt_in_the_readers_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    monkeypatch.setattr(snapshot, "READERS_STORAGE_VERSION", "v1.0.0")
+    assert [publish_readers_copy(con, copy).method for _ in range(2)] == ["rebuilt", "copied"]
+    assert {storage_version(p) for p in tmp_path.glob(".*.*")} == {"v1.0.0+"}
+    monkeypatch.undo()
+    load_file(con, PAIRS[1] / f"{PAIRS[1].name}.xml")
+    methods = [publish_readers_copy(con, copy).method for _ in range(3)]
+    assert methods == ["rebuilt", "rebuilt", "caught-up"]
+    assert {storage_version(p) for p in tmp_path.glob(".*.*")} == {f"{READERS_STORAGE_VERSION}+"}
+    assert_copy_equals_warehouse(con, copy)
+    con.close()
+
+
+def storage_version(path: Path) -> str:
+    reader = duckdb.connect(":memory:")
+    try:
+        reader.execute(f"attach '{path}' as copy (read_only)")
+        return reader.execute(
+            "select tags['storage_version'] from duckdb_databases() where database_name = 'copy'"
+        ).fetchone()[0]
+    finally:
+        reader.close()
 
 
 @pytest.mark.skipif(not DUCKDB_1X.exists(), reason="the duckdb-cli 1.5 binary is not installed")

@@ -10,6 +10,11 @@ see it) and the views leave it out. Rollups (`agg_term_pairs`, `agg_authors`) ho
 not subtractable (first and last year, most frequent spelling) and are recomputed from their
 per-year rows for the keys a file touched. Every row written gets `refreshed_at` = the time
 of the file's transaction.
+
+The MeSH roll-ups (`VOCABULARY`) also read the loaded MeSH vocabulary: loading one recomputes
+them for every article (`refresh_vocabulary`), and a file that fills in the UIs of older
+articles' names takes those articles out of them and puts them back (`subtract` and `add`
+with `only=VOCABULARY`), so what a file adds is always what a later one subtracts.
 """
 
 from __future__ import annotations
@@ -48,8 +53,12 @@ class Rollup:
         return f"agg_{self.name}"
 
 
-ARTICLE_TABLES = {"article_descriptors": ("pmid", "descriptor_name"), "article_counts": ("pmid",)}
-"""Per-article tables and their keys, in the order they are filled (counts read descriptors)."""
+ARTICLE_TABLES = {
+    "article_descriptors": ("pmid", "descriptor_name"),
+    "article_mesh_headings": ("pmid", "descriptor_ui"),
+    "article_counts": ("pmid",),
+}
+"""Per-article tables and their keys, in the order they are filled (later ones read earlier)."""
 
 COUNTS = (
     Counts(
@@ -71,6 +80,17 @@ COUNTS = (
     Counts(
         "author_spellings", ("author_key", "is_orcid", "last_name", "initials"), ("author_rows",)
     ),
+    Counts(
+        "mesh_node_years", ("tree_number", "pub_year"), ("article_count", "major_article_count")
+    ),
+    Counts(
+        "mesh_descriptor_years",
+        ("descriptor_ui", "pub_year"),
+        ("article_count", "major_article_count"),
+    ),
+    Counts(
+        "mesh_action_years", ("action_ui", "pub_year"), ("article_count", "major_article_count")
+    ),
 )
 
 ROLLUPS = (
@@ -78,29 +98,67 @@ ROLLUPS = (
     Rollup("authors", ("author_key", "is_orcid"), ("author_years", "author_spellings")),
 )
 
+VOCABULARY = frozenset(
+    {"article_mesh_headings", "mesh_node_years", "mesh_descriptor_years", "mesh_action_years"}
+)
+"""Aggregates that read the MeSH vocabulary and the UIs on the articles' rows."""
+AUTHOR_COUNTS = frozenset({"author_years", "author_spellings"})
+"""Counts read from `agg_keyed_authors` (built by `sql/aggregates/keyed_authors.sql`)."""
+
 DICTIONARIES = (("descriptor_uis", ("descriptor_name",)), ("substance_names", ("substance_name",)))
 """Name -> UI tables, (name, key columns), refreshed from the rows each file inserts."""
 
 
-def subtract(con: duckdb.DuckDBPyConnection, pmids_sql: str, at: datetime) -> None:
-    """Take out the contribution of the articles `pmids_sql` selects, before they are removed."""
+def subtract(
+    con: duckdb.DuckDBPyConnection,
+    pmids_sql: str,
+    at: datetime,
+    only: frozenset[str] | None = None,
+) -> None:
+    """Take out the contribution of the articles `pmids_sql` selects, before they are removed
+    (or, with `only`, before rows of theirs that those aggregates read change)."""
     if not _select_articles(con, pmids_sql):
         return
-    _count_contributions(con, sign=-1)
-    for name in ARTICLE_TABLES:
+    _count_contributions(con, sign=-1, only=only)
+    for name in _selected(ARTICLE_TABLES, only):
         con.execute(f"delete from agg_{name} where pmid in (select pmid from agg_pmids)")
 
 
-def add(con: duckdb.DuckDBPyConnection, pmids_sql: str, at: datetime) -> None:
-    """Put in the contribution of the articles `pmids_sql` selects, just after their insert."""
+def add(
+    con: duckdb.DuckDBPyConnection,
+    pmids_sql: str,
+    at: datetime,
+    only: frozenset[str] | None = None,
+) -> None:
+    """Put in the contribution of the articles `pmids_sql` selects, just after their insert
+    (or, with `only`, after rows of theirs that those aggregates read changed)."""
     if not _select_articles(con, pmids_sql):
         return
-    for name in ARTICLE_TABLES:
+    for name in _selected(ARTICLE_TABLES, only):
         con.execute(
             f"insert into agg_{name} select *, ? from ({read_sql(_contribution(name))})", [at]
         )
-    _count_contributions(con, sign=1)
-    con.execute("insert into agg_added select pmid from agg_pmids")
+    _count_contributions(con, sign=1, only=only)
+    if only is None:
+        con.execute("insert into agg_added select pmid from agg_pmids")
+
+
+def refresh_vocabulary(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
+    """Recompute the aggregates that read the MeSH vocabulary, for every article (in the open
+    transaction of a vocabulary load). Their old rows go: a readers' copy is rebuilt after a
+    vocabulary load (`warehouse.catchup`)."""
+    for name in VOCABULARY:
+        con.execute(f"delete from agg_{name}")
+    add(con, "select pmid from articles", at, only=VOCABULARY)
+    _create_deltas(con)
+    for counts in _selected(COUNTS, VOCABULARY):
+        _merge_counts(con, counts, at)
+    _drop_file_tables(con)
+
+
+def _selected(items, only: frozenset[str] | None) -> list:
+    """The aggregates (names or `Counts`) of ITEMS that `only` names; all when it is None."""
+    return [i for i in items if only is None or getattr(i, "name", i) in only]
 
 
 def apply(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
@@ -112,6 +170,11 @@ def apply(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
         _refresh_rollup(con, rollup, at)
     for name, keys in DICTIONARIES:
         _upsert(con, f"agg_{name}", keys, read_sql(f"aggregates/{name}.sql"), at)
+    _drop_file_tables(con)
+
+
+def _drop_file_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temp tables of the file's change."""
     for counts in COUNTS:
         con.execute(f"drop table if exists delta_{counts.name}")
         con.execute(f"drop table if exists net_{counts.name}")
@@ -175,10 +238,14 @@ def _create_deltas(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create temp table if not exists agg_added (pmid bigint)")
 
 
-def _count_contributions(con: duckdb.DuckDBPyConnection, sign: int) -> None:
+def _count_contributions(
+    con: duckdb.DuckDBPyConnection, sign: int, only: frozenset[str] | None
+) -> None:
     """Append the selected articles' counts, times `sign`, to the change tables."""
-    con.execute(read_sql("aggregates/keyed_authors.sql"))
-    for counts in COUNTS:
+    selected = _selected(COUNTS, only)
+    if AUTHOR_COUNTS & {counts.name for counts in selected}:
+        con.execute(read_sql("aggregates/keyed_authors.sql"))
+    for counts in selected:
         signed = ", ".join(f"{sign} * {column}" for column in counts.counts)
         con.execute(
             f"insert into delta_{counts.name} "

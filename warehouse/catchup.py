@@ -12,6 +12,9 @@ its kind, read from the catalog, so a new table needs no code here:
   (copied whole when it has neither);
 - any other table is copied whole.
 
+A MeSH vocabulary load recomputes the roll-ups for every article (`aggregates.refresh_vocabulary`),
+so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead.
+
 All of it is one transaction on the copy, so a copy is always as of some whole number of loads.
 """
 
@@ -33,6 +36,10 @@ COPY = "readers_copy"
 
 LEDGER_TABLES = ("changes", "deletions", "ingested_files", "rejects")
 """Append-only tables: their rows are never updated or deleted."""
+
+
+VOCABULARY_TABLE = "mesh_vocabularies"
+"""Which MeSH files are loaded: when the copy's rows differ, it is rebuilt."""
 
 
 class CopyOutOfStep(Exception):
@@ -79,6 +86,8 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
     """
     if catalog(con, COPY) != catalog(con, warehouse_name(con)):
         raise CopyOutOfStep("the readers' copy has another schema than the warehouse")
+    if _rows(con, COPY, VOCABULARY_TABLE) != _rows(con, warehouse_name(con), VOCABULARY_TABLE):
+        raise CopyOutOfStep("a MeSH vocabulary was loaded since the copy was brought up to date")
     tables = table_columns(con)
     copied = {table: _copied_rows(con, table) for table in LEDGER_TABLES}
     done = CatchUp()
@@ -102,6 +111,11 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
         rollback_quietly(con)  # a failed commit has already ended the transaction
         raise
     return done
+
+
+def _rows(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple]:
+    """Every row of a small table of DATABASE, sorted."""
+    return con.execute(f'select * from {database}."{table}" order by all').fetchall()
 
 
 def _copied_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -138,6 +138,7 @@ def _load_vocabulary(
     con.begin()
     try:
         result.records = load_vocabulary(con, path, fmt.removeprefix("mesh-"), started, batch_size)
+        aggregates.refresh_vocabulary(con, started)
         return result
     except (DamagedFile, OlderVocabulary, UnsupportedFormat) as exc:
         con.rollback()
@@ -378,7 +379,7 @@ def _apply(
     _move_rows(con)
     aggregates.add(con, "select pmid from pmids_inserted", at)
     _log_changes(con, result.source_file, key, at)
-    _fill_pending_uis(con)
+    _fill_pending_uis(con, at)
     aggregates.apply(con, at)
     result.deleted = con.execute("select count(*) from delete_decisions").fetchone()[0]
     result.inserted = counts.get(Action.INSERT, 0)
@@ -579,10 +580,16 @@ def _pend_uis(con: duckdb.DuckDBPyConnection) -> None:
     _run_per_named_ui(con, "load/pend_uis.sql")
 
 
-def _fill_pending_uis(con: duckdb.DuckDBPyConnection) -> None:
-    """Older rows waiting for a UI that this file's names brought take it (`pending_uis`)."""
-    if con.execute("select count(*) from new_uis").fetchone()[0]:
-        _run_per_named_ui(con, "load/fill_pending_uis.sql")
+def _fill_pending_uis(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
+    """Older rows waiting for a UI that this file's names brought take it (`pending_uis`); the
+    aggregates that read UIs take those articles out before and put them back after."""
+    if not con.execute("select count(*) from new_uis").fetchone()[0]:
+        return
+    con.execute(read_sql("load/refilled_pmids.sql"))
+    aggregates.subtract(con, "select pmid from refilled_pmids", at, only=aggregates.VOCABULARY)
+    _run_per_named_ui(con, "load/fill_pending_uis.sql")
+    aggregates.add(con, "select pmid from refilled_pmids", at, only=aggregates.VOCABULARY)
+    con.execute("drop table refilled_pmids")
 
 
 DERIVED_BUILDS = (

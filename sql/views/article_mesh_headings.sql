@@ -1,36 +1,13 @@
 -- One row per article and MeSH descriptor UI it is indexed with, directly or through a
--- supplementary record's mapped headings.
+-- supplementary record's mapped headings; kept per article in agg_article_mesh_headings
+-- (sql/aggregates/article_mesh_headings.sql holds the rule).
 create or replace view article_mesh_headings as
 
 with
 
-direct as (
-    select pmid, descriptor_ui, is_major, false as via_supplementary
-    from article_descriptors
-    where descriptor_ui is not null
-),
-
-article_records as (
-    select pmid, concept_ui as record_ui from supplementary_concepts where concept_ui like 'C%'
-    union
-    select pmid, substance_ui as record_ui from substances where substance_ui like 'C%'
-),
-
-mapped as (
-    select article_records.pmid, mesh_headings_mapped_to.descriptor_ui,
-        false as is_major, true as via_supplementary
-    from article_records
-    inner join mesh_headings_mapped_to using (record_ui)
-),
-
 final as (
-    select
-        pmid,
-        descriptor_ui,
-        bool_or(is_major) as is_major,
-        bool_and(via_supplementary) as via_supplementary
-    from (select * from direct union all select * from mapped)
-    group by pmid, descriptor_ui
+    select pmid, descriptor_ui, is_major, via_supplementary
+    from agg_article_mesh_headings
 )
 
 select * from final;

@@ -1,34 +1,19 @@
--- One row per MeSH descriptor and publication year: articles at or below any of its places.
+-- One row per MeSH descriptor and publication year: articles at or below any of its places;
+-- read from agg_mesh_descriptor_years, which each file's load keeps up to date.
 create or replace view mesh_descriptor_rollup_by_year as
 
 with
 
-below as (
-    select distinct ancestor_descriptor_ui as node_ui, descriptor_ui
-    from mesh_ancestors
-    where ancestor_descriptor_ui is not null
-    union
-    select descriptor_ui as node_ui, descriptor_ui from mesh_descriptors
-),
-
-article_nodes as (
-    select distinct below.node_ui, article_mesh_headings.pmid, article_mesh_headings.is_major
-    from article_mesh_headings
-    inner join below using (descriptor_ui)
-),
-
 final as (
     select
-        article_nodes.node_ui as descriptor_ui,
+        agg_mesh_descriptor_years.descriptor_ui,
         mesh_descriptors.name as descriptor_name,
-        articles.pub_year,
-        count(distinct article_nodes.pmid) as article_count,
-        count(distinct article_nodes.pmid) filter (where article_nodes.is_major)
-            as major_article_count
-    from article_nodes
-    inner join articles using (pmid)
-    inner join mesh_descriptors on mesh_descriptors.descriptor_ui = article_nodes.node_ui
-    group by all
+        agg_mesh_descriptor_years.pub_year,
+        agg_mesh_descriptor_years.article_count,
+        agg_mesh_descriptor_years.major_article_count
+    from agg_mesh_descriptor_years
+    inner join mesh_descriptors using (descriptor_ui)
+    where agg_mesh_descriptor_years.article_count > 0
 )
 
 select * from final;

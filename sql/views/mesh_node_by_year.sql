@@ -1,31 +1,21 @@
--- One row per MeSH tree node and publication year: articles at or below the node.
+-- One row per MeSH tree node and publication year: articles at or below the node; read from
+-- agg_mesh_node_years, which each file's load keeps up to date.
 create or replace view mesh_node_by_year as
 
 with
 
-article_nodes as (
-    select distinct
-        mesh_ancestors.ancestor_tree_number as tree_number,
-        article_mesh_headings.pmid,
-        article_mesh_headings.is_major
-    from article_mesh_headings
-    inner join mesh_ancestors using (descriptor_ui)
-),
-
 final as (
     select
-        article_nodes.tree_number,
+        agg_mesh_node_years.tree_number,
         nodes.descriptor_ui,
         mesh_descriptors.name as descriptor_name,
-        articles.pub_year,
-        count(distinct article_nodes.pmid) as article_count,
-        count(distinct article_nodes.pmid) filter (where article_nodes.is_major)
-            as major_article_count
-    from article_nodes
-    inner join articles using (pmid)
+        agg_mesh_node_years.pub_year,
+        agg_mesh_node_years.article_count,
+        agg_mesh_node_years.major_article_count
+    from agg_mesh_node_years
     left join mesh_tree_numbers as nodes using (tree_number)
     left join mesh_descriptors on mesh_descriptors.descriptor_ui = nodes.descriptor_ui
-    group by all
+    where agg_mesh_node_years.article_count > 0
 )
 
 select * from final;

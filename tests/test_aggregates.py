@@ -247,3 +247,17 @@ def test_an_existing_warehouse_gets_its_aggregates_on_open(tmp_path: Path) -> No
     con = connect(path)
     assert_views_match_base_tables(con)
     con.close()
+
+
+def test_an_aggregate_with_other_columns_is_rebuilt_on_open(tmp_path: Path) -> None:
+    """A warehouse written before an aggregate gained a column gets it recomputed."""
+    path = tmp_path / "warehouse.duckdb"
+    con = connect(path)
+    load_file(con, UPDATE_SOURCE)
+    con.execute("alter table agg_article_counts drop column has_abstract")
+    con.execute("create or replace view article_summary as select 1 as pmid")
+    con.close()
+    con = connect(path)
+    assert con.execute("select count(*) from agg_article_counts").fetchone()[0] > 0
+    assert_views_match_base_tables(con)
+    con.close()

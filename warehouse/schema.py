@@ -37,7 +37,9 @@ def read_sql(name: str) -> str:
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (if missing) and (re)create every view, with their comments.
 
-    An existing warehouse that lacks an aggregate table gets its aggregates built once here.
+    An existing warehouse that lacks an aggregate table, or holds one with other columns than
+    `sql/tables/` defines, gets its aggregates built once here (aggregates are derived data:
+    an outdated one is dropped and recomputed from the base tables).
     """
     from warehouse import aggregates  # it reads SQL through this module
 
@@ -47,12 +49,21 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
             "select table_name from duckdb_tables() where schema_name = 'main'"
         ).fetchall()
     }
+    for table in existing.intersection(aggregates.aggregate_tables()):
+        if _columns(con, table) != list(table_schemas()[table]):
+            con.execute(f'drop table "{table}"')
+            existing.discard(table)
     for path in table_files():
         con.execute(path.read_text(encoding="utf-8"))
     for path in view_files():
         con.execute(path.read_text(encoding="utf-8"))
     if "articles" in existing and not existing.issuperset(aggregates.aggregate_tables()):
         aggregates.rebuild(con)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Column names of a table of the connection's database, in order."""
+    return [d[0] for d in con.execute(f'select * from "{table}" limit 0').description]
 
 
 @cache

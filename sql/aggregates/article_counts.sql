@@ -60,6 +60,12 @@ references_per_article as (
     group by pmid
 ),
 
+abstracts as (
+    select pmid, abstract is not null as has_abstract
+    from articles
+    where pmid in (select pmid from agg_pmids)
+),
+
 final as (
     select
         agg_pmids.pmid,
@@ -73,8 +79,10 @@ final as (
         coalesce(substances_per_article.substance_count, 0) as substance_count,
         coalesce(keywords_per_article.keyword_count, 0) as keyword_count,
         coalesce(grants_per_article.grant_count, 0) as grant_count,
-        coalesce(references_per_article.reference_count, 0) as reference_count
+        coalesce(references_per_article.reference_count, 0) as reference_count,
+        abstracts.has_abstract
     from agg_pmids
+    inner join abstracts using (pmid)
     left join authors_per_article using (pmid)
     left join terms_per_article using (pmid)
     left join substances_per_article using (pmid)

@@ -28,7 +28,7 @@ final as (
         coalesce(agg_article_counts.keyword_count, 0) as keyword_count,
         coalesce(agg_article_counts.grant_count, 0) as grant_count,
         coalesce(agg_article_counts.reference_count, 0) as reference_count,
-        articles.abstract is not null as has_abstract
+        agg_article_counts.has_abstract
     from articles
     left join agg_article_counts using (pmid)
 )

@@ -9,11 +9,13 @@ citation view and runs the example queries that use them (`sql/examples/`, their
 replaced), as `mesh_seconds`; a separate process, so that the analyst views' peak RSS stays
 their own. Both give the rows each query returns (`rows`; a scan's: the view's rows).
 A query still running after LIMIT seconds (default 120) is interrupted and reported as Infinity.
+`BENCH_READER_MEMORY` (e.g. `400MB`), when set, is the reader's DuckDB memory_limit.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import threading
@@ -132,7 +134,9 @@ def measure(
 ) -> dict:
     """Seconds per query (full scans as `scan NAME`): the analyst views', or with `mesh` the
     MeSH and citation queries' (as `mesh_seconds`); rows per query; the peak RSS in MiB."""
-    con = duckdb.connect(database, read_only=True)
+    memory = os.environ.get("BENCH_READER_MEMORY")
+    config = {"memory_limit": memory} if memory else {}
+    con = duckdb.connect(database, read_only=True, config=config)
     seconds, mesh_seconds, rows = {}, {}, {}
     try:
         present = {

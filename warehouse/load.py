@@ -24,11 +24,15 @@ from warehouse.formats.records import RECORD_TABLES, ParsedBatch
 from warehouse.inputs import file_order_key, read_excerpt, sha256_of
 from warehouse.ledger import Action, DeletionReason, FileStatus, StagedStatus
 from warehouse.memory import (
+    INDEX_MIB_PER_MILLION,
+    KIB_PER_TOUCHED_BLOCK,
     MEMORY_CEILING_FRACTION,
+    memory_ceiling_mib,
     memory_limit_mib,
-    physical_memory_mib,
+    raise_limit_to,
+    removal_need,
     rollback_quietly,
-    set_memory_limit,
+    table_rows,
     within_memory,
 )
 from warehouse.normalize import SourceInfo, normalize_ahead
@@ -388,20 +392,6 @@ def _apply(
     result.skipped = counts.get(Action.SKIPPED_OLDER, 0) + counts.get(Action.SKIPPED_POORER, 0)
 
 
-INDEX_MIB_PER_MILLION = 16
-"""Memory DuckDB holds for the primary-key index of `articles` per million articles, once a
-file removes PMIDs spread over the whole range (measured: 10-16 MiB)."""
-INDEX_MIB_PER_REMOVAL = 0.75
-"""The index memory one removed PMID can load (an index block and its parents)."""
-BLOCK_ROWS = 2048
-"""Rows per DuckDB vector; a delete or update keeps version information per vector."""
-KIB_PER_TOUCHED_BLOCK = 24
-"""Memory DuckDB pins until the commit for each vector of a table in which the file deletes or
-updates rows (measured: 23.7 KiB, a 30,000-PMID spread replacement at 3M articles)."""
-APPLY_MIB = 100
-"""Memory an apply needs beside its removals (joins, buffers); DuckDB spills beyond it."""
-
-
 def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
     """Refuse, before any row moves, a file whose removals cannot fit the memory limit.
 
@@ -419,44 +409,20 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
     changed["articles"] = con.execute("select count(*) from pmids_replaced").fetchone()[0]
     if not gone + changed["articles"]:
         return
-    rows = dict(
-        con.execute(
-            "select table_name, estimated_size from duckdb_tables() "
-            "where database_name = current_database() and schema_name = 'main'"
-        ).fetchall()
-    )
-    blocks = sum(
-        min(gone + changed.get(t, 0), -(-rows.get(t, 0) // BLOCK_ROWS)) for t in PMID_TABLES
-    )
-    articles_m = rows.get("articles", 0) / 1e6
-    index_mib = min(articles_m * INDEX_MIB_PER_MILLION, gone * INDEX_MIB_PER_REMOVAL)
-    needed = APPLY_MIB + blocks * KIB_PER_TOUCHED_BLOCK / 1024 + index_mib
-    limit = memory_limit_mib(con)
-    if needed <= limit:
-        return
-    ceiling = physical_memory_mib() * MEMORY_CEILING_FRACTION
-    if needed <= ceiling:
-        log.info(
-            "this file replaces %d and removes %d PMIDs: DuckDB's memory limit raised from "
-            "%.0f to %.0f MiB until it commits",
-            changed["articles"],
-            gone,
-            limit,
-            needed,
-        )
-        set_memory_limit(con, needed)
+    touched = {table: gone + changed.get(table, 0) for table in PMID_TABLES}
+    need = removal_need(table_rows(con), touched, gone)
+    what = f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs"
+    if raise_limit_to(con, need.mib, what):
         return
     raise MemoryLimitTooLow(
-        f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs in a "
-        f"warehouse of {articles_m:.1f}M articles: DuckDB holds "
-        f"{KIB_PER_TOUCHED_BLOCK} KiB per 2,048-row block it changes ({blocks:,} here) "
-        "and up to "
-        f"{INDEX_MIB_PER_MILLION} MiB per million articles of the PMID index until the "
-        f"commit, about {needed:,.0f} MiB, above the load memory limit of {limit:,.0f} MiB "
-        f"and above {MEMORY_CEILING_FRACTION:.0%} of this machine's memory "
-        f"({ceiling:,.0f} MiB), the most a file raises it to by itself. Nothing was changed: "
-        f"set PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least {needed:,.0f}MiB (on a machine "
-        "with that much memory to spare) and load again"
+        f"{what} in a warehouse of {need.articles_m:.1f}M articles: DuckDB holds "
+        f"{KIB_PER_TOUCHED_BLOCK} KiB per 2,048-row block it changes ({need.touched_blocks:,} "
+        f"here) and up to {INDEX_MIB_PER_MILLION} MiB per million articles of the PMID index "
+        f"until the commit, about {need.mib:,.0f} MiB, above the load memory limit of "
+        f"{memory_limit_mib(con):,.0f} MiB and above {MEMORY_CEILING_FRACTION:.0%} of this "
+        f"machine's memory ({memory_ceiling_mib():,.0f} MiB), the most a file raises it to by "
+        f"itself. Nothing was changed: set PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least "
+        f"{need.mib:,.0f}MiB (on a machine with that much memory to spare) and load again"
     )
 
 

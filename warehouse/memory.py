@@ -14,6 +14,7 @@ import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TypeVar
 
 import duckdb
@@ -25,6 +26,78 @@ MEMORY_CEILING_FRACTION = 0.5
 """A file whose removals need more than the load memory limit raises DuckDB's limit for its own
 transaction, up to this share of the machine's physical memory; beyond it the file is refused."""
 MEMORY_UNITS = {"bytes": 2**-20, "KiB": 2**-10, "MiB": 1, "GiB": 2**10, "TiB": 2**20}
+
+
+INDEX_MIB_PER_MILLION = 16
+"""Memory DuckDB holds for the primary-key index of `articles` per million articles, once a
+file removes PMIDs spread over the whole range (measured: 10-16 MiB)."""
+INDEX_MIB_PER_REMOVAL = 0.75
+"""The index memory one removed PMID can load (an index block and its parents)."""
+BLOCK_ROWS = 2048
+"""Rows per DuckDB vector; a delete or update keeps version information per vector."""
+KIB_PER_TOUCHED_BLOCK = 24
+"""Memory DuckDB pins until the commit for each vector of a table in which the file deletes or
+updates rows (measured: 23.7 KiB, a 30,000-PMID spread replacement at 3M articles)."""
+APPLY_MIB = 100
+"""Memory an apply needs beside its removals (joins, buffers); DuckDB spills beyond it."""
+
+
+@dataclass(frozen=True)
+class RemovalNeed:
+    """Memory a transaction that deletes or updates rows spread over tables needs until it
+    commits: what DuckDB pins per touched vector, plus the part of the PMID index it loads."""
+
+    touched_blocks: int
+    articles_m: float
+    mib: float
+
+
+def removal_need(
+    rows: dict[str, int], touched: dict[str, int], removed_articles: int
+) -> RemovalNeed:
+    """The need of deleting or updating `touched[table]` rows (at most one vector each) of tables
+    holding `rows[table]` rows, `removed_articles` of them keys of `articles`."""
+    blocks = sum(min(n, -(-rows.get(table, 0) // BLOCK_ROWS)) for table, n in touched.items())
+    articles_m = rows.get("articles", 0) / 1e6
+    index_mib = min(articles_m * INDEX_MIB_PER_MILLION, removed_articles * INDEX_MIB_PER_REMOVAL)
+    return RemovalNeed(
+        blocks, articles_m, APPLY_MIB + blocks * KIB_PER_TOUCHED_BLOCK / 1024 + index_mib
+    )
+
+
+def table_rows(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, int]:
+    """DuckDB's row estimate of every table of DATABASE (default: the current one), no scan."""
+    database = database or con.execute("select current_database()").fetchone()[0]
+    return dict(
+        con.execute(
+            "select table_name, estimated_size from duckdb_tables() "
+            "where database_name = ? and schema_name = 'main'",
+            [database],
+        ).fetchall()
+    )
+
+
+def raise_limit_to(con: duckdb.DuckDBPyConnection, needed_mib: float, what: str) -> bool:
+    """Raise DuckDB's memory limit to NEEDED_MIB when it is lower and that fits under the
+    ceiling; False when it does not fit (the limit is left alone)."""
+    limit = memory_limit_mib(con)
+    if needed_mib <= limit:
+        return True
+    if needed_mib > memory_ceiling_mib():
+        return False
+    log.info(
+        "%s: DuckDB's memory limit raised from %.0f to %.0f MiB until it commits",
+        what,
+        limit,
+        needed_mib,
+    )
+    set_memory_limit(con, needed_mib)
+    return True
+
+
+def memory_ceiling_mib() -> float:
+    """The most a transaction raises DuckDB's memory limit to by itself."""
+    return physical_memory_mib() * MEMORY_CEILING_FRACTION
 
 
 def physical_memory_mib() -> float:

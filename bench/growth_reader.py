@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import sys
 import threading
 import time
@@ -101,6 +100,12 @@ def full_scan(name: str) -> str:
     return f'select count(*), bit_xor(hash(columns(*))) from "{name}"'
 
 
+def own_peak_rss_mib() -> float:
+    """This process's own peak RSS (`VmHWM`): `ru_maxrss` would include the forking parent's."""
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
 def timed(
     con: duckdb.DuckDBPyConnection, sql: str, params: dict, limit: float
 ) -> tuple[float, int | None]:
@@ -154,7 +159,7 @@ def measure(
                 mesh_seconds[label], rows[label] = timed(con, sql, params, limit)
     finally:
         con.close()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = own_peak_rss_mib()
     return {"seconds": seconds, "mesh_seconds": mesh_seconds, "rows": rows, "peak_rss_mib": peak}
 
 

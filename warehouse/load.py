@@ -398,8 +398,9 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
     Until the commit DuckDB pins `KIB_PER_TOUCHED_BLOCK` KiB per 2,048-row block in which a row
     is deleted or updated, per table, and removing an article's key loads its part of the PMID
     index (up to `INDEX_MIB_PER_MILLION` MiB per million articles). Removals spread over the
-    PMID range touch one block per PMID and table, so the need grows with the file's replaced
-    and deleted PMIDs, up to about 12 bytes per warehouse row.
+    PMID range touch one block per PMID and table (record tables and per-article aggregates),
+    and the counts' refresh may touch every block of the other aggregates, so the need grows
+    with the file's replaced and deleted PMIDs, up to about 12 bytes per warehouse row.
     """
     gone = con.execute("select count(*) from pmids_gone").fetchone()[0]
     changed = {
@@ -409,8 +410,11 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
     changed["articles"] = con.execute("select count(*) from pmids_replaced").fetchone()[0]
     if not gone + changed["articles"]:
         return
-    touched = {table: gone + changed.get(table, 0) for table in PMID_TABLES}
-    need = removal_need(table_rows(con), touched, gone)
+    rows = table_rows(con)
+    touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
+    touched |= {f"agg_{name}": gone + changed["articles"] for name in aggregates.ARTICLE_TABLES}
+    touched |= {table: gone + changed.get(table, 0) for table in PMID_TABLES}
+    need = removal_need(rows, touched, gone)
     what = f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs"
     if raise_limit_to(con, need.mib, what):
         return

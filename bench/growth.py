@@ -65,9 +65,9 @@ UPDATE_RECORDS = 30_000
 DELETED_PMIDS = 10_000
 FILL_MEMORY = "4GB"
 """DuckDB memory while filling with copies of many files (never while measuring)."""
-DISK_PER_RECORD = 6_000
-"""Bytes of free disk per record the curve needs: the warehouse (~3 KB per scale record,
-free blocks included) and its readers' copy."""
+DISK_PER_RECORD = 7_500
+"""Bytes of free disk per record the curve needs: the warehouse and both colours of its
+readers' copy (2.4 KB per scale record each at 3M records, free blocks included)."""
 CAPPED_READER_MEMORY = "400MB"
 """DuckDB memory_limit of the second analyst-view reader: a BI tool told to stay in 500 MiB."""
 DESCRIPTOR_RANK = 20

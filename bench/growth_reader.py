@@ -6,7 +6,7 @@ analyst view that forces every column (`count(*)` and a hash of each column) and
 a dashboard reads for one descriptor, and prints one JSON line: seconds per query and the
 process's peak RSS. With TREE_NUMBER and ACTION_UI it instead scans each MeSH roll-up and
 citation view and runs the example queries that use them (`sql/examples/`, their parameter
-replaced), as `mesh_seconds`; a separate process, so that the analyst views' peak RSS stays
+set), as `mesh_seconds`; a separate process, so that the analyst views' peak RSS stays
 their own. Both give the rows each query returns (`rows`; a scan's: the view's rows).
 A query still running after LIMIT seconds (default 120) is interrupted and reported as Infinity.
 `BENCH_READER_MEMORY` (e.g. `400MB`), when set, is the reader's DuckDB memory_limit.
@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 import duckdb
+
+from warehouse.query import fill_params
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sql" / "examples"
 
@@ -72,27 +74,19 @@ MESH_VIEWS = (
 )
 """The MeSH roll-up and citation views, scanned whole when a vocabulary is loaded."""
 MESH_EXAMPLES = {
-    "mesh_subtree_by_year": ("'C19.246'", "tree_number"),
-    "articles_about_action": ("'D016861'", "action_ui"),
-    "most_cited_in_subtree": ("'B01.050'", "tree_number"),
-    "citing_retracted_work": (None, None),
+    "mesh_subtree_by_year": "tree_number",
+    "articles_about_action": "action_ui",
+    "most_cited_in_subtree": "tree_number",
+    "citing_retracted_work": None,
 }
-"""Example query -> (its default parameter's literal, the parameter that replaces it)."""
+"""Example query -> the parameter the reader sets (`warehouse.query.fill_params`), if any."""
 
 
-class ExampleChanged(Exception):
-    """An example query no longer holds the default parameter the reader replaces."""
-
-
-def example_sql(name: str, params: dict[str, str]) -> str:
-    """An example query with its parameter replaced by a quoted literal of `params`."""
+def example_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str]) -> str:
+    """An example query with its parameter set to the value in `params`."""
     sql = (EXAMPLES / f"{name}.sql").read_text(encoding="utf-8")
-    default, key = MESH_EXAMPLES[name]
-    if default is None:
-        return sql
-    if default not in sql:
-        raise ExampleChanged(f"{name}.sql no longer has the parameter {default}")
-    return sql.replace(default, "'" + params[key].replace("'", "''") + "'")
+    key = MESH_EXAMPLES[name]
+    return sql if key is None else fill_params(con, sql, {key: params[key]})
 
 
 def full_scan(name: str) -> str:
@@ -124,13 +118,15 @@ def timed(
     return time.perf_counter() - started, rows
 
 
-def mesh_queries(present: set[str], mesh: dict[str, str]) -> dict[str, str]:
+def mesh_queries(
+    con: duckdb.DuckDBPyConnection, present: set[str], mesh: dict[str, str]
+) -> dict[str, str]:
     """Label -> SQL of the MeSH and citation scans and examples the database can answer."""
     queries = {f"scan {v}": full_scan(v) for v in MESH_VIEWS if v in present}
     if "mesh_node_by_year" in present:
-        for name, (_, key) in MESH_EXAMPLES.items():
+        for name, key in MESH_EXAMPLES.items():
             label = f"{name} ({mesh[key]})" if key else name
-            queries[label] = example_sql(name, mesh)
+            queries[label] = example_sql(con, name, mesh)
     return queries
 
 
@@ -155,7 +151,7 @@ def measure(
             for label, sql in queries.items():
                 seconds[label], rows[label] = timed(con, sql, params, limit)
         else:
-            for label, sql in mesh_queries(present, mesh).items():
+            for label, sql in mesh_queries(con, present, mesh).items():
                 mesh_seconds[label], rows[label] = timed(con, sql, params, limit)
     finally:
         con.close()

@@ -37,7 +37,7 @@ from warehouse.memory import (
 )
 from warehouse.normalize import SourceInfo, normalize_ahead
 from warehouse.removal import PMID_TABLES, log_deletes, remove_rows
-from warehouse.schema import read_sql, table_schemas
+from warehouse.schema import read_sql
 from warehouse.staging import (
     DELETIONS,
     REJECTS,
@@ -414,7 +414,7 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
     touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
     touched |= {f"agg_{name}": gone + changed["articles"] for name in aggregates.ARTICLE_TABLES}
     touched |= {table: gone + changed.get(table, 0) for table in PMID_TABLES}
-    need = removal_need(rows, touched, gone)
+    need = removal_need(rows, touched, gone + changed["articles"])
     what = f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs"
     if raise_limit_to(con, need.mib, what):
         return
@@ -464,21 +464,18 @@ def _find_changed_rows(con: duckdb.DuckDBPyConnection) -> None:
 def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
     """Take out the rows of `pmids_removed`, put in the staged rows of `pmids_inserted`.
 
-    PMIDs gone for good leave every table (`remove_rows`). A replaced article keeps its
-    `articles` row, updated in place (its key never leaves the PMID index), and only the tables
-    whose rows changed have that PMID's rows deleted and inserted again: DuckDB pins memory
-    per block it changes until the commit.
+    PMIDs gone for good leave every table (`remove_rows`). A replaced article's `articles` row is
+    deleted and inserted again (an update of every column in place would make the checkpoint
+    rewrite every column of each row group it touches), and only the tables whose rows changed
+    have that PMID's rows deleted and inserted again: DuckDB pins memory per block it changes
+    until the commit.
     """
     remove_rows(con, "pmids_gone")
     remove_rows(con, "pmids_replaced", ("pending_uis",))
-    columns = ", ".join(f'"{c}" = s."{c}"' for c in table_schemas()["articles"] if c != "pmid")
-    con.execute(
-        f"update articles set {columns} from stage_articles as s "
-        "where articles.pmid = s.pmid and s.pmid in (select pmid from pmids_replaced)"
-    )
+    con.execute("delete from articles where pmid in (select pmid from pmids_replaced)")
     con.execute(
         "insert into articles select * from stage_articles "
-        "where pmid in (select pmid from pmids_new)"
+        "where pmid in (select pmid from pmids_new union all select pmid from pmids_replaced)"
     )
     for table, staged in CHANGED_ROWS.items():
         changed = f"changed_{table}"

@@ -4,10 +4,10 @@ into its real article, a yearly rollover and a replaced record leave the warehou
 Callers put the PMIDs in a temporary table with a `pmid` column. The deletes are semi joins on
 `pmid`: DuckDB skips the row groups outside the PMIDs' range (zonemaps) and checks the rest of
 the `pmid` column against a filter built from the PMIDs, so a file's removals read that one
-column, never whole tables. Removing an article also removes its key from the primary-key index
-of `articles`, which DuckDB then holds in memory for the part of the PMID range touched (see
-`warehouse.load.check_removal_memory`); a replaced article is therefore updated in place by the
-loader, not removed and inserted again.
+column, never whole tables. Removing an article (or replacing it: the loader deletes and inserts
+its `articles` row) also removes its key from the primary-key index of `articles`, which DuckDB
+then holds in memory for the part of the PMID range touched (see
+`warehouse.load.check_removal_memory`).
 """
 
 from __future__ import annotations

@@ -190,6 +190,33 @@ def test_views_match_base_tables_after_replacements_and_deletions(changed_db) ->
     assert_views_match_base_tables(changed_db)
 
 
+CITATION_LINKS = """
+    select links.pmid, links.cited_pmid, articles.pub_year, articles.pub_date
+    from (
+        select pmid, ref_pmid as cited_pmid from "references" where ref_pmid is not null
+        union
+        select pmid, ref_pmid from comments_corrections
+        where ref_type = 'Cites' and ref_pmid is not null
+    ) as links
+    join articles using (pmid)
+    where links.pmid != links.cited_pmid
+"""
+
+
+def test_citation_links_match_base_tables(changed_db) -> None:
+    kept = changed_db.execute(
+        "select * exclude (refreshed_at) from agg_article_citations order by all"
+    ).fetchall()
+    assert kept, "the corpus records cite PMIDs"
+    assert kept == changed_db.execute(f"{CITATION_LINKS} order by all").fetchall()
+    graph = changed_db.execute("select * from citation_graph order by all").fetchall()
+    expected = changed_db.execute(
+        f"select l.*, cited.pub_year from ({CITATION_LINKS}) as l "
+        "join articles as cited on cited.pmid = l.cited_pmid order by all"
+    ).fetchall()
+    assert graph == expected
+
+
 def test_emptied_keys_are_kept_with_zero_counts(changed_db) -> None:
     at = changed_db.execute(
         "select max(started_at) from ingested_files where source_file like '%pubmed99n0001%'"

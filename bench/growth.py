@@ -45,6 +45,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from bench.apply_profile import TimedConnection
 from bench.growth_copies import PmidMap, first_pmid, load_staged, write_copy, write_deletions
 from bench.scale_data import RECORDS, scale_file
 from bench.scale_mesh import common_action, populated_node, write_mesh
@@ -189,7 +190,13 @@ def dashboard_descriptor(base: StagedFile) -> str:
 class Grower:
     """The growing warehouse: one writer connection, the next PMID slot and file number."""
 
-    def __init__(self, bases: list[StagedFile], fill_records: int, reader_limit: float) -> None:
+    def __init__(
+        self,
+        bases: list[StagedFile],
+        fill_records: int,
+        reader_limit: float,
+        profile: int = 0,
+    ) -> None:
         shutil.rmtree(OUT / "work", ignore_errors=True)
         for name in ("warehouse.duckdb", "warehouse.duckdb.wal", "warehouse.snapshot.duckdb"):
             (OUT / name).unlink(missing_ok=True)
@@ -206,6 +213,7 @@ class Grower:
         self.number = 0
         self.descriptor = dashboard_descriptor(bases[0])
         self.reader_limit = reader_limit
+        self.profile = profile
         self.mesh = self.load_mesh(bases[0])
 
     def load_mesh(self, base: StagedFile) -> dict[str, str]:
@@ -287,8 +295,9 @@ class Grower:
         An apply the writer refuses (out of memory, ...) is rolled back by `apply_staged` and
         recorded as a failed step; the curve goes on.
         """
+        writer = TimedConnection(self.con) if self.profile else self.con
         try:
-            result, apply_cost = timed(lambda: apply_staged(self.con, staged))
+            result, apply_cost = timed(lambda: apply_staged(writer, staged))
         except (duckdb.Error, WarehouseError) as exc:
             remove_staged(staged)
             error = str(exc).splitlines()[0]
@@ -298,6 +307,8 @@ class Grower:
         remove_staged(staged)
         if result.status != "loaded":
             raise CurveError(f"{staged.source_file}: {result.status} {result.message}")
+        if self.profile:
+            log_statements(label, writer.seconds, self.profile)
         published, publish_cost = self.snapshot, Cost(0.0, 0.0, 0.0)
         if publish:
             published, publish_cost = timed(lambda: publish_snapshot(self.con, self.snapshot))
@@ -355,6 +366,15 @@ class Grower:
         self.con.close()
 
 
+def log_statements(label: str, seconds: dict[str, float], top: int) -> None:
+    """Log the `top` slowest statements of a measured apply (wall seconds, summed per
+    statement by its first words) and the sum of all."""
+    ranked = sorted(seconds.items(), key=lambda item: -item[1])
+    lines = [f"  {s:6.2f} s  {statement}" for statement, s in ranked[:top]]
+    total = sum(seconds.values())
+    log("\n".join([f"{label}: slowest statements", *lines, f"  {total:6.2f} s  all"]))
+
+
 def read_views(database: Path, descriptor: str, limit: float, mesh: dict[str, str]) -> dict:
     """Time the analyst views in a fresh reader process (`bench.growth_reader`), then again in
     one whose DuckDB memory is capped at `CAPPED_READER_MEMORY` (as `capped_seconds`, peak RSS
@@ -393,11 +413,13 @@ def check_disk(plan: Plan) -> None:
         )
 
 
-def run_curve(plan: Plan, reader_limit: float) -> tuple[list[Point], list[Cost], str]:
+def run_curve(
+    plan: Plan, reader_limit: float, profile: int = 0
+) -> tuple[list[Point], list[Cost], str]:
     """Stage, grow, measure at every size, then the update and the deletions."""
     check_disk(plan)
     bases, stage_costs = staged_bases(plan.base_files)
-    grower = Grower(bases, plan.fill_records, reader_limit)
+    grower = Grower(bases, plan.fill_records, reader_limit, profile)
     points = []
     try:
         for size in plan.sizes:
@@ -582,6 +604,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--reader-limit", type=float, default=120.0, help="seconds before a view query is cut"
     )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="log the N slowest SQL statements of each measured apply",
+    )
     args = parser.parse_args(argv)
     plan = QUICK if args.quick else FULL
     if args.sizes:
@@ -591,7 +620,7 @@ def main(argv: list[str] | None = None) -> None:
         plan = Plan(plan.sizes, plan.base_files, args.fill_records)
     OUT.mkdir(parents=True, exist_ok=True)
     load_before, started = os.getloadavg()[0], time.perf_counter()
-    points, stage_costs, descriptor = run_curve(plan, args.reader_limit)
+    points, stage_costs, descriptor = run_curve(plan, args.reader_limit, args.profile)
     text = report(points, stage_costs, descriptor)
     text += (
         f"\n\nMachine: {os.cpu_count()} cores; 1-minute load average {load_before:.1f} before "

@@ -1,4 +1,6 @@
--- One row per article: how often it is cited within the warehouse, and its references.
+-- One row per article: how often it is cited within the warehouse, and its references. The
+-- citing side counts every link of agg_article_citations (all its rows are articles in the
+-- warehouse); the left join to articles keeps the cited articles in it.
 create or replace view citation_summary as
 
 with
@@ -9,7 +11,7 @@ cited as (
         count(*) as times_cited,
         min(citing_pub_year) as first_cited_year,
         max(citing_pub_year) as last_cited_year
-    from citation_graph
+    from agg_article_citations
     group by cited_pmid
 ),
 

@@ -1,15 +1,23 @@
--- One row per cited article and publication year of the articles citing it.
+-- One row per cited article and publication year of the articles citing it: the links of
+-- agg_article_citations (citing articles in the warehouse) counted, then those whose cited
+-- article is in it kept, as in citation_graph.
 create or replace view citations_by_year as
 
 with
 
-final as (
+counted as (
     select
         cited_pmid as pmid,
         citing_pub_year,
         count(*) as times_cited
-    from citation_graph
+    from agg_article_citations
     group by cited_pmid, citing_pub_year
+),
+
+final as (
+    select counted.*
+    from counted
+    semi join articles using (pmid)
 )
 
 select * from final;

@@ -475,7 +475,7 @@ def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("delete from articles where pmid in (select pmid from pmids_replaced)")
     con.execute(
         "insert into articles select * from stage_articles "
-        "where pmid in (select pmid from pmids_new union all select pmid from pmids_replaced)"
+        "where pmid in (select pmid from pmids_inserted)"
     )
     for table, staged in CHANGED_ROWS.items():
         changed = f"changed_{table}"

@@ -80,18 +80,34 @@ def _healthy(api: str) -> bool:
         return False
 
 
+def call(method: str, url: str, json: dict | None = None, timeout: float = 60) -> dict | list:
+    """One Prefect API call, tried again for `timeout` s while the answer can be transient: 5xx
+    (the server's SQLite database busy with the scheduler's writes on a loaded machine), 404 or
+    409 (`serve` still registering the deployment it has just listed). Any other failure, or one
+    that outlasts the timeout, fails the test with the server's answer."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = httpx.request(method, url, json=json, timeout=10)
+        transient = response.status_code >= 500 or response.status_code in (404, 409)
+        if not transient or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    if response.is_error:
+        pytest.fail(f"{method} {url} answered {response.status_code}: {response.text[:2000]}")
+    return response.json()
+
+
 def deployments(api: str) -> dict[str, dict]:
-    response = httpx.post(f"{api}/deployments/filter", json={}, timeout=10)
-    return {d["name"]: d for d in response.json()}
+    return {d["name"]: d for d in call("POST", f"{api}/deployments/filter", json={})}
 
 
 def run_deployment(api: str, deployment_id: str) -> dict:
     """Trigger a run of a deployment through the API and wait until it ends."""
-    created = httpx.post(f"{api}/deployments/{deployment_id}/create_flow_run", json={}, timeout=10)
-    run_id = created.json()["id"]
+    created = call("POST", f"{api}/deployments/{deployment_id}/create_flow_run", json={})
+    run_id = created["id"]
 
     def finished() -> dict | None:
-        run = httpx.get(f"{api}/flow_runs/{run_id}", timeout=10).json()
+        run = call("GET", f"{api}/flow_runs/{run_id}")
         return run if run["state_type"] in TERMINAL else None
 
     return wait_for(finished, 90, f"flow run {run_id}")

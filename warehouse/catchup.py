@@ -78,16 +78,13 @@ def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     return tables
 
 
-def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
+def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     """Replay into `readers_copy` what changed in the warehouse since it was last caught up.
 
-    Raises `CopyOutOfStep` when the copy's schema differs from the warehouse's or a ledger is
-    no longer append-only; nothing is changed then.
+    Raises `CopyOutOfStep` when the copy cannot follow (`check_in_step`) or a ledger is no
+    longer append-only; nothing is changed then.
     """
-    if catalog(con, COPY) != catalog(con, warehouse_name(con)):
-        raise CopyOutOfStep("the readers' copy has another schema than the warehouse")
-    if _rows(con, COPY, VOCABULARY_TABLE) != _rows(con, warehouse_name(con), VOCABULARY_TABLE):
-        raise CopyOutOfStep("a MeSH vocabulary was loaded since the copy was brought up to date")
+    check_in_step(con, storage_version)
     tables = table_columns(con)
     copied = {table: _copied_rows(con, table) for table in LEDGER_TABLES}
     done = CatchUp()
@@ -112,6 +109,22 @@ def catch_up(con: duckdb.DuckDBPyConnection) -> CatchUp:
         rollback_quietly(con)  # a failed commit has already ended the transaction
         raise
     return done
+
+
+def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> None:
+    """Raise `CopyOutOfStep` with the reason when the attached copy cannot be caught up by
+    replaying changes: it is in another DuckDB storage version than STORAGE_VERSION, it has
+    another schema, or it holds another MeSH vocabulary (`VOCABULARY_TABLE`)."""
+    tag = con.execute(
+        "select tags['storage_version'] from duckdb_databases() where database_name = ?", [COPY]
+    ).fetchone()[0]
+    if tag != f"{storage_version}+":
+        raise CopyOutOfStep(f"the copy is in storage version {tag}, not {storage_version}")
+    warehouse = warehouse_name(con)
+    if catalog(con, COPY) != catalog(con, warehouse):
+        raise CopyOutOfStep("the readers' copy has another schema than the warehouse")
+    if _rows(con, COPY, VOCABULARY_TABLE) != _rows(con, warehouse, VOCABULARY_TABLE):
+        raise CopyOutOfStep("a MeSH vocabulary was loaded since the copy was brought up to date")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple]:

@@ -134,8 +134,7 @@ def _update_idle(
         if not _attach(con, idle):
             raise ConfigError(f"cannot open the readers' copy {idle} that was just written")
     try:
-        _check_storage_version(con)
-        replayed = catch_up(con)
+        replayed = catch_up(con, READERS_STORAGE_VERSION)
     except CopyOutOfStep as exc:
         _abandon(con)
         log.info("readers' copy rebuilt: %s", exc)
@@ -155,15 +154,6 @@ def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
         log.info("readers' copy %s cannot be updated in place: %s", path, exc)
         return False
     return True
-
-
-def _check_storage_version(con: duckdb.DuckDBPyConnection) -> None:
-    """Raise `CopyOutOfStep` when the attached copy is not in `READERS_STORAGE_VERSION`."""
-    tag = con.execute(
-        "select tags['storage_version'] from duckdb_databases() where database_name = ?", [COPY]
-    ).fetchone()[0]
-    if tag != f"{READERS_STORAGE_VERSION}+":
-        raise CopyOutOfStep(f"the copy is in storage version {tag}, not {READERS_STORAGE_VERSION}")
 
 
 def _detach(con: duckdb.DuckDBPyConnection) -> None:

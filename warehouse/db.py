@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import vacuum
 from warehouse.errors import ConfigError, StorageError, WarehouseError, WarehouseLocked
 from warehouse.schema import create_schema
 
@@ -38,6 +39,7 @@ def connect(
             con.close()
             raise ConfigError(f"memory limit {memory_limit!r} is not usable: {exc}") from exc
     if not read_only:
+        vacuum.defer(con)
         try:
             create_schema(con)
         except duckdb.Error as exc:

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse import aggregates
+from warehouse import aggregates, vacuum
 from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, MemoryLimitTooLow, OlderVocabulary, UnsupportedFormat
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
@@ -105,7 +105,7 @@ def load_file(
             _record_file(con, result, sha256, started, flow_run_id)
             return result
 
-        result = within_memory(con, attempt, source)
+        result = _compacting_when_due(con, lambda: within_memory(con, attempt, source))
     except duckdb.Error as exc:
         rollback_quietly(con)
         fault = storage_fault(database_path(con), exc)
@@ -202,8 +202,20 @@ def apply_staged(
         _record_file(con, result, staged.sha256, started, flow_run_id)
         return result
 
-    result = within_memory(con, attempt, staged.source_file)
+    result = _compacting_when_due(con, lambda: within_memory(con, attempt, staged.source_file))
     result.seconds = (datetime.now() - started).total_seconds()
+    return result
+
+
+def _compacting_when_due(
+    con: duckdb.DuckDBPyConnection, load: Callable[[], FileResult]
+) -> FileResult:
+    """Run a file's load; when tables are due for compaction (`warehouse.vacuum`), its commit's
+    checkpoint compacts the tables the file wrote."""
+    with vacuum.vacuum_when_due(con) as compacting:
+        result = load()
+        if compacting:
+            con.execute("checkpoint")
     return result
 
 

@@ -37,6 +37,7 @@ from warehouse.catchup import (
 )
 from warehouse.errors import ConfigError
 from warehouse.memory import within_memory
+from warehouse.vacuum import vacuum_when_due
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,9 @@ def _update_idle(
         if not _attach(con, idle):
             raise ConfigError(f"cannot open the readers' copy {idle} that was just written")
     try:
-        replayed = catch_up(con, READERS_STORAGE_VERSION)
+        with vacuum_when_due(con, COPY):  # the copy's checkpoint compacts it when due
+            replayed = catch_up(con, READERS_STORAGE_VERSION)
+            _detach(con)
     except CopyOutOfStep as exc:
         _abandon(con)
         log.info("readers' copy rebuilt: %s", exc)
@@ -142,7 +145,6 @@ def _update_idle(
     except BaseException:
         _abandon(con)
         raise
-    _detach(con)
     return method, replayed
 
 

@@ -54,10 +54,15 @@ def dead_rows(
     ).fetchall()
     found = {}
     for table, rows in stored:
-        live = con.execute(f'select count(*) from {database}.main."{table}"').fetchone()[0]
+        name = ".".join(_quoted(part) for part in (database, "main", table))
+        live = con.execute(f"select count(*) from {name}").fetchone()[0]
         if rows > live:
             found[table] = (rows - live, rows)
     return found
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
 
 
 def due(con: duckdb.DuckDBPyConnection, database: str | None = None) -> list[str]:

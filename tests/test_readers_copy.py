@@ -253,3 +253,22 @@ def test_a_ledger_that_lost_rows_makes_the_copy_rebuilt(tmp_path: Path) -> None:
     assert publish_readers_copy(con, copy).method == "rebuilt"
     assert_copy_equals_warehouse(con, copy)
     con.close()
+
+
+def test_a_warehouse_file_named_with_a_hyphen_publishes_and_catches_up(tmp_path: Path) -> None:
+    """The warehouse's database takes the file's name (`my-data`): every statement naming it
+    quotes it, when the copy is rebuilt and when it is caught up."""
+    con = connect(tmp_path / "my-data.duckdb")
+    target = tmp_path / "my-data.snapshot.duckdb"
+    load_file(con, EFETCH_XML)
+    methods = []
+    for path in (None, EFETCH_TEXT, UPDATE_FILE):
+        if path is not None:
+            load_file(con, path)
+        methods.append(publish_readers_copy(con, target).method)
+        reader = duckdb.connect(str(target), read_only=True)
+        published = reader.execute("select pmid from articles order by pmid").fetchall()
+        reader.close()
+        assert published == con.execute("select pmid from articles order by pmid").fetchall()
+    assert methods[-1] == "caught-up"
+    con.close()

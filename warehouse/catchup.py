@@ -27,7 +27,7 @@ import duckdb
 
 from warehouse.aggregates import grain_keys
 from warehouse.memory import raise_limit_to, removal_need, rollback_quietly, table_rows
-from warehouse.schema import read_sql
+from warehouse.schema import quoted, read_sql
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> None:
 
 def _rows(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple]:
     """Every row of a small table of DATABASE, sorted."""
-    return con.execute(f'select * from {database}."{table}" order by all').fetchall()
+    return con.execute(f"select * from {quoted(database)}.{quoted(table)} order by all").fetchall()
 
 
 def _reserve_memory(
@@ -211,7 +211,7 @@ def recreate_views(con: duckdb.DuckDBPyConnection) -> None:
             for column, text in column_comments or []:
                 con.execute(f'comment on column "{name}"."{column}" is {_literal(text)}')
     finally:
-        con.execute(f"use {warehouse}")
+        con.execute(f"use {quoted(warehouse)}")
 
 
 def _literal(text: str) -> str:

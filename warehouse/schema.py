@@ -29,6 +29,12 @@ def view_files() -> list[Path]:
     return sorted(folder.glob("*.sql")) if folder.is_dir() else []
 
 
+def quoted(identifier: str) -> str:
+    """IDENTIFIER as a quoted SQL identifier (a database named after a file such as
+    `my-data.duckdb` is `my-data`)."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
 def read_sql(name: str) -> str:
     """Text of a `.sql` file, by path relative to `sql/`."""
     return (sql_dir() / name).read_text(encoding="utf-8")

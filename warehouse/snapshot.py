@@ -37,6 +37,7 @@ from warehouse.catchup import (
 )
 from warehouse.errors import ConfigError
 from warehouse.memory import within_memory
+from warehouse.schema import quoted
 from warehouse.vacuum import vacuum_when_due
 
 log = logging.getLogger(__name__)
@@ -186,9 +187,10 @@ def rebuild(con: duckdb.DuckDBPyConnection, idle: Path) -> CatchUp:
     )
     warehouse = warehouse_name(con)
     try:
-        con.execute(f"copy from database {warehouse} to {COPY} (schema)")
+        con.execute(f"copy from database {quoted(warehouse)} to {COPY} (schema)")
         for table in sorted(table_columns(con)):  # one transaction each: memory of one table
-            con.execute(f'insert into {COPY}."{table}" select * from {warehouse}."{table}"')
+            name = quoted(table)
+            con.execute(f"insert into {COPY}.{name} select * from {quoted(warehouse)}.{name}")
         recreate_views(con)
     except BaseException:
         con.execute(f"detach {COPY}")

@@ -26,6 +26,8 @@ from contextlib import contextmanager
 
 import duckdb
 
+from warehouse.schema import quoted
+
 log = logging.getLogger(__name__)
 
 DEAD_ROW_FRACTION = 0.3
@@ -54,15 +56,11 @@ def dead_rows(
     ).fetchall()
     found = {}
     for table, rows in stored:
-        name = ".".join(_quoted(part) for part in (database, "main", table))
+        name = ".".join(quoted(part) for part in (database, "main", table))
         live = con.execute(f"select count(*) from {name}").fetchone()[0]
         if rows > live:
             found[table] = (rows - live, rows)
     return found
-
-
-def _quoted(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 def due(con: duckdb.DuckDBPyConnection, database: str | None = None) -> list[str]:

@@ -26,6 +26,7 @@ from contextlib import contextmanager
 
 import duckdb
 
+from warehouse.memory import table_rows
 from warehouse.schema import quoted
 
 log = logging.getLogger(__name__)
@@ -47,20 +48,21 @@ def dead_rows(
     con: duckdb.DuckDBPyConnection, database: str | None = None
 ) -> dict[str, tuple[int, int]]:
     """(deleted rows not yet reclaimed, stored rows) of every table of DATABASE (the current
-    one by default) that has some."""
+    one by default) that has some: stored rows (`memory.table_rows`) less live ones, counted
+    in one statement."""
+    stored = table_rows(con, database)
+    if not stored:
+        return {}
     database = database or con.execute("select current_database()").fetchone()[0]
-    stored = con.execute(
-        "select table_name, estimated_size from duckdb_tables() "
-        "where database_name = ? and schema_name = 'main'",
-        [database],
+    tables = list(stored)
+    counts = con.execute(
+        " union all ".join(
+            f"select {i} as i, count(*) from {quoted(database)}.main.{quoted(table)}"
+            for i, table in enumerate(tables)
+        )
     ).fetchall()
-    found = {}
-    for table, rows in stored:
-        name = ".".join(quoted(part) for part in (database, "main", table))
-        live = con.execute(f"select count(*) from {name}").fetchone()[0]
-        if rows > live:
-            found[table] = (rows - live, rows)
-    return found
+    live = {tables[i]: rows for i, rows in counts}
+    return {t: (rows - live[t], rows) for t, rows in stored.items() if rows > live[t]}
 
 
 def due(con: duckdb.DuckDBPyConnection, database: str | None = None) -> list[str]:

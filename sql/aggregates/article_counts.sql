@@ -54,7 +54,7 @@ grants_per_article as (
 ),
 
 references_per_article as (
-    select pmid, count(*) as reference_count
+    select pmid, count(*) as reference_count, count(distinct ref_pmid) as referenced_pmids
     from "references"
     where pmid in (select pmid from agg_pmids)
     group by pmid
@@ -80,6 +80,7 @@ final as (
         coalesce(keywords_per_article.keyword_count, 0) as keyword_count,
         coalesce(grants_per_article.grant_count, 0) as grant_count,
         coalesce(references_per_article.reference_count, 0) as reference_count,
+        coalesce(references_per_article.referenced_pmids, 0) as referenced_pmids,
         abstracts.has_abstract
     from agg_pmids
     inner join abstracts using (pmid)

@@ -1,7 +1,9 @@
 -- Which articles under a MeSH tree node are cited most within the warehouse, per citing year?
 -- One row per citing year and article (the top 10 of each year); change the node and the
 -- number kept below. Needs a MeSH descriptor file loaded (descYYYY.xml). The node is a
--- variable, not a joined CTE, so that DuckDB pushes the filter into mesh_ancestors.
+-- variable, not a joined CTE, so that DuckDB pushes the filter into mesh_ancestors. The links
+-- of citation_graph are counted for the subtree's articles only: the view citations_by_year
+-- holds the same counts, but counts every article's links before any filter applies.
 set variable tree_number = 'B01.050';
 set variable top_n = 10;
 
@@ -14,17 +16,24 @@ subtree_articles as (
     where mesh_ancestors.ancestor_tree_number = getvariable('tree_number')
 ),
 
+counted as (
+    select
+        citation_graph.citing_pub_year,
+        citation_graph.cited_pmid as pmid,
+        count(*) as times_cited
+    from citation_graph
+    inner join subtree_articles on subtree_articles.pmid = citation_graph.cited_pmid
+    group by citation_graph.citing_pub_year, citation_graph.cited_pmid
+),
+
 ranked as (
     select
-        citations_by_year.citing_pub_year,
-        citations_by_year.pmid,
-        citations_by_year.times_cited,
+        counted.*,
         row_number() over (
-            partition by citations_by_year.citing_pub_year
-            order by citations_by_year.times_cited desc, citations_by_year.pmid
+            partition by counted.citing_pub_year
+            order by counted.times_cited desc, counted.pmid
         ) as rank_in_year
-    from citations_by_year
-    inner join subtree_articles using (pmid)
+    from counted
 ),
 
 final as (

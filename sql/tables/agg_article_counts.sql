@@ -12,6 +12,7 @@ create table if not exists agg_article_counts (
     keyword_count bigint not null,
     grant_count bigint not null,
     reference_count bigint not null,
+    referenced_pmids bigint not null,
     has_abstract boolean not null,
     refreshed_at timestamp not null
 );
@@ -29,5 +30,6 @@ comment on column agg_article_counts.substance_count is 'Substances of the artic
 comment on column agg_article_counts.keyword_count is 'Keywords of the article.';
 comment on column agg_article_counts.grant_count is 'Grants of the article.';
 comment on column agg_article_counts.reference_count is 'Cited references of the article.';
+comment on column agg_article_counts.referenced_pmids is 'Distinct PMIDs among its cited references.';
 comment on column agg_article_counts.has_abstract is 'True when the article has an abstract (articles.abstract is not NULL): kept here so that article_summary reads no abstract text.';
 comment on column agg_article_counts.refreshed_at is 'Start of the file transaction that wrote the row.';

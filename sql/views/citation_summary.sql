@@ -1,6 +1,7 @@
--- One row per article: how often it is cited within the warehouse, and its references. The
--- citing side counts every link of agg_article_citations (all its rows are articles in the
--- warehouse); the left join to articles keeps the cited articles in it.
+-- One row per article: how often it is cited within the warehouse, its references
+-- (agg_article_counts) and how many of them are in the warehouse. The citing side counts every
+-- link of agg_article_citations (all its rows are articles in the warehouse); the semi join to
+-- articles keeps the cited articles in it, as in citation_graph.
 create or replace view citation_summary as
 
 with
@@ -15,16 +16,11 @@ cited as (
     group by cited_pmid
 ),
 
-listed as (
-    select pmid, count(distinct ref_pmid) as referenced_pmids, count(*) as reference_count
-    from "references"
-    group by pmid
-),
-
 in_warehouse as (
-    select citing_pmid as pmid, count(*) as references_in_warehouse
-    from citation_graph
-    group by citing_pmid
+    select agg_article_citations.pmid, count(*) as references_in_warehouse
+    from agg_article_citations
+    semi join articles on articles.pmid = agg_article_citations.cited_pmid
+    group by agg_article_citations.pmid
 ),
 
 final as (
@@ -34,12 +30,12 @@ final as (
         coalesce(cited.times_cited, 0) as times_cited,
         cited.first_cited_year,
         cited.last_cited_year,
-        coalesce(listed.reference_count, 0) as reference_count,
-        coalesce(listed.referenced_pmids, 0) as referenced_pmids,
+        coalesce(agg_article_counts.reference_count, 0) as reference_count,
+        coalesce(agg_article_counts.referenced_pmids, 0) as referenced_pmids,
         coalesce(in_warehouse.references_in_warehouse, 0) as references_in_warehouse
     from articles
     left join cited using (pmid)
-    left join listed using (pmid)
+    left join agg_article_counts using (pmid)
     left join in_warehouse using (pmid)
 )
 

@@ -281,10 +281,25 @@ def test_an_aggregate_with_other_columns_is_rebuilt_on_open(tmp_path: Path) -> N
     path = tmp_path / "warehouse.duckdb"
     con = connect(path)
     load_file(con, UPDATE_SOURCE)
-    con.execute("alter table agg_article_counts drop column has_abstract")
+    con.execute("alter table agg_article_summary drop column has_abstract")
     con.execute("create or replace view article_summary as select 1 as pmid")
     con.close()
     con = connect(path)
-    assert con.execute("select count(*) from agg_article_counts").fetchone()[0] > 0
+    assert con.execute("select count(*) from agg_article_summary").fetchone()[0] > 0
+    assert_views_match_base_tables(con)
+    con.close()
+
+
+def test_an_aggregate_no_longer_defined_is_dropped_on_open(tmp_path: Path) -> None:
+    """A warehouse written when article_summary read `agg_article_counts` loses that table and
+    gets the one that replaced it."""
+    path = tmp_path / "warehouse.duckdb"
+    con = connect(path)
+    load_file(con, UPDATE_SOURCE)
+    con.execute("alter table agg_article_summary rename to agg_article_counts")
+    con.close()
+    con = connect(path)
+    tables = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    assert "agg_article_counts" not in tables and "agg_article_summary" in tables
     assert_views_match_base_tables(con)
     con.close()

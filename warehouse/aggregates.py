@@ -56,7 +56,7 @@ class Rollup:
 ARTICLE_TABLES = {
     "article_descriptors": ("pmid", "descriptor_name"),
     "article_mesh_headings": ("pmid", "descriptor_ui"),
-    "article_counts": ("pmid",),
+    "article_summary": ("pmid",),
     "article_citations": ("pmid", "cited_pmid"),
 }
 """Per-article tables and their keys, in the order they are filled (later ones read earlier)."""

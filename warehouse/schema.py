@@ -45,18 +45,20 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> None:
 
     An existing warehouse that lacks an aggregate table, or holds one with other columns than
     `sql/tables/` defines, gets its aggregates built once here (aggregates are derived data:
-    an outdated one is dropped and recomputed from the base tables).
+    an outdated one is dropped and recomputed from the base tables; one that `sql/tables/` no
+    longer defines is dropped).
     """
     from warehouse import aggregates  # it reads SQL through this module
 
     existing = {
         row[0]
         for row in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'main'"
+            "select table_name from duckdb_tables() "
+            "where database_name = current_database() and schema_name = 'main'"
         ).fetchall()
     }
-    for table in existing.intersection(aggregates.aggregate_tables()):
-        if _columns(con, table) != list(table_schemas()[table]):
+    for table in {t for t in existing if t.startswith("agg_")}:
+        if table not in table_schemas() or _columns(con, table) != list(table_schemas()[table]):
             con.execute(f'drop table "{table}"')
             existing.discard(table)
     for path in table_files():

@@ -1,36 +1,12 @@
--- One row per article: the article's citation fields with counts of its child rows, kept per
--- article in agg_article_counts.
+-- One row per article: the article's citation fields with counts of its child rows, both kept
+-- per article in agg_article_summary (one table read, no join: a full scan stays fast).
 create or replace view article_summary as
 
 with
 
 final as (
-    select
-        articles.pmid,
-        articles.title,
-        articles.journal_title,
-        articles.journal_abbrev,
-        articles.pub_year,
-        articles.pub_date,
-        articles.language,
-        articles.doi,
-        articles.pmc_id,
-        articles.status,
-        articles.is_book,
-        coalesce(agg_article_counts.publication_types, []) as publication_types,
-        agg_article_counts.first_author,
-        coalesce(agg_article_counts.author_count, 0) as author_count,
-        coalesce(agg_article_counts.orcid_author_count, 0) as orcid_author_count,
-        coalesce(agg_article_counts.investigator_count, 0) as investigator_count,
-        coalesce(agg_article_counts.descriptor_count, 0) as descriptor_count,
-        coalesce(agg_article_counts.major_descriptor_count, 0) as major_descriptor_count,
-        coalesce(agg_article_counts.substance_count, 0) as substance_count,
-        coalesce(agg_article_counts.keyword_count, 0) as keyword_count,
-        coalesce(agg_article_counts.grant_count, 0) as grant_count,
-        coalesce(agg_article_counts.reference_count, 0) as reference_count,
-        agg_article_counts.has_abstract
-    from articles
-    left join agg_article_counts using (pmid)
+    select * exclude (referenced_pmids, refreshed_at)
+    from agg_article_summary
 )
 
 select * from final;

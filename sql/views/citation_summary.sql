@@ -1,5 +1,5 @@
--- One row per article: how often it is cited within the warehouse, its references
--- (agg_article_counts) and how many of them are in the warehouse. The citing side counts every
+-- One row per article (agg_article_summary holds one per article, with its reference counts):
+-- how often it is cited within the warehouse and how many of its references are in it. The citing side counts every
 -- link of agg_article_citations (all its rows are articles in the warehouse); the semi join to
 -- articles keeps the cited articles in it, as in citation_graph.
 create or replace view citation_summary as
@@ -25,17 +25,16 @@ in_warehouse as (
 
 final as (
     select
-        articles.pmid,
-        articles.pub_year,
+        agg_article_summary.pmid,
+        agg_article_summary.pub_year,
         coalesce(cited.times_cited, 0) as times_cited,
         cited.first_cited_year,
         cited.last_cited_year,
-        coalesce(agg_article_counts.reference_count, 0) as reference_count,
-        coalesce(agg_article_counts.referenced_pmids, 0) as referenced_pmids,
+        agg_article_summary.reference_count,
+        agg_article_summary.referenced_pmids,
         coalesce(in_warehouse.references_in_warehouse, 0) as references_in_warehouse
-    from articles
+    from agg_article_summary
     left join cited using (pmid)
-    left join agg_article_counts using (pmid)
     left join in_warehouse using (pmid)
 )
 

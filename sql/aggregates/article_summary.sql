@@ -1,4 +1,5 @@
--- Rows of agg_article_counts for the articles in agg_pmids: counts of their child rows.
+-- Rows of agg_article_summary for the articles in agg_pmids: their citation fields and counts
+-- of their child rows.
 with
 
 authors_per_article as (
@@ -60,15 +61,37 @@ references_per_article as (
     group by pmid
 ),
 
-abstracts as (
-    select pmid, abstract is not null as has_abstract
+selected_articles as (
+    select
+        pmid,
+        title,
+        journal_title,
+        journal_abbrev,
+        pub_year,
+        pub_date,
+        language,
+        doi,
+        pmc_id,
+        status,
+        is_book,
+        abstract is not null as has_abstract
     from articles
     where pmid in (select pmid from agg_pmids)
 ),
 
 final as (
     select
-        agg_pmids.pmid,
+        selected_articles.pmid,
+        selected_articles.title,
+        selected_articles.journal_title,
+        selected_articles.journal_abbrev,
+        selected_articles.pub_year,
+        selected_articles.pub_date,
+        selected_articles.language,
+        selected_articles.doi,
+        selected_articles.pmc_id,
+        selected_articles.status,
+        selected_articles.is_book,
         coalesce(publication_types_per_article.publication_types, []) as publication_types,
         authors_per_article.first_author,
         coalesce(authors_per_article.author_count, 0) as author_count,
@@ -81,9 +104,8 @@ final as (
         coalesce(grants_per_article.grant_count, 0) as grant_count,
         coalesce(references_per_article.reference_count, 0) as reference_count,
         coalesce(references_per_article.referenced_pmids, 0) as referenced_pmids,
-        abstracts.has_abstract
-    from agg_pmids
-    inner join abstracts using (pmid)
+        selected_articles.has_abstract
+    from selected_articles
     left join authors_per_article using (pmid)
     left join terms_per_article using (pmid)
     left join substances_per_article using (pmid)

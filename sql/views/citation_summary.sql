@@ -1,7 +1,7 @@
 -- One row per article (agg_article_summary holds one per article, with its reference counts):
--- how often it is cited within the warehouse and how many of its references are in it. The citing side counts every
--- link of agg_article_citations (all its rows are articles in the warehouse); the semi join to
--- articles keeps the cited articles in it, as in citation_graph.
+-- how often it is cited within the warehouse and how many of its references are in it. The
+-- citing side counts every link of agg_article_citations (all its rows are articles in the
+-- warehouse); citation_graph keeps the links whose cited article is in it.
 create or replace view citation_summary as
 
 with
@@ -17,10 +17,9 @@ cited as (
 ),
 
 in_warehouse as (
-    select agg_article_citations.pmid, count(*) as references_in_warehouse
-    from agg_article_citations
-    semi join articles on articles.pmid = agg_article_citations.cited_pmid
-    group by agg_article_citations.pmid
+    select citing_pmid as pmid, count(*) as references_in_warehouse
+    from citation_graph
+    group by citing_pmid
 ),
 
 final as (

@@ -10,6 +10,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from warehouse import export
+from warehouse.errors import DestinationInUse
 from warehouse.export import export_parquet
 
 
@@ -69,10 +70,10 @@ def test_reexport_swaps_whole_and_a_failed_one_keeps_the_old(
 ) -> None:
     directory = tmp_path / "lake"
     export_parquet(fresh_db, directory)
-    (directory / "stray.txt").write_text("from an older export")
+    (directory / "terms.parquet").write_bytes(b"from an older export")
     fresh_db.execute("insert into articles (pmid, pub_year) values (1, 2020)")
     export_parquet(fresh_db, directory)
-    assert not (directory / "stray.txt").exists()
+    assert (directory / "terms.parquet").read_bytes()[:4] == b"PAR1"
     assert from_parquet(directory, "articles").height == 1
     assert not list(tmp_path.glob(".lake*"))
 
@@ -88,3 +89,15 @@ def test_reexport_swaps_whole_and_a_failed_one_keeps_the_old(
         export_parquet(fresh_db, directory)
     assert from_parquet(directory, "articles").height == 1
     assert not list(tmp_path.glob(".lake*"))
+
+
+def test_a_folder_of_other_files_is_refused_and_kept(fresh_db, tmp_path: Path) -> None:
+    folder = tmp_path / "mydocs"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("notes")
+    with pytest.raises(DestinationInUse, match=r"notes\.txt.*--overwrite"):
+        export_parquet(fresh_db, folder)
+    assert [p.name for p in folder.iterdir()] == ["notes.txt"]
+    export_parquet(fresh_db, folder, overwrite=True)
+    assert (folder / "notes.txt").read_text() == "notes"
+    assert (folder / "articles").is_dir()

@@ -54,6 +54,14 @@ def _setting_help(name: str, text: str | None = None, default: str | None = None
 
 
 DbOption = Annotated[Path | None, typer.Option("--db", help=_setting_help("db"))]
+OverwriteOption = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Write even where files this command did not write are in the way (they are kept, "
+        "but one of the same name is replaced).",
+    ),
+]
 SnapshotOption = Annotated[
     bool,
     typer.Option(
@@ -320,6 +328,7 @@ def query(
         ),
     ] = None,
     all_rows: Annotated[bool, typer.Option("--all", help="Show every row.")] = False,
+    overwrite: OverwriteOption = False,
     param: Annotated[
         list[str] | None,
         typer.Option(help="name=value for the SQL's `params` CTE or `set variable` (repeatable)."),
@@ -347,6 +356,8 @@ def query(
         raise _fail("--limit takes a number of rows (0 or more), and not with --all")
     if file is not None and not file.is_file():
         raise _fail(f"--file {file} does not exist or is not a file")
+    if output is not None:
+        _check_output_file(output, overwrite)
     text = sql if sql is not None else file.read_text(encoding="utf-8")
     if limit is None and not all_rows and output_format in ("table", "markdown"):
         limit = DEFAULT_ROWS
@@ -354,6 +365,16 @@ def query(
         with _reading(_settings(db=db), snapshot) as con:
             _run_query(con, text, param or [], output_format, output, limit)
     except (WarehouseError, OSError) as exc:
+        raise _fail(str(exc)) from None
+
+
+def _check_output_file(output: Path, overwrite: bool) -> None:
+    """--output names a new file, or an existing one with --overwrite."""
+    from warehouse.destinations import check_file
+
+    try:
+        check_file(output, overwrite)
+    except WarehouseError as exc:
         raise _fail(str(exc)) from None
 
 
@@ -382,7 +403,11 @@ def _written(results, fmt: str, output: Path | None, limit: int | None) -> Itera
         chosen = list(results)
         if len(chosen) != 1:
             raise ConfigError(f"parquet takes one result, the SQL gave {len(chosen)}")
-        yield render.write_parquet(chosen[0], output, limit)
+        from warehouse.destinations import replacing
+
+        with replacing(output) as part:
+            rows = render.write_parquet(chosen[0], part, limit)
+        yield rows
         return
     with _text_sink(output) as out:
         for number, result in enumerate(results):
@@ -416,8 +441,10 @@ def _footer(shown: int, total: int) -> str:
 @contextmanager
 def _text_sink(output: Path | None) -> Iterator:
     """The file named by --output, else stdout (a closed pipe, as with `| head`, ends quietly)."""
-    if output is not None:
-        with output.open("w", encoding="utf-8", newline="") as out:
+    if output is not None:  # written aside, renamed into place once whole
+        from warehouse.destinations import replacing
+
+        with replacing(output) as part, part.open("w", encoding="utf-8", newline="") as out:
             yield out
         return
     try:
@@ -483,19 +510,25 @@ def export(
     directory: Annotated[Path, typer.Argument(help="Folder to write Parquet files into.")],
     db: DbOption = None,
     snapshot: SnapshotOption = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Write every table and view as Parquet, for lakes and other engines.
+
+    DIR must be new, empty or an earlier export (its manifest lists what it wrote); a rerun
+    replaces that export whole. A folder holding other files is refused unless --overwrite.
 
     Example: pubmed-warehouse export lake/
     """
     import duckdb
 
+    from warehouse.destinations import check_folder
     from warehouse.export import export_parquet
 
     try:
+        check_folder(directory, overwrite)  # before the warehouse is opened: answers at once
         with _reading(_settings(db=db), snapshot) as con:
             try:
-                written = export_parquet(con, directory)
+                written = export_parquet(con, directory, overwrite)
             except (duckdb.IOException, OSError) as exc:
                 raise _fail(f"cannot write Parquet files into {directory}: {exc}") from None
     except WarehouseError as exc:
@@ -782,6 +815,7 @@ def report(
     ] = False,
     db: DbOption = None,
     snapshot: SnapshotOption = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Write a self-contained HTML report with charts and tables (works offline).
 
@@ -792,16 +826,21 @@ def report(
     against all articles, its MeSH tree nodes and the descriptors and substances indexed with it,
     year by year.
 
+    OUT must be a new file or a report written before; anything else needs --overwrite.
+
     Example: pubmed-warehouse report report.html --term "migraine disorders"
     """
-    from warehouse.report import render_report
+    from warehouse.destinations import check_file, replacing
+    from warehouse.report import is_report, render_report
 
     try:
+        check_file(out, overwrite, owned=is_report)  # an earlier report is replaced, nothing else
         with _reading(_settings(db=db), snapshot) as con:
             page = render_report(con, term, include_check_tags=check_tags)
-    except WarehouseError as exc:
+        with replacing(out) as part:
+            part.write_text(page, encoding="utf-8")
+    except (WarehouseError, OSError) as exc:
         raise _fail(str(exc)) from None
-    out.write_text(page, encoding="utf-8")
     console.print(f"wrote {out}")
 
 

@@ -68,3 +68,7 @@ class MemoryLimitTooLow(StorageError):
 
 class OlderVocabulary(WarehouseError):
     """A MeSH file of an earlier year than the vocabulary already loaded; it is not applied."""
+
+
+class DestinationInUse(WarehouseError):
+    """A path a command would write holds the user's own files; it is left untouched."""

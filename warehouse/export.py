@@ -2,6 +2,10 @@
 
 `articles` is written hive-partitioned by publication year (`articles/pub_year=2015/*.parquet`,
 `pub_year=NULL` for undated records); every other table and view is one `NAME.parquet` file.
+A manifest (`destinations.MANIFEST`) lists what the export wrote. The folder must be new, empty
+or an earlier export's (`destinations.check_folder`); then the new export replaces it whole.
+With `overwrite` into a folder of other files (or the working folder), the export's entries are
+moved in one by one beside them, replacing only entries of the same name.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ import shutil
 from pathlib import Path
 
 import duckdb
+
+from warehouse.destinations import check_folder, foreign_entries, manifest_entries, write_manifest
 
 PARTITIONS = {"articles": "pub_year"}
 
@@ -45,9 +51,38 @@ def swap_in(staging: Path, directory: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> list[str]:
-    """Write each table and view under DIRECTORY; returns the names written."""
-    directory = Path(directory)
+def move_in_beside(staging: Path, directory: Path) -> None:
+    """Move STAGING's entries into DIRECTORY; drop only entries an earlier export listed."""
+    earlier = manifest_entries(directory) or set()
+    directory.mkdir(parents=True, exist_ok=True)
+    written = {entry.name for entry in staging.iterdir()}
+    for name in sorted(written) + sorted(earlier - written):
+        _remove(directory / name)
+        if name in written:
+            os.replace(staging / name, directory / name)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def holds_working_folder(directory: Path) -> bool:
+    """True when DIRECTORY is the working folder or one of its parents (never renamed away)."""
+    return directory == Path.cwd() or directory in Path.cwd().parents
+
+
+def export_parquet(
+    con: duckdb.DuckDBPyConnection, directory: Path, overwrite: bool = False
+) -> list[str]:
+    """Write each table and view under DIRECTORY; returns the names written.
+
+    Raises `DestinationInUse` when DIRECTORY holds other files and `overwrite` is not set.
+    """
+    directory = Path(directory).resolve()
+    check_folder(directory, overwrite)
     staging = directory.with_name(f".{directory.name}.partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -55,7 +90,11 @@ def export_parquet(con: duckdb.DuckDBPyConnection, directory: Path) -> list[str]
     try:
         for name in names:
             write_relation(con, name, staging)
-        swap_in(staging, directory)
+        write_manifest(staging, [entry.name for entry in staging.iterdir()])
+        if foreign_entries(directory) or holds_working_folder(directory):
+            move_in_beside(staging, directory)
+        else:
+            swap_in(staging, directory)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return names

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -20,10 +21,21 @@ from warehouse.report_charts import CO_OCCURRING, TOP
 from warehouse.report_page import render_page
 from warehouse.schema import read_sql
 
+GENERATOR_MARK = b'<meta name="generator" content="pubmed-warehouse report">'
+"""In every page's head (report_page.html): a file holding it is an earlier report."""
 TERM_ARTICLES = 500
 SUGGESTIONS = 5
 SUBTREES = 15
 MOST_CITED = 15
+
+
+def is_report(path: Path) -> bool:
+    """True when PATH is a page an earlier `report` wrote (its head names the generator)."""
+    try:
+        with path.open("rb") as page:
+            return GENERATOR_MARK in page.read(2048)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from pydantic import SecretStr
 
 from tests.conftest import XML_FILES, corpus_files
 from tests.eutils_server import Eutils, Fault, serve_eutils
-from warehouse.errors import ConfigError, EutilsError, EutilsRefused
+from warehouse.errors import ConfigError, EutilsError, EutilsRefused, HostUnreachable
 from warehouse.eutils import (
     REQUESTS_PER_SECOND,
     REQUESTS_PER_SECOND_WITH_KEY,
@@ -214,15 +215,25 @@ def test_the_rate_limiter_counts_a_second_from_the_end_of_earlier_requests() -> 
         assert now[0] == pytest.approx(107.75)
 
 
-def test_a_server_that_does_not_answer_fails_after_the_retries(tmp_path: Path) -> None:
+def test_a_port_that_refuses_connections_fails_at_once_without_retries(tmp_path: Path) -> None:
     from tests.conftest import free_port
 
     closed = EfetchSettings(
         base_url=f"http://127.0.0.1:{free_port()}/entrez/eutils/",
         tool="pubmed-warehouse-tests",
-        retry_delays=(0.01,),
+        retry_delays=(30.0,),
         timeout_seconds=5,
     )
-    with EfetchClient(closed) as client, pytest.raises(EutilsError, match="connection failed"):
+    started = time.monotonic()
+    with EfetchClient(closed) as client, pytest.raises(HostUnreachable, match="cannot reach"):
         download_batch(client, Batch((9997,)), tmp_path)
+    assert time.monotonic() - started < 5, "a refused connection is not retried"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_retries_stop_at_the_budget(server: Eutils, tmp_path: Path) -> None:
+    server.fail_next(Fault(503), Fault(503), Fault(503))
+    tight = settings(server, retry_delays=(0.2, 0.2, 0.2), retry_budget_seconds=0.3)
+    with EfetchClient(tight) as client, pytest.raises(EutilsError, match="after 2 attempts"):
+        client.fetch(Batch((9997,)))
+    assert len(server.requests) == 2

@@ -56,7 +56,7 @@ def run_fetch(eutils: Eutils, tmp_path: Path, pmids: list[int], **options):
         download_retries=1,
         efetch_batch_size=options.pop("batch_pmids", 200),
     )
-    return fetch(pmids, efetch, settings, retry_delay_seconds=[0], **options)
+    return fetch(pmids, efetch, settings, **options)
 
 
 def test_fetch_command_loads_records_and_names_unknown_pmids(
@@ -89,13 +89,13 @@ def test_a_failed_batch_stops_the_run_and_a_rerun_resumes(
     eutils: Eutils, tmp_path: Path, prefect_harness
 ) -> None:
     db = tmp_path / "warehouse.duckdb"
-    eutils.fail_next(Fault(), *[Fault(503)] * 4)  # batch 2: 2 tries by the client, twice
+    eutils.fail_next(Fault(), Fault(503), Fault(503))  # batch 2: the client's 2 tries
     first = run_fetch(eutils, tmp_path, KNOWN, batch_pmids=2)
     assert (first.batches, len(first.loaded), first.not_attempted) == (3, 1, 1)
     (failed,) = first.failed
     assert failed.startswith("efetch_11748933-12091962_")
     assert "HTTP 503" in first.failed[failed]
-    assert len(eutils.requests) == 5
+    assert len(eutils.requests) == 3  # one retry policy: the client's, no second layer
     assert len(rows(db, "select pmid from articles")) == 2
     eutils.requests.clear()
     second = run_fetch(eutils, tmp_path, KNOWN, batch_pmids=2)

@@ -72,6 +72,25 @@ SnapshotOption = Annotated[
 ]
 
 
+def _retry_help() -> str:
+    """The retry policy's defaults in words, for the help of the commands that download."""
+    policy = Settings.model_construct().retry_policy()
+    waits = ", ".join(f"{delay:g}" for delay in policy.delays_seconds)
+    return (
+        f"Answers that can change (429, 5xx, a broken transfer) are retried up to "
+        f"{len(policy.delays_seconds)} times, waiting {waits} s and at most "
+        f"{policy.budget_seconds:g} s in all per request (PUBMED_WAREHOUSE_DOWNLOAD_RETRIES, "
+        "..._RETRY_DELAYS_SECONDS, ..._RETRY_BUDGET_SECONDS); a host that does not resolve or "
+        "refuses connections fails at once (exit 2)."
+    )
+
+
+def _with_retry_help(command):
+    """Put the retry policy's words where a command's docstring says RETRIES."""
+    command.__doc__ = command.__doc__.replace("RETRIES", _retry_help())
+    return command
+
+
 def _version(show: bool) -> None:
     if show:
         console.print(f"pubmed-warehouse {package_version('pubmed-warehouse')}")
@@ -214,7 +233,9 @@ def _interrupt_signal(exc: BaseException) -> int | None:
     return received_signal()  # an error on the way out of a signalled load
 
 
-def _interrupted(db: Path, inputs: list[Path] | None, since: datetime, signum: int) -> typer.Exit:
+def _interrupted(
+    db: Path, inputs: list[Path] | None, since: datetime, signum: int, what: str = "files"
+) -> typer.Exit:
     """One line saying what an interrupted load left, and the exit code of the signal.
 
     INPUTS None: the files were not known up front (a sync); only the committed ones are told.
@@ -230,7 +251,7 @@ def _interrupted(db: Path, inputs: list[Path] | None, since: datetime, signum: i
             committed, pending = 0, None if inputs is None else len(inputs)
     left = "" if pending is None else f", {pending} not loaded"
     errors.print(
-        f"interrupted: {committed} files committed{left}; rerun to finish", highlight=False
+        f"interrupted: {committed} {what} committed{left}; rerun to finish", highlight=False
     )
     return typer.Exit(128 + signum)
 
@@ -635,6 +656,7 @@ def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | No
 
 
 @app.command()
+@_with_retry_help
 def fetch(
     sources: Annotated[
         list[str],
@@ -661,42 +683,47 @@ def fetch(
 ) -> None:
     """Download PubMed records by PMID from NCBI E-utilities (efetch XML) and load them.
 
-    Batches of up to 200 PMIDs, paced to NCBI's limit and retried; a rerun resumes where a
-    failed run stopped. PMIDs PubMed does not know are listed at the end (exit code 1).
+    Batches of up to 200 PMIDs, paced to NCBI's limit; a rerun resumes where a failed run
+    stopped. PMIDs PubMed does not know are listed at the end (exit code 1). RETRIES Ctrl-C or
+    SIGTERM stops within seconds (exit 130/143); loaded batches stay. Runs as the Prefect flow
+    `fetch` only when a Prefect API is configured.
 
     Example: pubmed-warehouse fetch 30034368 pmids.txt csv-mysearch-set.csv --email me@example.org
     """
-    apply_prefect_defaults()
     from pydantic import SecretStr
 
-    from flows.fetch import fetch as fetch_flow
-    from warehouse.db import connect
     from warehouse.eutils import EfetchSettings
-    from warehouse.lock import writer_lock
     from warehouse.pmid_sources import collect_pmids
-    from warehouse.progress import file_progress
 
     settings = _settings(db=db, download_dir=download_dir)
+    _check_db_path(settings.db)
     try:
         pmids = collect_pmids(sources)
-        efetch = EfetchSettings(
-            base_url=settings.eutils_url,
-            tool=settings.ncbi_tool,
-            email=email or settings.ncbi_email,
-            api_key=SecretStr(api_key) if api_key else settings.ncbi_api_key,
-            timeout_seconds=settings.download_timeout_seconds,
-        )
-        if not efetch.email:
-            errors.print("note: NCBI asks for a contact address: --email or ..._NCBI_EMAIL")
-        started = time.perf_counter()
-        with (
-            writer_lock(settings.db, settings.lock_timeout_seconds),
-            file_progress(console) as on_records,
-        ):
-            connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
-            result = fetch_flow(pmids, efetch, settings, refetch=refetch, on_records=on_records)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
+    policy = settings.retry_policy()
+    efetch = EfetchSettings(
+        base_url=settings.eutils_url,
+        tool=settings.ncbi_tool,
+        email=email or settings.ncbi_email,
+        api_key=SecretStr(api_key) if api_key else settings.ncbi_api_key,
+        timeout_seconds=settings.download_timeout_seconds,
+        retry_delays=policy.delays_seconds,
+        retry_budget_seconds=policy.budget_seconds,
+    )
+    if not efetch.email:
+        errors.print("note: NCBI asks for a contact address: --email or ..._NCBI_EMAIL")
+    started, since = time.perf_counter(), datetime.now()
+    try:
+        result = _run_fetch(pmids, efetch, settings, refetch)
+    except WarehouseError as exc:
+        where = "the E-utilities URL (PUBMED_WAREHOUSE_EUTILS_URL)"
+        raise _fail(_with_next_step(exc, where)) from None
+    except BaseException as exc:
+        signum = _interrupt_signal(exc)
+        if signum is None:
+            raise
+        raise _interrupted(settings.db, None, since, signum, "batches") from None
     _print_load_summary(result.loaded, settings, time.perf_counter() - started)
     console.print(
         f"{result.requested} PMIDs in {result.batches} batches: {result.fetched} downloaded, "
@@ -716,6 +743,39 @@ def fetch(
     rejected = sum(r.rejected for r in result.loaded)
     if result.failed or result.missing or rejected:
         raise typer.Exit(EXIT_REJECTS)
+
+
+def _run_fetch(pmids: list[int], efetch, settings: Settings, refetch: bool):
+    """Lock, open and fetch: as the Prefect flow `fetch` when an API is configured."""
+    from warehouse.db import connect
+    from warehouse.interrupts import stop_on_signals
+    from warehouse.lock import writer_lock
+    from warehouse.progress import file_progress
+
+    with stop_on_signals(), writer_lock(settings.db, settings.lock_timeout_seconds):
+        connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
+        with file_progress(console) as on_records:
+            if prefect_api_url():
+                apply_prefect_defaults()
+                from flows.fetch import fetch as fetch_flow
+
+                return fetch_flow(pmids, efetch, settings, refetch=refetch, on_records=on_records)
+            from warehouse.fetch_run import fetch_records
+
+            return fetch_records(pmids, efetch, settings, refetch, on_records)
+
+
+def _with_next_step(exc: WarehouseError, where: str) -> str:
+    """An error's message; for a host that cannot be reached, what to check and that a rerun
+    resumes."""
+    from warehouse.errors import HostUnreachable
+
+    if not isinstance(exc, HostUnreachable):
+        return str(exc)
+    return (
+        f"{exc}: check the network connection and {where}; what was loaded stays, "
+        "rerun the same command to go on"
+    )
 
 
 @app.command()

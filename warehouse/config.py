@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from warehouse.eutils import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
+from warehouse.retries import RetryPolicy
 
 
 class Settings(BaseSettings):
@@ -54,7 +55,18 @@ class Settings(BaseSettings):
         10.0, ge=0, description="An inbox file modified more recently than this is left for later."
     )
     download_timeout_seconds: float = Field(60.0, gt=0, description="HTTP connect/read timeout.")
-    download_retries: int = Field(3, ge=0, description="Retries of a failed download.")
+    download_retries: int = Field(
+        3,
+        ge=0,
+        description="Retries of a request whose answer can change (429, 5xx, a broken transfer); "
+        "a host that does not resolve or refuses connections is not retried.",
+    )
+    retry_delays_seconds: tuple[float, ...] = Field(
+        (2.0, 10.0, 30.0), description="Waits before retry 1, 2, 3, ... (the last repeats)."
+    )
+    retry_budget_seconds: float = Field(
+        120.0, ge=0, description="Most time spent waiting to retry one request, in all."
+    )
     keep_downloads: bool = Field(False, description="Keep downloaded files after loading them.")
     eutils_url: str = Field(
         DEFAULT_EUTILS_URL,
@@ -80,6 +92,12 @@ class Settings(BaseSettings):
         from warehouse.snapshot import default_snapshot_path
 
         return self.snapshot or default_snapshot_path(self.db)
+
+    def retry_policy(self) -> RetryPolicy:
+        """The one retry policy of every download: `download_retries` waits, within the budget."""
+        steps = self.retry_delays_seconds or (0.0,)
+        delays = tuple(steps[min(i, len(steps) - 1)] for i in range(self.download_retries))
+        return RetryPolicy(delays, self.retry_budget_seconds)
 
     def resolved(self) -> Settings:
         """The same settings with every path absolute (for runs started from another folder)."""

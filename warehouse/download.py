@@ -20,6 +20,7 @@ import httpx
 
 from warehouse.errors import ChecksumMismatch, DownloadFailed
 from warehouse.inputs import file_order_key
+from warehouse.retries import unreachable
 
 FOLDERS = {"baseline": "baseline/", "updates": "updatefiles/"}
 NLM_LINK = re.compile(r'href="(?:[^"]*/)?(pubmed\d{2}n\d{4,5}\.xml\.gz)"', re.IGNORECASE)
@@ -148,7 +149,7 @@ def _announced_size(client: httpx.Client, url: str) -> int:
     try:
         response = client.head(url)
     except httpx.HTTPError as exc:
-        raise DownloadFailed(f"{url}: {exc!r}") from exc
+        raise unreachable(url, exc) or DownloadFailed(f"{url}: {exc!r}") from exc
     _raise_for_status(response, url)
     size = response.headers.get("content-length", "")
     if not size.isdigit():
@@ -178,7 +179,8 @@ def _stream_to_part(
                     if on_bytes:
                         on_bytes(part.name.removesuffix(".part"), len(chunk), total)
     except httpx.HTTPError as exc:
-        raise DownloadFailed(f"{url}: download interrupted ({exc!r}); it resumes") from exc
+        failure = DownloadFailed(f"{url}: download interrupted ({exc!r}); it resumes")
+        raise unreachable(url, exc) or failure from exc
 
 
 def _total_size(response: httpx.Response, already: int) -> int | None:
@@ -192,7 +194,7 @@ def _get(client: httpx.Client, url: str) -> httpx.Response:
     try:
         response = client.get(url)
     except httpx.HTTPError as exc:
-        raise DownloadFailed(f"{url}: {exc!r}") from exc
+        raise unreachable(url, exc) or DownloadFailed(f"{url}: {exc!r}") from exc
     _raise_for_status(response, url)
     return response
 

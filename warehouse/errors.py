@@ -42,6 +42,10 @@ class DownloadFailed(WarehouseError):
     """A mirror file could not be listed or downloaded (HTTP error, timeout, broken stream)."""
 
 
+class HostUnreachable(DownloadFailed):
+    """A server's name does not resolve or it refuses connections: not retried, the run stops."""
+
+
 class ChecksumMismatch(DownloadFailed):
     """A downloaded file's MD5 differs from the mirror's `.md5`; the file is discarded."""
 

@@ -3,7 +3,8 @@
 Each batch of at most 200 PMIDs is one `efetch.fcgi?db=pubmed&retmode=xml` request, a GET when
 the URL stays short, else a POST (always a POST with an API key, so the key is never in a URL).
 Requests are paced to NCBI's limit (3 per second, 10 with a key), retried with stepped backoff
-on 429 (honouring `Retry-After`), 5xx, broken connections and truncated or invalid XML; a batch
+on 429 (honouring `Retry-After` within the retry budget), 5xx, broken connections and truncated
+or invalid XML (a host that does not resolve or refuses connections is not retried); a batch
 is written as one complete file `efetch_<first>-<last>_<hash>.xml` through `.part` and a rename,
 so a rerun finds it whole or not at all. efetch leaves unknown PMIDs out of its answer: the
 requested PMIDs are compared with the returned ones.
@@ -31,14 +32,15 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from warehouse.errors import ConfigError, EutilsError, EutilsRefused
+from warehouse.retries import RetryPolicy, unreachable
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 MAX_BATCH_PMIDS = 200
 MAX_GET_URL_CHARS = 2000
 REQUESTS_PER_SECOND = 3
 REQUESTS_PER_SECOND_WITH_KEY = 10
-RETRY_DELAYS_SECONDS = (1.0, 5.0, 15.0)
-MAX_RETRY_AFTER_SECONDS = 300.0
+RETRY_DELAYS_SECONDS = (2.0, 10.0, 30.0)
+RETRY_BUDGET_SECONDS = 120.0
 RECORD_TAGS = {"PubmedArticle", "PubmedBookArticle"}
 PMID_PARENTS = {"MedlineCitation", "BookDocument"}
 NO_RECORD_ERROR = re.compile(r"ID list is empty|Empty result|no correct IDs", re.IGNORECASE)
@@ -61,6 +63,11 @@ class EfetchSettings(BaseModel):
     api_key: SecretStr | None = None
     timeout_seconds: float = Field(60.0, gt=0)
     retry_delays: tuple[float, ...] = RETRY_DELAYS_SECONDS
+    retry_budget_seconds: float = Field(RETRY_BUDGET_SECONDS, ge=0)
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(self.retry_delays, self.retry_budget_seconds)
 
     @property
     def key(self) -> str | None:
@@ -235,19 +242,20 @@ class EfetchClient:
 
     def fetch(self, batch: Batch) -> tuple[bytes, frozenset[int]]:
         """The batch's PubmedArticleSet bytes and the PMIDs in it, retried with stepped backoff."""
-        delays = self.settings.retry_delays
-        for attempt in range(len(delays) + 1):
+        policy, waited = self.settings.retry_policy, 0.0
+        for attempt in range(len(policy.delays_seconds) + 1):
             try:
                 return self._attempt(batch)
             except RetryableAnswer as exc:
-                if attempt == len(delays):
+                wait = policy.wait_before(attempt, waited, exc.retry_after)
+                if wait is None:
                     raise EutilsError(
                         f"efetch of {batch.name}: {self._redact(str(exc))} "
                         f"(gave up after {attempt + 1} attempts)"
                     ) from None
-                wait = max(delays[attempt], min(exc.retry_after or 0.0, MAX_RETRY_AFTER_SECONDS))
                 log.warning("efetch of %s: %s; retrying in %.1f s", batch.name, exc, wait)
                 self._sleep(wait)
+                waited += wait
         raise AssertionError("unreachable")
 
     def _attempt(self, batch: Batch) -> tuple[bytes, frozenset[int]]:
@@ -255,6 +263,9 @@ class EfetchClient:
         try:
             response = self._send(batch)
         except httpx.TransportError as exc:
+            host_down = unreachable(self.settings.efetch_url, exc)
+            if host_down is not None:  # no answer to wait for: the name or the port is wrong
+                raise host_down from exc
             raise RetryableAnswer(f"connection failed ({type(exc).__name__}: {exc})") from exc
         if response.status_code == 429 or response.status_code >= 500:
             raise RetryableAnswer(f"HTTP {response.status_code}", _retry_after(response))

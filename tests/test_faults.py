@@ -164,8 +164,9 @@ def test_sync_stops_at_a_file_the_full_disk_refuses(small_disk: Path, tmp_path: 
             db=small_disk / "w.duckdb",
             download_dir=tmp_path / "downloads",
             download_retries=1,
+            retry_delays_seconds=(0,),
         )
-        result = sync(settings, retry_delay_seconds=[0])
+        result = sync(settings)
         assert mirror.log.fetched("pubmed26n0002.xml.gz") == []
     assert list(result.failed) == ["pubmed26n0001.xml.gz"]
     assert "full" in result.failed["pubmed26n0001.xml.gz"]

@@ -84,8 +84,10 @@ def test_a_download_that_fails_its_md5_loads_nothing(
     mirror, folder = mesh_folder
     (folder / "desc2025.gz.md5").write_text("MD5(desc2025.gz)= " + "0" * 32 + "\n")
     db = tmp_path / "mesh.duckdb"
-    settings = Settings(mesh_url=mesh_url(mirror), db=db, download_dir=tmp_path / "d")
-    results = mesh_sync(settings, retry_delay_seconds=[0])
+    settings = Settings(
+        mesh_url=mesh_url(mirror), db=db, download_dir=tmp_path / "d", retry_delays_seconds=(0,)
+    )
+    results = mesh_sync(settings)
     assert [r.status for r in results] == ["failed"]
     assert "MD5" in results[0].message
     assert rows(db, "select count(*) from mesh_vocabularies") == [(0,)]

@@ -54,8 +54,9 @@ def run_sync(mirror: Mirror, tmp_path: Path, **options) -> object:
         db=tmp_path / "warehouse.duckdb",
         download_dir=tmp_path / "downloads",
         download_retries=1,
+        retry_delays_seconds=(0,),
     )
-    return sync(settings, retry_delay_seconds=[0], **options)
+    return sync(settings, **options)
 
 
 def test_second_sync_loads_only_the_new_update(

@@ -558,14 +558,8 @@ def export(
 
 
 def _sync_mesh(settings: Settings, *, only: bool, started: float) -> None:
-    """Run the `mesh-sync` flow; a failure or a rejected file exits 1 when nothing else runs."""
-    apply_prefect_defaults()
-    from flows.mesh_sync import mesh_sync
-
-    try:
-        results = mesh_sync(settings.resolved())
-    except WarehouseError as exc:
-        raise _fail(str(exc)) from None
+    """Sync MeSH; a failure or a rejected file exits 1 when nothing else runs."""
+    results = _run_mesh_sync(settings.resolved())
     _print_load_summary(results, settings, time.perf_counter() - started)
     for r in results:
         if r.status == "failed":
@@ -576,7 +570,20 @@ def _sync_mesh(settings: Settings, *, only: bool, started: float) -> None:
         raise typer.Exit(0)
 
 
+def _run_mesh_sync(settings: Settings) -> list[FileResult]:
+    """The `mesh-sync` flow when a Prefect API is configured, else its steps as plain calls."""
+    if prefect_api_url():
+        apply_prefect_defaults()
+        from flows.mesh_sync import mesh_sync
+
+        return mesh_sync(settings)
+    from warehouse.mesh_sync_run import sync_mesh
+
+    return sync_mesh(settings)
+
+
 @app.command()
+@_with_retry_help
 def sync(
     mirror: Annotated[str | None, typer.Option(help=_setting_help("mirror_url"))] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Only baseline/.")] = False,
@@ -592,8 +599,8 @@ def sync(
 
     Without --baseline or --updates both folders are synced, the baseline first. With --mesh
     (or a MeSH URL configured) a newer MeSH year is loaded before them; --mesh alone syncs
-    only MeSH. Runs as the Prefect flow `sync` (downloads are retried tasks); without
-    PREFECT_API_URL Prefect starts a temporary API for the run.
+    only MeSH. RETRIES Ctrl-C or SIGTERM stops within seconds (exit 130/143); loaded files
+    stay. Runs as the Prefect flow `sync` only when a Prefect API is configured.
 
     Example: pubmed-warehouse sync --mirror https://ftp.ncbi.nlm.nih.gov/pubmed/ --limit 2
     """
@@ -606,12 +613,18 @@ def sync(
         raise _fail("--limit must be 0 or more")
     _check_db_path(settings.db)
     started, since = time.perf_counter(), datetime.now()
-    if settings.mesh_url:
-        _sync_mesh(settings, only=not settings.mirror_url, started=started)
+    from warehouse.interrupts import stop_on_signals
+
     try:
-        result = _run_sync(settings, baseline or not updates, updates or not baseline, limit)
+        with stop_on_signals():
+            for url in (settings.mesh_url, settings.mirror_url):
+                _check_reachable(url, settings)
+            if settings.mesh_url:
+                _sync_mesh(settings, only=not settings.mirror_url, started=started)
+            result = _run_sync(settings, baseline or not updates, updates or not baseline, limit)
     except WarehouseError as exc:
-        raise _fail(str(exc)) from None
+        where = "--mirror (PUBMED_WAREHOUSE_MIRROR_URL) and --mesh (PUBMED_WAREHOUSE_MESH_URL)"
+        raise _fail(_with_next_step(exc, where)) from None
     except BaseException as exc:
         signum = _interrupt_signal(exc)
         if signum is None:
@@ -632,27 +645,24 @@ def sync(
 
 
 def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | None):
-    """Run the `sync` flow with progress bars, holding the writer lock."""
-    apply_prefect_defaults()
-    from flows.sync import sync as sync_flow
-    from warehouse.interrupts import stop_on_signals
+    """Sync with progress bars, holding the writer lock: as the Prefect flow `sync` when an API
+    is configured, else its steps as plain calls."""
     from warehouse.lock import writer_lock
     from warehouse.progress import download_progress, file_progress
 
     with (
-        stop_on_signals(),
         writer_lock(settings.db, settings.lock_timeout_seconds),
         download_progress(console) as on_bytes,
         file_progress(console) as on_records,
     ):
-        return sync_flow(
-            settings,
-            baseline=baseline,
-            updates=updates,
-            limit=limit,
-            on_bytes=on_bytes,
-            on_records=on_records,
-        )
+        if prefect_api_url():
+            apply_prefect_defaults()
+            from flows.sync import sync as sync_flow
+
+            return sync_flow(settings, baseline, updates, limit, on_bytes, on_records)
+        from warehouse.sync_run import sync_mirror
+
+        return sync_mirror(settings, baseline, updates, limit, on_bytes, on_records)
 
 
 @app.command()
@@ -715,6 +725,7 @@ def fetch(
         errors.print("note: NCBI asks for a contact address: --email or ..._NCBI_EMAIL")
     started, since = time.perf_counter(), datetime.now()
     try:
+        _check_reachable(settings.eutils_url, settings)
         result = _run_fetch(pmids, efetch, settings, refetch)
     except WarehouseError as exc:
         where = "the E-utilities URL (PUBMED_WAREHOUSE_EUTILS_URL)"
@@ -745,36 +756,44 @@ def fetch(
         raise typer.Exit(EXIT_REJECTS)
 
 
+def _check_reachable(url: str | None, settings: Settings) -> None:
+    """A host that does not resolve or refuses connections fails the command before it starts."""
+    from warehouse.retries import check_reachable
+
+    if url:
+        check_reachable(url, settings.download_timeout_seconds)
+
+
 def _run_fetch(pmids: list[int], efetch, settings: Settings, refetch: bool):
     """Lock, open and fetch: as the Prefect flow `fetch` when an API is configured."""
-    from warehouse.db import connect
     from warehouse.interrupts import stop_on_signals
     from warehouse.lock import writer_lock
     from warehouse.progress import file_progress
 
-    with stop_on_signals(), writer_lock(settings.db, settings.lock_timeout_seconds):
-        connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
-        with file_progress(console) as on_records:
-            if prefect_api_url():
-                apply_prefect_defaults()
-                from flows.fetch import fetch as fetch_flow
+    with (
+        stop_on_signals(),
+        writer_lock(settings.db, settings.lock_timeout_seconds),
+        file_progress(console) as on_records,
+    ):
+        if prefect_api_url():
+            apply_prefect_defaults()
+            from flows.fetch import fetch as fetch_flow
 
-                return fetch_flow(pmids, efetch, settings, refetch=refetch, on_records=on_records)
-            from warehouse.fetch_run import fetch_records
+            return fetch_flow(pmids, efetch, settings, refetch=refetch, on_records=on_records)
+        from warehouse.fetch_run import fetch_records
 
-            return fetch_records(pmids, efetch, settings, refetch, on_records)
+        return fetch_records(pmids, efetch, settings, refetch, on_records)
 
 
 def _with_next_step(exc: WarehouseError, where: str) -> str:
-    """An error's message; for a host that cannot be reached, what to check and that a rerun
-    resumes."""
+    """An error's message; for a host that cannot be reached, also what to check."""
     from warehouse.errors import HostUnreachable
 
     if not isinstance(exc, HostUnreachable):
         return str(exc)
     return (
-        f"{exc}: check the network connection and {where}; what was loaded stays, "
-        "rerun the same command to go on"
+        f"{exc}: check the network connection and {where}, then run the same command again "
+        "(it resumes after what was loaded)"
     )
 
 

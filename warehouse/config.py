@@ -11,7 +11,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from warehouse.eutils import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
-from warehouse.retries import RetryPolicy
+from warehouse.retries import DEFAULT_BUDGET_SECONDS, DEFAULT_DELAYS_SECONDS, RetryPolicy
 
 
 class Settings(BaseSettings):
@@ -62,10 +62,12 @@ class Settings(BaseSettings):
         "a host that does not resolve or refuses connections is not retried.",
     )
     retry_delays_seconds: tuple[float, ...] = Field(
-        (2.0, 10.0, 30.0), description="Waits before retry 1, 2, 3, ... (the last repeats)."
+        DEFAULT_DELAYS_SECONDS, description="Waits before retry 1, 2, 3, ... (the last repeats)."
     )
     retry_budget_seconds: float = Field(
-        120.0, ge=0, description="Most time spent waiting to retry one request, in all."
+        DEFAULT_BUDGET_SECONDS,
+        ge=0,
+        description="Most time spent waiting to retry one request, in all.",
     )
     keep_downloads: bool = Field(False, description="Keep downloaded files after loading them.")
     eutils_url: str = Field(

@@ -32,15 +32,18 @@ from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from warehouse.errors import ConfigError, EutilsError, EutilsRefused
-from warehouse.retries import RetryPolicy, unreachable
+from warehouse.retries import (
+    DEFAULT_BUDGET_SECONDS,
+    DEFAULT_DELAYS_SECONDS,
+    RetryPolicy,
+    unreachable,
+)
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 MAX_BATCH_PMIDS = 200
 MAX_GET_URL_CHARS = 2000
 REQUESTS_PER_SECOND = 3
 REQUESTS_PER_SECOND_WITH_KEY = 10
-RETRY_DELAYS_SECONDS = (2.0, 10.0, 30.0)
-RETRY_BUDGET_SECONDS = 120.0
 RECORD_TAGS = {"PubmedArticle", "PubmedBookArticle"}
 PMID_PARENTS = {"MedlineCitation", "BookDocument"}
 NO_RECORD_ERROR = re.compile(r"ID list is empty|Empty result|no correct IDs", re.IGNORECASE)
@@ -62,8 +65,8 @@ class EfetchSettings(BaseModel):
     email: str | None = None
     api_key: SecretStr | None = None
     timeout_seconds: float = Field(60.0, gt=0)
-    retry_delays: tuple[float, ...] = RETRY_DELAYS_SECONDS
-    retry_budget_seconds: float = Field(RETRY_BUDGET_SECONDS, ge=0)
+    retry_delays: tuple[float, ...] = DEFAULT_DELAYS_SECONDS
+    retry_budget_seconds: float = Field(DEFAULT_BUDGET_SECONDS, ge=0)
 
     @property
     def retry_policy(self) -> RetryPolicy:

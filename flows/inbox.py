@@ -26,7 +26,7 @@ def find_inbox_files(inbox_dir: Path, settle_seconds: float) -> list[Path]:
 @task(name="file-away", task_run_name="file away {path.name}")
 def file_result(path: Path, inbox_dir: Path, result: FileResult) -> Path:
     """Move a loaded file to done/ (or failed/ when rejected as a whole), with its reason."""
-    if result.status == "rejected":
+    if result.status in ("rejected", "rejected-before"):
         return file_away(path, inbox_dir, FAILED, result.message)
     if result.status == "already-loaded":
         return file_away(path, inbox_dir, DONE, result.message)

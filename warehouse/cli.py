@@ -172,12 +172,18 @@ def load(
         raise _fail(f"--dask-address must look like tcp://HOST:PORT, not {dask_address!r}")
     _check_db_path(settings.db)
     targets = paths or [str(sample_dir())]
-    from warehouse.inputs import discover
+    _refuse_pmids(targets)
+    from warehouse.inputs import discover, warehouse_own
 
     try:
         inputs = discover(targets)  # a path that matches nothing is a usage error, at once
     except FileNotFoundError as exc:
         raise _fail(str(exc)) from None
+    own = warehouse_own(inputs, settings.db, settings.snapshot_path())
+    if own:
+        names = ", ".join(sorted({p.name for p in own}))
+        errors.print(f"skipping the warehouse's own files: {names}", highlight=False)
+        inputs = [p for p in inputs if p not in own]
     started, since = time.perf_counter(), datetime.now()
     try:
         results = _run_load(targets, settings)
@@ -190,6 +196,17 @@ def load(
         raise _interrupted(settings.db, inputs, since, signum) from None
     _print_load_summary(results, settings, time.perf_counter() - started)
     _exit_for(results)
+
+
+def _refuse_pmids(targets: list[str]) -> None:
+    """Bare PMIDs are no files: say that `fetch` downloads them."""
+    pmids = [t for t in targets if t.isdigit() and not Path(t).exists()]
+    if pmids:
+        shown = " ".join(pmids[:5]) + (" ..." if len(pmids) > 5 else "")
+        raise _fail(
+            f"{shown}: no such file; these look like PMIDs: "
+            f"`pubmed-warehouse fetch {shown}` downloads those records from PubMed and loads them"
+        )
 
 
 def _check_db_path(db: Path) -> None:
@@ -261,13 +278,21 @@ def _exit_for(results: list[FileResult]) -> None:
     failed = [r for r in results if r.status == "failed"]
     if failed:
         raise _fail(f"{failed[0].source_file} was not loaded: {failed[0].message}")
-    files_rejected = sum(r.status == "rejected" for r in results)
-    records_rejected = sum(r.rejected for r in results if r.status != "rejected")
+    whole_file = ("rejected", "rejected-before")
+    files_rejected = sum(r.status in whole_file for r in results)
+    records_rejected = sum(r.rejected for r in results if r.status not in whole_file)
     said = [f"{records_rejected} records" if records_rejected else ""]
     said.append(f"{files_rejected} files" if files_rejected else "")
     if files_rejected or records_rejected:
         what = " and ".join(s for s in said if s)
         errors.print(f"{what} rejected: see `pubmed-warehouse rejects`", highlight=False)
+    if any(r.status == "rejected-before" for r in results):
+        errors.print(
+            "files marked rejected-before were rejected by an earlier load and are unchanged: "
+            "fix or re-save them and load them again (changed bytes are read anew)",
+            highlight=False,
+        )
+    if files_rejected or records_rejected:
         raise typer.Exit(EXIT_REJECTS)
 
 
@@ -282,7 +307,7 @@ def _print_load_summary(results: list[FileResult], settings: Settings, seconds: 
         files_table.add_column(column, justify="left" if column in ("file", "status") else "right")
     for r in results:
         counts = [str(getattr(r, column)) for column in LOAD_COLUMNS]
-        if r.status == "rejected":  # the whole file: no record was read into the warehouse
+        if r.status in ("rejected", "rejected-before"):  # the whole file: no record was read
             counts[-1] = "file"
         files_table.add_row(Path(r.source_file).name, r.status, *counts)
     console.print(files_table)

@@ -16,8 +16,9 @@ import duckdb
 from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import StorageError
-from warehouse.inputs import discover
+from warehouse.inputs import discover, warehouse_own
 from warehouse.interrupts import queries_cut_short_interrupt
+from warehouse.ledger import FileStatus
 from warehouse.load import FileResult, ProgressCallback, load_file
 from warehouse.lock import writer_lock
 from warehouse.parallel import load_files, parse_processes
@@ -93,7 +94,7 @@ def publish_quietly(con: duckdb.DuckDBPyConnection, target: Path) -> Path | None
 
 def snapshot_is_stale(results: list[FileResult], target: Path) -> bool:
     """True when a file changed the warehouse this run or no snapshot exists yet."""
-    return not target.exists() or any(r.status != "already-loaded" for r in results)
+    return not target.exists() or any(not FileStatus(r.status).changed_nothing for r in results)
 
 
 def _logged_one(con, path, settings, run_id=None, on_records=None) -> FileResult:
@@ -137,8 +138,10 @@ def ingest_files(
     then publishes the readers' snapshot when something changed. `load_many` replaces the
     parallel step (the Dask cluster's).
     """
-    files = steps.discover(paths)
     target = settings.snapshot_path()
+    found = steps.discover(paths)
+    own = set(warehouse_own(found, settings.db, target))  # never read the warehouse itself
+    files = [f for f in found if f not in own]
     with writer_lock(settings.db, settings.lock_timeout_seconds):
         con = connect(settings.db, memory_limit=settings.load_memory_limit)
         try:

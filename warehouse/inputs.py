@@ -278,6 +278,16 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     return sorted(found, key=load_order)
 
 
+def warehouse_own(files: Iterable[Path], db: Path, snapshot: Path) -> list[Path]:
+    """The FILES that belong to the warehouse DB or its SNAPSHOT (`.wal`, `.lock` included)."""
+    own = [(target.resolve().parent, target.name) for target in (db, snapshot)]
+    return [
+        f
+        for f in files
+        if any(f.resolve().parent == folder and f.name.startswith(name) for folder, name in own)
+    ]
+
+
 def _is_sidecar(path: Path) -> bool:
     """Hidden files, checksums and notes that sit beside input files in a folder."""
     return path.name.startswith(".") or path.suffix.lower() in {".md5", ".md", ".reason"}

@@ -23,7 +23,13 @@ class FileStatus(StrEnum):
     LOADED = "loaded"
     REJECTED = "rejected"
     ALREADY_LOADED = "already-loaded"
+    REJECTED_BEFORE = "rejected-before"  # the same bytes were rejected whole by an earlier load
     FAILED = "failed"
+
+    @property
+    def changed_nothing(self) -> bool:
+        """True for a file this run did not read again (its bytes were in the ledger)."""
+        return self in (FileStatus.ALREADY_LOADED, FileStatus.REJECTED_BEFORE)
 
 
 class StagedStatus(StrEnum):

@@ -97,8 +97,8 @@ def load_file(
     source = str(path)
     sha256 = sha256_of(path)
     try:
-        if _already_loaded(con, sha256):
-            return _already_loaded_result(source)
+        if (earlier := earlier_result(con, source, sha256)) is not None:
+            return earlier
 
         def attempt() -> FileResult:
             result = _load_or_reject(con, path, started, batch_size, on_records)
@@ -181,8 +181,8 @@ def apply_staged(
 ) -> FileResult:
     """Apply a file parsed into a staging folder, in one transaction, like `load_file` does."""
     path = Path(staged.source_file)
-    if _already_loaded(con, staged.sha256):
-        return _already_loaded_result(staged.source_file)
+    if (earlier := earlier_result(con, staged.source_file, staged.sha256)) is not None:
+        return earlier
     key, started = staged.file_order_key, staged.started
     if staged.status == StagedStatus.VOCABULARY:
         return load_file(con, path, flow_run_id=flow_run_id)
@@ -219,14 +219,31 @@ def _compacting_when_due(
     return result
 
 
-def _already_loaded_result(source: str) -> FileResult:
-    return FileResult(source, FileStatus.ALREADY_LOADED, message="same bytes already loaded")
+def earlier_result(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> FileResult | None:
+    """What an earlier load of the same bytes came to, or None when they are new.
 
-
-def _already_loaded(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
-    return (
-        con.execute("select 1 from ingested_files where sha256 = ?", [sha256]).fetchone()
-        is not None
+    Bytes loaded before are `already-loaded`; bytes rejected whole before are
+    `rejected-before`, a reject again (with the earlier reason), so that a rerun tells the truth.
+    """
+    earlier = con.execute(
+        "select status, source_file from ingested_files where sha256 = ?"
+        " order by started_at desc limit 1",
+        [sha256],
+    ).fetchone()
+    if earlier is None:
+        return None
+    if earlier[0] != FileStatus.REJECTED:
+        return FileResult(source, FileStatus.ALREADY_LOADED, message="same bytes already loaded")
+    reason = con.execute(
+        "select reason from rejects where source_file = ? and position is null"
+        " order by rejected_at desc limit 1",
+        [earlier[1]],
+    ).fetchone()
+    return FileResult(
+        source,
+        FileStatus.REJECTED_BEFORE,
+        rejected=1,
+        message=f"rejected before, same bytes: {reason[0] if reason else 'rejected whole'}",
     )
 
 

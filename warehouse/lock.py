@@ -3,7 +3,9 @@
 DuckDB refuses a second process that opens a file another process writes; this lock makes a
 second writer wait (up to a timeout) and then fail with a message naming the holder, instead of
 failing half-way through its run. Readers never take it. The lock is re-entrant within a process,
-so the CLI can take it before starting a flow that takes it again.
+so the CLI can take it before starting a flow that takes it again. When the run leaves no
+DuckDB file behind (`--db notes.md`, a warehouse that could not be created), the lock file is
+removed while still held, so no stray `.lock` stays beside a file that is not a warehouse.
 """
 
 from __future__ import annotations
@@ -49,9 +51,24 @@ def writer_lock(db: Path | str, timeout_seconds: float = 0.0) -> Iterator[None]:
         finally:
             del _held[path]
             os.ftruncate(fd, 0)
+            if not is_warehouse_file(Path(db)):  # no warehouse came of it: leave nothing behind
+                path.unlink(missing_ok=True)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+DUCKDB_MAGIC = b"DUCK"
+"""Bytes 8 to 12 of every DuckDB database file."""
+
+
+def is_warehouse_file(db: Path) -> bool:
+    """True when DB is a DuckDB database file (a `--db notes.md` is not)."""
+    try:
+        with db.open("rb") as head:
+            return head.read(12)[8:12] == DUCKDB_MAGIC
+    except OSError:
+        return False
 
 
 def _open_lock_file(path: Path) -> int:

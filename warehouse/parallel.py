@@ -22,7 +22,13 @@ from typing import Protocol
 import duckdb
 
 from warehouse.inputs import sha256_of
-from warehouse.load import FileResult, ProgressCallback, apply_staged, load_file
+from warehouse.load import (
+    FileResult,
+    ProgressCallback,
+    apply_staged,
+    earlier_result,
+    load_file,
+)
 from warehouse.staging import StagedFile, remove_staged, stage_file
 
 AHEAD_PER_WORKER = 2
@@ -126,22 +132,21 @@ def apply_in_order(
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
     """Parse files through `submit`, keeping `ahead` in flight; apply each in the given order."""
-    pending: deque[tuple[Path, StagingResult | None]] = deque()
+    pending: deque[tuple[Path, str, StagingResult | None]] = deque()
     results: list[FileResult] = []
     todo = iter(enumerate(paths))
     loaded = _loaded_hashes(con)
     while True:
         while len(pending) < ahead and (item := next(todo, None)) is not None:
             index, path = item
-            skip = sha256_of(path) in loaded
-            pending.append((path, None if skip else submit(path, root / f"{index:06d}")))
+            sha256 = sha256_of(path)
+            skip = sha256 in loaded
+            pending.append((path, sha256, None if skip else submit(path, root / f"{index:06d}")))
         if not pending:
             return results
-        path, future = pending.popleft()
+        path, sha256, future = pending.popleft()
         if future is None:
-            results.append(
-                FileResult(str(path), "already-loaded", message="same bytes already loaded")
-            )
+            results.append(earlier_result(con, str(path), sha256))
             continue
         staged = future.result()
         try:

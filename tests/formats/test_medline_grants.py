@@ -81,6 +81,15 @@ def expected(grant: Grant) -> Grant:
             ("MR/K01465X/1", None, "Medical Research Council", "United Kingdom"),
         ),
         ("MOP-84443/CAPMC/CIHR/Canada", ("MOP-84443", "CAPMC", "CIHR", "Canada")),
+        # NLM's intramural acronyms are mixed case
+        (
+            "Z01 ES044005/ImNIH/Intramural NIH HHS/United States",
+            ("Z01 ES044005", "ImNIH", "Intramural NIH HHS", "United States"),
+        ),
+        (
+            "ImFDA/Intramural FDA HHS/United States",
+            (None, "ImFDA", "Intramural FDA HHS", "United States"),
+        ),
         # no country at all: the last part is the agency
         ("CA 12345/CA/NCI NIH HHS", ("CA 12345", "CA", "NCI NIH HHS", None)),
         ("Wellcome Trust", (None, None, "Wellcome Trust", None)),
@@ -113,3 +122,31 @@ def test_gr_round_trip_with_parts_left_out(grant: Grant, keep: tuple[bool, bool,
         {"kept": country_name, "dropped": None, "empty": ""}[country],
     )
     assert parse_gr([gr_line(shaped)]) == [expected(shaped)]
+
+
+INTRAMURAL = {
+    "Z01 ES044005/ImNIH/Intramural NIH HHS/United States": (
+        "<Grant><GrantID>Z01 ES044005</GrantID><Acronym>ImNIH</Acronym>"
+        "<Agency>Intramural NIH HHS</Agency><Country>United States</Country></Grant>"
+    ),
+    "ZIA BC010283/ImNCI/Intramural NCI NIH HHS/United States": (
+        "<Grant><GrantID>ZIA BC010283</GrantID><Acronym>ImNCI</Acronym>"
+        "<Agency>Intramural NCI NIH HHS</Agency><Country>United States</Country></Grant>"
+    ),
+    "ImFDA/Intramural FDA HHS/United States": (
+        "<Grant><Acronym>ImFDA</Acronym><Agency>Intramural FDA HHS</Agency>"
+        "<Country>United States</Country></Grant>"
+    ),
+}
+
+
+def test_intramural_grants_read_the_same_from_xml_and_medline(corpus) -> None:
+    """A corpus record's GrantList holding NLM's mixed-case intramural acronyms, in both formats."""
+    record = (corpus / "pairs/1596022/1596022.xml").read_text(encoding="utf-8")
+    start, end = record.index("<GrantList"), record.index("</GrantList>")
+    grants = "".join(INTRAMURAL.values())
+    intramural = record[:start] + f'<GrantList CompleteYN="Y">{grants}' + record[end:]
+    (batch,) = list(xml.parse(io.BytesIO(intramural.encode()), 1000))
+    from_xml = [tuple(row[2:]) for row in sorted(batch.rows["grants"], key=lambda r: r[1])]
+    assert [g[1] for g in from_xml] == ["ImNIH", "ImNCI", "ImFDA"]
+    assert parse_gr(list(INTRAMURAL)) == from_xml

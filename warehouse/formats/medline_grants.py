@@ -9,8 +9,10 @@ empty country), so each part is recognised by what NLM writes in it, from the ri
 - the agency comes next: NLM requires it (`Grant (GrantID?, Acronym?, Agency, Country?)`), so
   it is always there;
 - before it, an acronym is a code of two or more capitals or underscores without digits (`CA`,
-  `NULL`, `DH_`, `WT_`); grant ids hold digits. A single letter is not an acronym: Wellcome's
-  `101835/Z/13/Z/Wellcome Trust/United Kingdom` is grant id `101835/Z/13/Z` in its XML;
+  `NULL`, `DH_`, `WT_`), or an intramural one, `Im` before such a code (`ImNIH`, `ImFDA`,
+  `ImCDC`: `Z01 ES044005/ImNIH/Intramural NIH HHS/United States`); grant ids hold digits. A
+  single letter is not an acronym: Wellcome's `101835/Z/13/Z/Wellcome Trust/United Kingdom` is
+  grant id `101835/Z/13/Z` in its XML;
 - what is left is the grant id, slashes and all (`MR/K01465X/1`, `MC_UU_12015/5`).
 """
 
@@ -20,7 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
-ACRONYM = r"^[A-Z][A-Z_]+$"
+ACRONYM = r"^(?:Im)?[A-Z][A-Z_]+$"
+"""NLM's grant acronyms: capitals and underscores, the intramural ones prefixed `Im`."""
 COUNTRIES = tuple(
     Path(__file__).with_name("grant_countries.txt").read_text(encoding="utf-8").splitlines()
 )

@@ -41,9 +41,8 @@ def writer_lock(db: Path | str, timeout_seconds: float = 0.0) -> Iterator[None]:
         finally:
             _held[path] -= 1
         return
-    fd = _open_lock_file(path)
+    fd = _locked_file(path, time.monotonic() + max(timeout_seconds, 0.0), timeout_seconds)
     try:
-        _acquire(fd, path, timeout_seconds)
         _held[path] = 1
         try:
             _write_holder(fd)
@@ -71,6 +70,29 @@ def is_warehouse_file(db: Path) -> bool:
         return False
 
 
+def _locked_file(path: Path, deadline: float, timeout_seconds: float) -> int:
+    """Open and lock PATH; again when its holder removed it meanwhile (the lock is the file
+    at PATH, not an unlinked one)."""
+    while True:
+        fd = _open_lock_file(path)
+        try:
+            _acquire(fd, path, max(deadline - time.monotonic(), 0.0), timeout_seconds)
+            if _is_current(fd, path):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
+
+
+def _is_current(fd: int, path: Path) -> bool:
+    """True when FD is still the file at PATH (not one a previous holder removed)."""
+    try:
+        return os.stat(path).st_ino == os.fstat(fd).st_ino
+    except FileNotFoundError:
+        return False
+
+
 def _open_lock_file(path: Path) -> int:
     try:
         return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -81,9 +103,9 @@ def _open_lock_file(path: Path) -> int:
         ) from exc
 
 
-def _acquire(fd: int, path: Path, timeout_seconds: float) -> None:
-    """Take the lock, polling until the deadline."""
-    deadline = time.monotonic() + max(timeout_seconds, 0.0)
+def _acquire(fd: int, path: Path, wait_seconds: float, timeout_seconds: float) -> None:
+    """Take the lock, polling for WAIT_SECONDS (TIMEOUT_SECONDS is the one the user set)."""
+    deadline = time.monotonic() + wait_seconds
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

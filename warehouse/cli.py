@@ -356,9 +356,18 @@ def _rows_table(title: str, counts: dict[str, int]) -> Table:
 @app.command()
 def query(
     sql: Annotated[str | None, typer.Argument(help="SQL to run (several statements: ;).")] = None,
-    file: Annotated[Path | None, typer.Option("--file", help="Read the SQL from a file.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="Read the SQL from a file (- for standard input)."),
+    ] = None,
     output_format: Annotated[
-        str, typer.Option("--format", help="table, csv, json, markdown or parquet.")
+        str,
+        typer.Option(
+            "--format",
+            help="table, csv, json, jsonl, markdown or parquet. json is one document: a "
+            "statement's rows as an array, several statements' as an array of arrays; jsonl is "
+            "one JSON object per row and line, every statement's rows in turn.",
+        ),
     ] = "table",
     output: Annotated[
         Path | None,
@@ -400,11 +409,15 @@ def query(
         raise _fail("--format parquet writes a file: add --output PATH.parquet")
     if limit is not None and (limit < 0 or all_rows):
         raise _fail("--limit takes a number of rows (0 or more), and not with --all")
-    if file is not None and not file.is_file():
+    from_stdin = file is not None and str(file) == "-"
+    if file is not None and not from_stdin and not file.is_file():
         raise _fail(f"--file {file} does not exist or is not a file")
     if output is not None:
         _check_output_file(output, overwrite)
-    text = sql if sql is not None else file.read_text(encoding="utf-8")
+    if from_stdin:
+        text = sys.stdin.read()
+    else:
+        text = sql if sql is not None else file.read_text(encoding="utf-8")
     if limit is None and not all_rows and output_format in ("table", "markdown"):
         limit = DEFAULT_ROWS
     try:
@@ -428,10 +441,12 @@ def _run_query(con, text: str, params: list[str], fmt: str, output: Path | None,
     """Run the statements and write each result; a bad query is a usage error."""
     import duckdb
 
-    from warehouse.query import fill_params, parse_params, run_statements
+    from warehouse.query import fill_params, parse_params, result_statements, run_statements
 
     try:
         sql = fill_params(con, text, parse_params(params))
+        if fmt == "json" and result_statements(con, sql) > 1:
+            fmt = "json-arrays"  # one document: an array holding each statement's array
         results = list(_written(run_statements(con, sql), fmt, output, limit))
     except duckdb.Error as exc:  # every DuckDB error class: a bad query, not a bad warehouse
         raise _fail(f"query failed: {exc}") from None
@@ -456,10 +471,15 @@ def _written(results, fmt: str, output: Path | None, limit: int | None) -> Itera
         yield rows
         return
     with _text_sink(output) as out:
+        if fmt == "json-arrays":
+            yield from _json_arrays(results, out, limit)
+            return
         for number, result in enumerate(results):
-            if number:
+            if number and fmt != "jsonl":
                 out.write("\n")
-            if fmt == "csv":
+            if fmt == "jsonl":
+                yield render.write_json_lines(result, out, limit)
+            elif fmt == "csv":
                 yield render.write_csv(result, out, limit)
             elif fmt == "json":
                 yield render.write_json(result, out, limit)
@@ -469,6 +489,18 @@ def _written(results, fmt: str, output: Path | None, limit: int | None) -> Itera
                 shown, total = write(result, out, limit, *extra)
                 out.write(_footer(shown, total))
                 yield shown
+
+
+def _json_arrays(results, out, limit: int | None) -> Iterator[int]:
+    """Several statements' results as one JSON document: an array of each one's rows array."""
+    from warehouse import render
+
+    out.write("[\n")
+    for number, result in enumerate(results):
+        if number:
+            out.write(",\n")
+        yield render.write_json(result, out, limit)
+    out.write("]\n")
 
 
 def _terminal_width() -> int:

@@ -47,6 +47,11 @@ def run_statements(con: duckdb.DuckDBPyConnection, text: str) -> Iterator[Statem
         yield StatementResult(statement.query.strip(), reader.schema, iter(reader))
 
 
+def result_statements(con: duckdb.DuckDBPyConnection, text: str) -> int:
+    """How many statements of TEXT print a result (known from the SQL, before any runs)."""
+    return sum(s.type.name not in QUIET_STATEMENTS for s in con.extract_statements(text))
+
+
 def parse_params(pairs: list[str]) -> dict[str, str]:
     """`name=value` pairs from the command line as a dict."""
     params = {}

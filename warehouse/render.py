@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from warehouse.query import StatementResult
 
-FORMATS = ("table", "csv", "json", "markdown", "parquet")
+FORMATS = ("table", "csv", "json", "jsonl", "markdown", "parquet")
 ESCAPES = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
@@ -181,6 +181,16 @@ def write_json(result: StatementResult, out: TextIO, limit: int | None) -> int:
             out.write(json.dumps(record, default=str, ensure_ascii=False))
             rows += 1
     out.write("\n]\n" if rows else "]\n")
+    return rows
+
+
+def write_json_lines(result: StatementResult, out: TextIO, limit: int | None) -> int:
+    """One JSON object per row and line (JSON lines), as `write_json` renders it. Returns rows."""
+    rows = 0
+    for batch in capped(result.batches, limit):
+        for record in batch.to_pylist():
+            out.write(json.dumps(record, default=str, ensure_ascii=False) + "\n")
+            rows += 1
     return rows
 
 

@@ -10,8 +10,12 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from warehouse.eutils import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
 from warehouse.retries import DEFAULT_BUDGET_SECONDS, DEFAULT_DELAYS_SECONDS, RetryPolicy
+
+DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+MAX_BATCH_PMIDS = 200
+"""NCBI's most PMIDs per efetch request. Both live here, not in `warehouse.eutils`, so that
+reading the settings (every command, `--help` too) does not import the HTTP client."""
 
 
 class Settings(BaseSettings):

@@ -31,6 +31,7 @@ import httpx
 from lxml import etree
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from warehouse.config import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
 from warehouse.errors import ConfigError, EutilsError, EutilsRefused
 from warehouse.retries import (
     DEFAULT_BUDGET_SECONDS,
@@ -39,8 +40,6 @@ from warehouse.retries import (
     unreachable,
 )
 
-DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
-MAX_BATCH_PMIDS = 200
 MAX_GET_URL_CHARS = 2000
 REQUESTS_PER_SECOND = 3
 REQUESTS_PER_SECOND_WITH_KEY = 10

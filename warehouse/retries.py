@@ -15,11 +15,12 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, TypeVar
 
 from warehouse.errors import DownloadFailed, HostUnreachable
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -79,6 +80,8 @@ def unreachable(url: str, exc: httpx.HTTPError) -> HostUnreachable | None:
     httpx raises `ConnectError` when the name does not resolve or the port refuses; a
     `ConnectTimeout` (a slow or lossy network) stays retryable.
     """
+    import httpx
+
     if not isinstance(exc, httpx.ConnectError):
         return None
     url_host = httpx.URL(url)
@@ -94,6 +97,8 @@ def check_reachable(url: str, timeout_seconds: float) -> None:
     without a network fails in the time it takes to start. A timeout is left to the run's own
     retries; behind a proxy (the proxy connects, not this machine) nothing is checked.
     """
+    import httpx
+
     target = httpx.URL(url)
     if target.scheme not in ("http", "https") or any(os.environ.get(n) for n in PROXY_VARIABLES):
         return

@@ -77,11 +77,12 @@ def _retry_help() -> str:
     policy = Settings.model_construct().retry_policy()
     waits = ", ".join(f"{delay:g}" for delay in policy.delays_seconds)
     return (
-        f"Answers that can change (429, 5xx, a broken transfer) are retried up to "
-        f"{len(policy.delays_seconds)} times, waiting {waits} s and at most "
-        f"{policy.budget_seconds:g} s in all per request (PUBMED_WAREHOUSE_DOWNLOAD_RETRIES, "
-        "..._RETRY_DELAYS_SECONDS, ..._RETRY_BUDGET_SECONDS); a host that does not resolve or "
-        "refuses connections fails at once (exit 2)."
+        "Answers that can change (429, 5xx, a broken transfer) are retried "
+        f"(env PUBMED_WAREHOUSE_DOWNLOAD_RETRIES, default {len(policy.delays_seconds)}), "
+        f"waiting {waits} s (env PUBMED_WAREHOUSE_RETRY_DELAYS_SECONDS, default [{waits}]) and "
+        f"at most {policy.budget_seconds:g} s in all per request "
+        f"(env PUBMED_WAREHOUSE_RETRY_BUDGET_SECONDS, default {policy.budget_seconds:g}); a host "
+        "that does not resolve or refuses connections fails at once (exit 2)."
     )
 
 

@@ -312,6 +312,9 @@ def _print_load_summary(results: list[FileResult], settings: Settings, seconds: 
             counts[-1] = "file"
         files_table.add_row(Path(r.source_file).name, r.status, *counts)
     console.print(files_table)
+    for r in results:  # what a MeSH file replaced or why it was skipped
+        if ((r.format or "").startswith("mesh-") and r.status == "loaded") or r.status == "skipped":
+            console.print(f"MeSH {Path(r.source_file).name}: {r.message}", highlight=False)
     from warehouse import status as warehouse_status
 
     with _reading(settings) as con:

@@ -23,6 +23,7 @@ from warehouse.load import FileResult, ProgressCallback, load_file
 from warehouse.lock import writer_lock
 from warehouse.parallel import load_files, parse_processes
 from warehouse.snapshot import publish_readers_copy
+from warehouse.vocabulary import superseded_vocabularies
 
 log = logging.getLogger(__name__)
 
@@ -141,15 +142,19 @@ def ingest_files(
     target = settings.snapshot_path()
     found = steps.discover(paths)
     own = set(warehouse_own(found, settings.db, target))  # never read the warehouse itself
-    files = [f for f in found if f not in own]
+    superseded = superseded_vocabularies(f for f in found if f not in own)
+    files = [f for f in found if f not in own and f not in superseded]
+    skipped = [FileResult(str(p), FileStatus.SKIPPED, message=why) for p, why in superseded.items()]
+    for path, why in superseded.items():
+        log.warning("%s: %s", path, why)
     with writer_lock(settings.db, settings.lock_timeout_seconds):
         con = connect(settings.db, memory_limit=settings.load_memory_limit)
         try:
             if load_many is not None or parse_processes(files, settings.workers):
                 many = load_many or steps.load_many
-                results = many(con, files, settings, run_id, on_records)
+                results = skipped + many(con, files, settings, run_id, on_records)
             else:
-                results = []
+                results = skipped
                 for path in files:
                     results.append(steps.load_one(con, path, settings, run_id, on_records))
                     if results[-1].status == "failed":

@@ -24,12 +24,13 @@ class FileStatus(StrEnum):
     REJECTED = "rejected"
     ALREADY_LOADED = "already-loaded"
     REJECTED_BEFORE = "rejected-before"  # the same bytes were rejected whole by an earlier load
+    SKIPPED = "skipped"  # a MeSH file superseded by a newer year of its kind in the same run
     FAILED = "failed"
 
     @property
     def changed_nothing(self) -> bool:
         """True for a file this run did not read again (its bytes were in the ledger)."""
-        return self in (FileStatus.ALREADY_LOADED, FileStatus.REJECTED_BEFORE)
+        return self in (FileStatus.ALREADY_LOADED, FileStatus.REJECTED_BEFORE, FileStatus.SKIPPED)
 
 
 class StagedStatus(StrEnum):

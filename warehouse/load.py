@@ -141,7 +141,8 @@ def _load_vocabulary(
     result = FileResult(str(path), FileStatus.LOADED, fmt)
     con.begin()
     try:
-        result.records = load_vocabulary(con, path, fmt.removeprefix("mesh-"), started, batch_size)
+        loaded = load_vocabulary(con, path, fmt.removeprefix("mesh-"), started, batch_size)
+        result.records, result.message = loaded.records, loaded.describe()
         aggregates.refresh_vocabulary(con, started)
         return result
     except (DamagedFile, OlderVocabulary, UnsupportedFormat) as exc:

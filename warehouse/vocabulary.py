@@ -9,15 +9,16 @@ the transaction (and writes the `ingested_files` row in it).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from warehouse.errors import OlderVocabulary, UnsupportedFormat
+from warehouse.errors import OlderVocabulary, UnsupportedFormat, WarehouseError
 from warehouse.formats.mesh import KIND_TABLES, MeshBatch, declared_year, parse
-from warehouse.inputs import open_input, read_head, sha256_of
+from warehouse.inputs import detect_format, open_input, read_head, sha256_of
 from warehouse.schema import table_schemas
 
 YEAR_TABLES = {"mesh_descriptors", "mesh_qualifiers", "mesh_supplementary_records"}
@@ -29,26 +30,92 @@ KEYS = {
 }
 
 
+NAME_PREFIXES = {"descriptors": "desc", "qualifiers": "qual", "supplementary": "supp"}
+
+
+@dataclass(frozen=True)
+class VocabularyLoad:
+    """What loading a MeSH file did to its kind: the year and records before and after."""
+
+    kind: str
+    year: int | None
+    records: int
+    year_guessed: bool  # neither the file name nor its DOCTYPE states the year
+    replaced_year: int | None = None
+    replaced_records: int | None = None
+
+    def describe(self) -> str:
+        """One line: `descriptors 2016 (43 records) replaced by 2025 (7)`, and a guessed year."""
+        year = "of no stated year" if self.year is None else str(self.year)
+        if self.replaced_records is None:
+            said = f"{self.kind} {year} ({self.records} records) loaded"
+        else:
+            before = "of no stated year" if self.replaced_year is None else self.replaced_year
+            said = (
+                f"{self.kind} {before} ({self.replaced_records} records) replaced by "
+                f"{year} ({self.records})"
+            )
+        if self.year_guessed:
+            prefix = NAME_PREFIXES[self.kind]
+            said += (
+                "; the year is in neither the file name nor its DOCTYPE: "
+                + ("taken as the year after its newest record date" if self.year else "unknown")
+                + f", name the file {prefix}YYYY.xml to state it"
+            )
+        return said
+
+
+def superseded_vocabularies(files: Iterable[Path]) -> dict[Path, str]:
+    """MeSH files among FILES that a later stated year of the same kind among them supersedes.
+
+    Returns each with the reason it is skipped; a file whose year is not stated is kept (its
+    load says which year it was taken as).
+    """
+    stated: dict[Path, tuple[str, int]] = {}
+    for path in files:
+        try:
+            head = read_head(path)
+            fmt = detect_format(head)
+        except (WarehouseError, OSError):
+            continue  # the load rejects it with its reason
+        year = declared_year(head, path.name) if fmt.startswith("mesh-") else None
+        if year is not None:
+            stated[path] = (fmt.removeprefix("mesh-"), year)
+    newest: dict[str, int] = {}
+    for kind, year in stated.values():
+        newest[kind] = max(newest.get(kind, year), year)
+    return {
+        path: f"{kind} {year} skipped: this run loads {kind} {newest[kind]}"
+        for path, (kind, year) in stated.items()
+        if year < newest[kind]
+    }
+
+
 def load_vocabulary(
     con: duckdb.DuckDBPyConnection, path: Path, kind: str, started: datetime, batch_size: int
-) -> int:
-    """Stage and apply a MeSH file of `kind` inside the open transaction; returns its records.
+) -> VocabularyLoad:
+    """Stage and apply a MeSH file of `kind` inside the open transaction; says what it replaced.
 
     Raises `OlderVocabulary` when the warehouse holds a later year of the kind, and
     `UnsupportedFormat` when a record lacks its identifier or repeats one.
     """
     _create_staging(kind, con)
     records, newest = _stage_batches(con, parse_file(path, kind, batch_size))
-    year = declared_year(read_head(path), path.name) or (newest + 1 if newest else None)
+    stated = declared_year(read_head(path), path.name)
+    year = stated or (newest + 1 if newest else None)
     _refuse_older(con, kind, year)
     _refuse_bad_keys(con, kind)
+    before = con.execute(
+        "select mesh_year, records from mesh_vocabularies where kind = ?", [kind]
+    ).fetchone()
     _replace(con, kind, year)
     con.execute(
         "insert or replace into mesh_vocabularies values (?, ?, ?, ?, ?, ?)",
         [kind, year, str(path), sha256_of(path), records, started],
     )
     _drop_staging(kind, con)
-    return records
+    replaced_year, replaced_records = before if before else (None, None)
+    return VocabularyLoad(kind, year, records, stated is None, replaced_year, replaced_records)
 
 
 def parse_file(path: Path, kind: str, batch_size: int) -> Iterable[MeshBatch]:

@@ -144,7 +144,10 @@ def test_bad_file_is_rejected_whole_and_nothing_is_lost(
         "select position, reason from rejects where source_file = ?", [str(path)]
     ).fetchall()
     assert len(rejects) == 1 and reason in rejects[0][1]
-    assert load_file(fresh_db, path).status == "already-loaded"
+    again = load_file(fresh_db, path)  # the same bytes: rejected again, with the first reason
+    assert (again.status, again.rejected) == ("rejected-before", 1)
+    assert reason in again.message
+    assert snapshot(fresh_db) == before
 
 
 def test_record_without_pmid_is_rejected_rest_loads(fresh_db, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -300,3 +301,31 @@ def test_prepared_statements_are_described_and_reused(endpoint: Endpoint) -> Non
         "select pmid, title from articles where pmid > 0 order by pmid limit 3"
     ).fetchall()
     assert first == expected
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
+def test_a_signal_stops_it_within_two_seconds_with_one_line(tmp_path: Path, signum: int) -> None:
+    warehouse = connect(tmp_path / "pubmed.duckdb")
+    try:
+        load_file(warehouse, LATER[0])
+        publish_snapshot(warehouse, tmp_path / "pubmed.snapshot.duckdb")
+    finally:
+        warehouse.close()
+    env = {**os.environ, "PUBMED_WAREHOUSE_SQL_PASSWORD": PASSWORD}
+    command = [CLI, "serve-sql", "--db", str(tmp_path / "pubmed.duckdb"), "--port", "0"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert "127.0.0.1:" in process.stdout.readline()
+        sent = time.monotonic()
+        os.kill(process.pid, signum)
+        _, err = process.communicate(timeout=30)
+        seconds = time.monotonic() - sent
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 128 + signum, err
+    assert seconds < 2.0, f"took {seconds:.1f} s"
+    assert err == f"serve-sql stopped ({signal.Signals(signum).name})\n"

@@ -274,6 +274,12 @@ def _interrupted(
     return typer.Exit(128 + signum)
 
 
+def _signal_name(signum: int) -> str:
+    import signal
+
+    return signal.Signals(signum).name
+
+
 def _exit_for(results: list[FileResult]) -> None:
     """Exit 2 when a file failed for a storage fault, 1 when something was rejected."""
     failed = [r for r in results if r.status == "failed"]
@@ -930,9 +936,11 @@ def serve_sql(
         sys.stdout.flush()
 
     try:
-        serve(config, listening)
+        signum = serve(config, listening)
     except (WarehouseError, OSError) as exc:
         raise _fail(str(exc)) from None
+    errors.print(f"serve-sql stopped ({_signal_name(signum)})", highlight=False)
+    raise typer.Exit(128 + signum)
 
 
 @app.command()
@@ -971,16 +979,23 @@ def report(
     Example: pubmed-warehouse report report.html --term "migraine disorders"
     """
     from warehouse.destinations import check_file, replacing
+    from warehouse.interrupts import stop_on_signals
     from warehouse.report import is_report, render_report
 
     try:
         check_file(out, overwrite, owned=is_report)  # an earlier report is replaced, nothing else
-        with _reading(_settings(db=db), snapshot) as con:
+        with stop_on_signals(), _reading(_settings(db=db), snapshot) as con:
             page = render_report(con, term, include_check_tags=check_tags)
-        with replacing(out) as part:
-            part.write_text(page, encoding="utf-8")
+            with replacing(out) as part:  # a report cut short is never left at OUT
+                part.write_text(page, encoding="utf-8")
     except (WarehouseError, OSError) as exc:
         raise _fail(str(exc)) from None
+    except BaseException as exc:
+        signum = _interrupt_signal(exc)
+        if signum is None:
+            raise
+        errors.print(f"interrupted: {out} not written", highlight=False)
+        raise typer.Exit(128 + signum) from None
     console.print(f"wrote {out}")
 
 

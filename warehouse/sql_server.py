@@ -268,12 +268,12 @@ class ServerConfig:
     """DuckDB memory of the whole server (queries spill beyond it)."""
 
 
-def serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None = None) -> None:
-    """Serve until SIGINT or SIGTERM."""
-    asyncio.run(_serve(config, on_listening))
+def serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None = None) -> int:
+    """Serve until SIGINT or SIGTERM; returns the signal that stopped it."""
+    return asyncio.run(_serve(config, on_listening))
 
 
-async def _serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None) -> None:
+async def _serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None) -> int:
     from warehouse.pg_session import handle_client
 
     copy = ReadersCopy(config.copy, config.memory_limit)
@@ -284,16 +284,17 @@ async def _serve(config: ServerConfig, on_listening: Callable[[str, int], None] 
         config.host,
         config.port,
     )
+    stop, received = asyncio.Event(), []
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # before it says it listens
+        loop.add_signal_handler(signum, lambda signum=signum: (received.append(signum), stop.set()))
     host, port = server.sockets[0].getsockname()[:2]
     if on_listening:
         on_listening(host, port)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     async with server:
         await stop.wait()
         server.close()
         copy.interrupt()
     executor.shutdown(wait=False, cancel_futures=True)
     log.info("serve-sql (pid %d) stopped", os.getpid())
+    return received[0]

@@ -59,3 +59,16 @@ def test_a_db_that_is_no_warehouse_leaves_no_lock(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert notes.read_text() == "# my notes\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
+
+
+def test_status_names_nlm_files_and_separates_file_and_record_rejects(tmp_path: Path) -> None:
+    shutil.copy(PUBMED1, tmp_path / "pubmed26n0001.xml")
+    (tmp_path / "notes.txt").write_text("things to read later\n")
+    db = str(tmp_path / "w.duckdb")
+    assert _cli("load", "--db", db, str(tmp_path / "pubmed26n0001.xml")).returncode == 0
+    assert _cli("load", "--db", db, str(tmp_path / "notes.txt")).returncode == 1
+    status = _cli("status", "--db", db)
+    assert status.returncode == 0, status.stderr
+    assert "files rejected whole: 1" in status.stdout
+    assert "records rejected (in loaded files): 0" in status.stdout
+    assert "newest NLM file: pubmed26n0001.xml" in status.stdout

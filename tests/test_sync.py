@@ -88,7 +88,7 @@ def test_second_sync_loads_only_the_new_update(
     assert snapshot.execute("select count(*) from articles").fetchone() == (8,)
     snapshot.close()
     status = runner.invoke(app, ["status", "--db", str(db)])
-    assert "newest NLM file: 26n00003" in status.output, status.output
+    assert "newest NLM file: pubmed26n0003.xml.gz" in status.output, status.output
 
 
 def test_corrupt_download_leaves_the_warehouse_untouched(

@@ -18,16 +18,17 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 
 def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
-    """Files ingested, rejected records and the last run's time and flow run."""
+    """Files ingested, files rejected whole, records rejected in loaded files, the last run's
+    time and flow run, and the newest NLM file by the name NLM gives it."""
     row = con.execute(
         """
         select
             count(*) filter (where status = 'loaded'),
             count(*) filter (where status = 'rejected'),
-            coalesce(sum(rejected), 0),
+            coalesce(sum(rejected) filter (where status = 'loaded'), 0),
             max(finished_at),
             arg_max(flow_run_id, finished_at),
-            max(file_order_key)
+            regexp_extract(arg_max(source_file, file_order_key), '[^/]+$')
         from ingested_files
         """
     ).fetchone()
@@ -37,8 +38,8 @@ def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     ).fetchone()[0]
     return {
         "files loaded": row[0],
-        "files rejected": row[1],
-        "records rejected": row[2],
+        "files rejected whole": row[1],
+        "records rejected (in loaded files)": row[2],
         "last run": row[3],
         "last flow run": row[4],
         "newest NLM file": row[5],

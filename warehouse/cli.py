@@ -187,7 +187,7 @@ def load(
         inputs = [p for p in inputs if p not in own]
     started, since = time.perf_counter(), datetime.now()
     try:
-        results = _run_load(targets, settings)
+        results = _run_load(targets, settings, inputs)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     except BaseException as exc:
@@ -218,24 +218,27 @@ def _check_db_path(db: Path) -> None:
         raise _fail(f"--db {db}: the folder {db.parent} does not exist")
 
 
-def _run_load(targets: list[str], settings: Settings) -> list[FileResult]:
+def _run_load(targets: list[str], settings: Settings, inputs: list[Path]) -> list[FileResult]:
     """Lock, open and load: as the Prefect flow `ingest` when an API is configured."""
+    from dataclasses import replace
+
     from warehouse.db import connect
     from warehouse.interrupts import stop_on_signals
     from warehouse.lock import writer_lock
-    from warehouse.progress import file_progress
+    from warehouse.progress import load_progress
 
     with stop_on_signals(), writer_lock(settings.db, settings.lock_timeout_seconds):
         connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
-        with file_progress(console) as on_records:
+        with load_progress(console, inputs) as progress:
             if settings.dask_address or prefect_api_url():
                 apply_prefect_defaults()
                 from flows.ingest import run_ingest
 
-                return run_ingest(targets, settings, on_records)
-            from warehouse.ingest import ingest_files
+                return run_ingest(targets, settings, progress.on_records)
+            from warehouse.ingest import PLAIN_STEPS, ingest_files
 
-            return ingest_files(targets, settings, on_records)
+            steps = replace(PLAIN_STEPS, load_one=progress.counting(PLAIN_STEPS.load_one))
+            return ingest_files(targets, settings, progress.on_records, steps=steps)
 
 
 def _interrupt_signal(exc: BaseException) -> int | None:

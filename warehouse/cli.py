@@ -693,7 +693,8 @@ def sync(
                 _sync_mesh(settings, only=not settings.mirror_url, started=started)
             result = _run_sync(settings, baseline or not updates, updates or not baseline, limit)
     except WarehouseError as exc:
-        where = "--mirror (PUBMED_WAREHOUSE_MIRROR_URL) and --mesh (PUBMED_WAREHOUSE_MESH_URL)"
+        named = [("--mirror", "MIRROR", settings.mirror_url), ("--mesh", "MESH", settings.mesh_url)]
+        where = " and ".join(f"{o} (PUBMED_WAREHOUSE_{e}_URL)" for o, e, url in named if url)
         raise _fail(_with_next_step(exc, where)) from None
     except BaseException as exc:
         signum = _interrupt_signal(exc)

@@ -172,3 +172,17 @@ def test_sync_without_a_mirror_is_a_usage_error(tmp_path: Path, monkeypatch) -> 
     result = runner.invoke(app, ["sync", "--db", str(tmp_path / "warehouse.duckdb")])
     assert result.exit_code == 2
     assert "--mirror URL" in result.output
+
+
+def test_a_users_copy_in_the_download_folder_is_loaded_and_kept(
+    mirror: Mirror, tmp_path: Path, prefect_harness
+) -> None:
+    data = gzipped(PUBMED1)
+    mirror.publish("baseline", "pubmed26n0001.xml.gz", data)
+    mine = tmp_path / "downloads" / "pubmed26n0001.xml.gz"
+    mine.parent.mkdir()
+    mine.write_bytes(data)
+    result = run_sync(mirror, tmp_path)
+    assert [r.status for r in result.loaded] == ["loaded"]
+    assert mirror.log.fetched("pubmed26n0001.xml.gz") == []  # verified by its .md5, not fetched
+    assert mine.read_bytes() == data  # the user's file stays

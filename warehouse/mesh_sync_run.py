@@ -77,6 +77,7 @@ def sync_mesh(
             todo = [f for f in listed if (years.get(f.kind) or 0) < f.year]
             log.info("MeSH %s on the server: %d files to load", listed[0].year, len(todo))
             for remote in todo:
+                was_there = (settings.download_dir / remote.name).exists()  # never removed
                 try:
                     path = steps.download(remote, settings.download_dir, timeout, policy)
                 except HostUnreachable:
@@ -88,7 +89,7 @@ def sync_mesh(
                 results.append(steps.load_one(con, path, settings, run_id, None))
                 if results[-1].status == FileStatus.FAILED:  # rolled back: kept for the rerun
                     break
-                if not settings.keep_downloads:
+                if not settings.keep_downloads and not was_there:
                     path.unlink(missing_ok=True)
         finally:
             con.close()

@@ -171,6 +171,7 @@ def sync_mirror(
 def _download_and_load(con, remote, result, settings, steps, run_id, on_bytes, on_records):
     """Download and load one file; returns why the run must stop there, else None."""
     policy, timeout = settings.retry_policy(), settings.download_timeout_seconds
+    was_there = (settings.download_dir / remote.name).exists()  # the user's copy: never removed
     try:
         path = steps.download(remote, settings.download_dir, timeout, policy, on_bytes)
     except HostUnreachable:
@@ -181,6 +182,6 @@ def _download_and_load(con, remote, result, settings, steps, run_id, on_bytes, o
     result.loaded.append(loaded)
     if loaded.status == FileStatus.FAILED:  # a storage fault: rolled back, the download kept
         return f"{loaded.message or 'not loaded'} (kept in {path.parent})"
-    if not settings.keep_downloads:
+    if not settings.keep_downloads and not was_there:
         path.unlink(missing_ok=True)
     return None

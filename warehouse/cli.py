@@ -38,7 +38,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120)
+console = Console(
+    width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120, soft_wrap=True
+)
 errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2

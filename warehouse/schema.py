@@ -74,17 +74,34 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [d[0] for d in con.execute(f'select * from "{table}" limit 0').description]
 
 
-@cache
 def table_schemas() -> dict[str, pl.Schema]:
     """Polars schema of every table, in column order, as DuckDB creates it."""
+    return _declared_tables()[0]
+
+
+def required_columns() -> dict[str, tuple[str, ...]]:
+    """The columns each table declares `not null`."""
+    return _declared_tables()[1]
+
+
+@cache
+def _declared_tables() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]]:
+    """Every table of `sql/tables/` as DuckDB creates it: polars schemas, `not null` columns."""
     con = duckdb.connect(":memory:")
     try:
         for path in table_files():
             con.execute(path.read_text(encoding="utf-8"))
         names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
-        return {
+        schemas = {
             name: pl.from_arrow(con.sql(f'select * from "{name}" limit 0').to_arrow_table()).schema
             for name in names
         }
+        required = {name: [] for name in names}
+        for table, column in con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where not is_nullable order by table_name, column_index"
+        ).fetchall():
+            required[table].append(column)
+        return schemas, {name: tuple(columns) for name, columns in required.items()}
     finally:
         con.close()

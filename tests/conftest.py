@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.pop("COLUMNS", None)  # xdist workers set 80; the CLI then sizes output as on a pipe
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"

@@ -76,8 +76,9 @@ def normalize(batch: ParsedBatch, source: SourceInfo) -> dict[str, pl.DataFrame]
 def _blank_required(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """PMIDs with a NULL in a `not null` column, each with the first such `table.column`."""
     found = [
-        frame.filter(pl.col(column).is_null())
-        .select("pmid", pl.lit(f"{table}.{column}").alias("column"))
+        frame.filter(pl.col(column).is_null()).select(
+            "pmid", pl.lit(f"{table}.{column}").alias("column")
+        )
         for table, frame in frames.items()
         for column in required_columns()[table]
     ]

@@ -300,3 +300,98 @@ def test_prepared_statements_are_described_and_reused(endpoint: Endpoint) -> Non
         "select pmid, title from articles where pmid > 0 order by pmid limit 3"
     ).fetchall()
     assert first == expected
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "explain analyze create table memory.main.planted as select 42 as answer",
+        "explain analyze create temp table planted as select 42 as answer",
+        "explain analyze create table planted as select 42 as answer",
+        "explain analyze insert into keywords values (1, 'x', 'NOTNLM', false)",
+        "explain create table planted as select 42 as answer",
+        "explain (analyze) delete from articles",
+        "create temp table planted as select 42 as answer",
+        "create temp macro planted() as 42",
+    ],
+)
+def test_explain_analyze_of_a_write_is_refused(endpoint: Endpoint, statement: str) -> None:
+    with (
+        endpoint.connect() as client,
+        pytest.raises(psycopg.errors.ReadOnlySqlTransaction, match="read-only"),
+    ):
+        client.execute(statement)
+    with endpoint.connect() as other:
+        planted = other.execute(
+            "select count(*) from information_schema.tables where table_name = 'planted'"
+        ).fetchone()
+        assert planted == (0,)
+
+
+def test_explain_analyze_of_a_query_runs(endpoint: Endpoint) -> None:
+    with endpoint.connect() as client:
+        plan = client.execute("explain analyze select count(*) from articles").fetchall()
+    assert any("analyzed_plan" in row[0] for row in plan)
+
+
+def test_no_database_a_session_reaches_is_writable(endpoint: Endpoint) -> None:
+    with endpoint.connect() as client:
+        databases = client.execute(
+            "select database_name, readonly from duckdb_databases() where not internal"
+        ).fetchall()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            client.execute("set enable_external_access = true")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            client.execute("reset lock_configuration")
+    assert databases == [("pubmed", True)]
+
+
+def _simple_query(endpoint: Endpoint, sql: str) -> list[tuple[str, str, object]]:
+    """What each statement of SQL answered: (status, command tag or SQLSTATE, first row)."""
+    with endpoint.connect() as client:
+        pgconn = client.pgconn
+        pgconn.send_query(sql.encode())
+        answers = []
+        while (result := pgconn.get_result()) is not None:
+            status = psycopg.pq.ExecStatus(result.status).name
+            if status == "FATAL_ERROR":
+                answers.append((status, result.error_field(psycopg.pq.DiagnosticField.SQLSTATE)))
+            else:
+                first = result.get_value(0, 0) if result.ntuples else None
+                answers.append((status, (result.command_status or b"").decode(), first))
+        pgconn.exec_(b"rollback")  # an error within BEGIN leaves the transaction aborted
+        return [(a[0], a[1] if isinstance(a[1], str) else a[1].decode(), *a[2:]) for a in answers]
+
+
+def test_each_statement_of_a_string_is_answered_in_order(endpoint: Endpoint) -> None:
+    assert _simple_query(endpoint, "begin; drop view article_summary; commit") == [
+        ("COMMAND_OK", "BEGIN", None),
+        ("FATAL_ERROR", "25006"),
+    ]
+    assert _simple_query(endpoint, "set extra_float_digits = 3; select 1; select 'a;b' -- ;") == [
+        ("COMMAND_OK", "SET", None),
+        ("TUPLES_OK", "SELECT 1", b"1"),
+        ("TUPLES_OK", "SELECT 1", b"a;b"),
+    ]
+    with endpoint.connect() as client:
+        assert client.execute("select count(*) from article_summary").fetchone()[0] > 0
+
+
+def test_a_query_after_set_is_answered_not_swallowed(endpoint: Endpoint) -> None:
+    assert _simple_query(
+        endpoint, "set application_name = 'bi'; select * from read_csv('/etc/passwd')"
+    ) == [("COMMAND_OK", "SET", None), ("FATAL_ERROR", "42501")]
+    assert _simple_query(
+        endpoint, "set enable_external_access = true; select * from read_csv('/etc/passwd')"
+    ) == [("FATAL_ERROR", "42501")]
+
+
+def test_names_and_codes_are_postgresql_s(endpoint: Endpoint) -> None:
+    with endpoint.connect() as client:
+        cursor = client.execute("select count(*), version(), sum(pmid) from articles")
+        assert [d.name for d in cursor.description] == ["count", "version", "sum"]
+        assert cursor.fetchone()[1].startswith("PostgreSQL 16")
+        with pytest.raises(psycopg.errors.UndefinedFunction):
+            client.execute("select no_such_function(1)")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            client.execute("select * from read_parquet('/etc/hostname')")

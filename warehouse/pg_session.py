@@ -16,11 +16,13 @@ from warehouse import pgwire
 from warehouse.sql_server import (
     PG_SETTINGS,
     STARTUP_SETTINGS,
+    NotPermitted,
     ReadersCopy,
     ReadOnlyRefused,
     Result,
     ServerConfig,
     Session,
+    StatementFailed,
     sqlstate,
 )
 
@@ -144,7 +146,14 @@ class Connection:
             elif kind in handlers and not (self.skipping and kind != b"Q"):
                 try:
                     await handlers[kind](body)
-                except (duckdb.Error, ReadOnlyRefused, pgwire.ProtocolError, ValueError) as exc:
+                except (
+                    duckdb.Error,
+                    ReadOnlyRefused,
+                    NotPermitted,
+                    StatementFailed,
+                    pgwire.ProtocolError,
+                    ValueError,
+                ) as exc:
                     self.fail(exc, extended=kind != b"Q")
                     if kind == b"Q":
                         self.send(pgwire.ready(self.session.status()))
@@ -152,15 +161,25 @@ class Connection:
 
     def fail(self, exc: Exception, extended: bool) -> None:
         """Send the error; in the extended protocol skip to Sync; a transaction is aborted."""
-        self.send(pgwire.error(sqlstate(exc), str(exc)))
+        self.send(
+            pgwire.error(sqlstate(exc), str(exc.error if isinstance(exc, StatementFailed) else exc))
+        )
         self.skipping = extended
         if self.session.in_transaction:
             self.session.failed = True
 
     async def simple_query(self, body: bytes) -> None:
+        """Answer each statement in order; the first that fails ends the string (as PostgreSQL)."""
         sql, _ = pgwire.read_cstring(body, 0)
         self.skipping = False
-        results = await self.run(sql)
+        try:
+            self.send_results(await self.run(sql))
+        except StatementFailed as failed:
+            self.send_results(failed.done)
+            raise
+        self.send(pgwire.ready(self.session.status()))
+
+    def send_results(self, results: list[Result]) -> None:
         for result in results:
             if not result.tag:
                 self.send(pgwire.message(b"I"))
@@ -169,7 +188,6 @@ class Connection:
                 self.send(pgwire.row_description(result.columns))
                 self.send(*map(pgwire.data_row, result.rows))
             self.send(pgwire.command_complete(result.tag))
-        self.send(pgwire.ready(self.session.status()))
 
     async def parse(self, body: bytes) -> None:
         name, at = pgwire.read_cstring(body, 0)

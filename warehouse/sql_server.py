@@ -10,6 +10,7 @@ so a query cannot read or write other files. Password authentication is SCRAM-SH
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import re
@@ -25,10 +26,10 @@ from pathlib import Path
 import duckdb
 
 from warehouse.errors import WarehouseError
+from warehouse.schema import quoted, sql_dir
 
 log = logging.getLogger(__name__)
 
-QUERY_TYPES = {duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN}
 PG_SETTINGS = {
     "server_version": "16.0",
     "server_encoding": "UTF8",
@@ -44,17 +45,38 @@ PG_SETTINGS = {
     "is_superuser": "off",
 }
 STARTUP_SETTINGS = ("server_version", "server_encoding", "client_encoding", "datestyle")
-VERSION = re.compile(r"\b(?:pg_catalog\.)?version\(\)", re.IGNORECASE)
-REGTYPE_CAST = re.compile(r"::\s*regtype\b", re.IGNORECASE)
-PG_MACROS = (
-    # psycopg looks types up by name (hstore, for SQLAlchemy): none of them exists here.
-    "create or replace temp macro to_regtype(name) as null::integer",
+PG_SYNTAX = (
+    # PostgreSQL spellings DuckDB's parser lacks, each rewritten to DuckDB's (clients send them
+    # in their catalog queries): casts to reg* types, schema-qualified operators and collations,
+    # and pg_catalog function calls, which then resolve through `sql/pg_catalog/` first.
+    (re.compile(r"::\s*reg(?:type|class|proc|namespace)\b", re.IGNORECASE), ""),
+    (re.compile(r"\bOPERATOR\s*\(\s*pg_catalog\.([~!<>=*]+)\s*\)", re.IGNORECASE), r"\1"),
+    (re.compile(r'\s+COLLATE\s+pg_catalog\."?\w+"?', re.IGNORECASE), ""),
+    (re.compile(r"\bpg_catalog\.(\w+)\s*\(", re.IGNORECASE), r"\1("),
 )
-SERVER_VERSION = "PostgreSQL 16.0 on pubmed-warehouse (DuckDB readers copy)"
+STATEMENT_PARTS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)
+COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
+EXPLAIN = re.compile(
+    r"^\s*explain\s+(?:\([^)]*\)\s*)?(?:analy[sz]e\s+)?(?:verbose\s+)?", re.IGNORECASE
+)
+MISSING_FUNCTION = re.compile(r"\b(?:Function|Macro) with name \S+ does not exist")
+FUNCTION_CALL = re.compile(r'(?:"?\w+"?\.)*"?(\w+)"?\(.*\)', re.DOTALL)
 
 
 class ReadOnlyRefused(WarehouseError):
     """A client sent a statement that is not a query."""
+
+
+class NotPermitted(WarehouseError):
+    """A client asked for something this endpoint never allows (a DuckDB setting)."""
+
+
+class StatementFailed(WarehouseError):
+    """A statement of a multi-statement string failed: what ran before it, and its error."""
+
+    def __init__(self, done: list[Result], error: Exception) -> None:
+        super().__init__(str(error))
+        self.done, self.error = done, error
 
 
 @dataclass
@@ -67,7 +89,12 @@ class Result:
 
 
 class CopyGeneration:
-    """One opened readers' copy (a file, by inode) and how many sessions read it."""
+    """One opened readers' copy (a file, by inode) and how many sessions read it.
+
+    The copy is attached read-only and made the default database; the in-memory database a
+    connection starts with is detached, so no database a session reaches can be written (each
+    cursor's own `temp` catalog stays, but no statement that would create in it is run).
+    """
 
     def __init__(self, path: Path, memory_limit: str) -> None:
         self.inode = _inode(path)
@@ -76,9 +103,14 @@ class CopyGeneration:
             ":memory:", config={"memory_limit": memory_limit, "temp_directory": str(spill)}
         )
         self.catalog = path.name.split(".")[0] or "readers"
-        self.con.execute(f"attach '{_quoted(path)}' as \"{self.catalog}\" (read_only)")
+        self.con.execute(f"attach '{_quoted(path)}' as {quoted(self.catalog)} (read_only)")
+        self.con.execute(f"use {quoted(self.catalog)}")
+        self.con.execute("detach memory")
         self.con.execute("set enable_external_access = false")
         self.con.execute("set lock_configuration = true")
+        self.settings = {
+            r[0] for r in self.con.sql("select name from duckdb_settings()").fetchall()
+        }
         self.readers = 0
         self.retired = False
 
@@ -122,6 +154,17 @@ class ReadersCopy:
             generation.con.close()
 
 
+@functools.cache
+def pg_catalog_macros() -> tuple[str, ...]:
+    """The statements of `sql/pg_catalog/`: what PostgreSQL clients call and DuckDB lacks."""
+    files = sorted((sql_dir() / "pg_catalog").glob("*.sql"))
+    return tuple(
+        statement
+        for file in files
+        for statement in split_statements(file.read_text(encoding="utf-8"))
+    )
+
+
 def _inode(path: Path) -> tuple[int, int]:
     try:
         stat = path.stat()
@@ -153,29 +196,32 @@ class Session:
         return b"T" if self.in_transaction else b"I"
 
     def run(self, sql: str, params: list | None = None) -> list[Result]:
-        """Run SQL (one or more statements); raises `ReadOnlyRefused` or `duckdb.Error`."""
-        if self.failed and not _is(sql.strip(), "rollback", "abort"):
+        """Run SQL (one or more statements); raises `StatementFailed` with what ran before."""
+        results: list[Result] = []
+        statements = split_statements(sql)
+        if not statements:
+            return [Result(None, tag="")]
+        for statement in statements:
+            try:
+                results.append(self.run_one(statement, params))
+            except (duckdb.Error, ReadOnlyRefused, NotPermitted) as exc:
+                raise StatementFailed(results, exc) from exc
+        return results
+
+    def run_one(self, sql: str, params: list | None = None) -> Result:
+        """Answer or refuse one statement."""
+        if self.failed and not _is(sql, "rollback", "abort"):
             raise ReadOnlyRefused("current transaction is aborted, commands ignored until ROLLBACK")
         if not self.in_transaction:
             self._cursor()  # a transaction reads the newest copy from its first statement on
-        if answered := self.answer_locally(sql.strip().rstrip(";").strip()):
-            return [answered]
-        sql = REGTYPE_CAST.sub("", VERSION.sub(f"'{SERVER_VERSION}'", sql))
-        statements = duckdb.extract_statements(sql)
-        for statement in statements:
-            if statement.type not in QUERY_TYPES:
-                kind = statement.type.name
-                raise ReadOnlyRefused(
-                    f"the readers' copy is read-only: {kind} refused (only queries run here; "
-                    "the warehouse changes through `pubmed-warehouse load`)"
-                )
-        cursor = self._cursor()
-        return [self._execute(cursor, statement.query, params) for statement in statements]
+        if answered := self.answer_locally(sql):
+            return answered
+        sql = duckdb_spelling(sql)
+        refuse_unless_query(sql)
+        return self._execute(self._cursor(), sql, params)
 
     def answer_locally(self, sql: str) -> Result | None:
         """Transaction control, SET and SHOW, which a read-only copy answers itself."""
-        if not sql:
-            return Result(None, tag="")
         if _is(sql, "begin", "start transaction"):
             self.in_transaction = True
             return Result(None, tag="BEGIN")
@@ -188,13 +234,24 @@ class Session:
             tag = "ROLLBACK" if _is(sql, "rollback", "abort") else "COMMIT"
             self.in_transaction = self.failed = False
             return Result(None, tag=tag)
-        if _is(sql, "set", "reset", "discard", "deallocate"):
+        if _is(sql, "set", "reset"):
+            self._refuse_engine_setting(sql)
+            return Result(None, tag=sql.split()[0].upper())
+        if _is(sql, "discard", "deallocate"):
             return Result(None, tag=sql.split()[0].upper())
         if _is(sql, "show"):
             name = sql[4:].strip().lower()
             if name in PG_SETTINGS:
                 return Result([(name, "VARCHAR")], [(PG_SETTINGS[name],)], "SHOW")
         return None
+
+    def _refuse_engine_setting(self, sql: str) -> None:
+        """SET and RESET change nothing here; one naming a DuckDB setting is refused (42501)."""
+        words = re.findall(r"[\w.]+", sql.lower())[1:]
+        words = [w for w in words if w not in ("session", "local", "global")]
+        name = words[0] if words else ""
+        if name not in PG_SETTINGS and name in self.generation.settings:
+            raise NotPermitted(f'permission denied to set parameter "{name}"')
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """This session's cursor, on the newest copy unless a transaction holds it."""
@@ -205,8 +262,7 @@ class Session:
             else:
                 self.close()
                 self.generation, self.cursor = newest, newest.con.cursor()
-                self.cursor.execute(f'use "{newest.catalog}"')
-                for macro in PG_MACROS:
+                for macro in pg_catalog_macros():
                     self.cursor.execute(macro)
         return self.cursor
 
@@ -214,16 +270,16 @@ class Session:
         cursor.execute(sql, params or None)
         if cursor.description is None:
             return Result(None, tag="SELECT 0")
-        columns = [(d[0], str(d[1])) for d in cursor.description]
+        columns = [(pg_column_name(d[0]), str(d[1])) for d in cursor.description]
         rows = cursor.fetchall()
         return Result(columns, rows, f"SELECT {len(rows)}")
 
     def describe(self, sql: str, parameters: int) -> list[tuple[str, str]] | None:
         """Columns a prepared query returns (run with NULL parameters and no rows)."""
-        results = self.run(
-            f"select * from ({sql.rstrip().rstrip(';')}) limit 0", [None] * parameters
-        )
-        return results[-1].columns
+        sql = sql.strip().rstrip(";")
+        refuse_unless_query(sql)
+        result = self.run_one(f"select * from ({sql}) limit 0", [None] * parameters)
+        return result.columns
 
     def close(self) -> None:
         if self.cursor is not None:
@@ -231,6 +287,59 @@ class Session:
         if self.generation is not None:
             self.copy.release(self.generation)
         self.generation = self.cursor = None
+
+
+def split_statements(sql: str) -> list[str]:
+    """The statements of SQL, in order, split at semicolons outside quotes and comments."""
+    statements, start = [], 0
+    for match in STATEMENT_PARTS.finditer(sql):
+        if match.group() == ";":
+            statements.append(sql[start : match.start()])
+            start = match.end()
+    statements.append(sql[start:])
+    return [s.strip() for s in statements if _uncommented(s).strip()]
+
+
+def _uncommented(sql: str) -> str:
+    return COMMENTS.sub(" ", sql)
+
+
+def refuse_unless_query(sql: str) -> None:
+    """Raise `ReadOnlyRefused` unless SQL is one query, or EXPLAIN (ANALYZE) of one."""
+    statements = duckdb.extract_statements(sql)
+    if len(statements) != 1:
+        raise ReadOnlyRefused("one statement at a time in the extended protocol")
+    kind = statements[0].type
+    if kind == duckdb.StatementType.EXPLAIN:
+        explained = EXPLAIN.sub("", _uncommented(sql), count=1)
+        inner = duckdb.extract_statements(explained) if explained.strip() else []
+        kind = inner[0].type if len(inner) == 1 else kind
+        if kind != duckdb.StatementType.SELECT:
+            raise ReadOnlyRefused(
+                f"the readers' copy is read-only: EXPLAIN of {kind.name} refused "
+                "(EXPLAIN and EXPLAIN ANALYZE run on queries only)"
+            )
+    elif kind != duckdb.StatementType.SELECT:
+        raise ReadOnlyRefused(
+            f"the readers' copy is read-only: {kind.name} refused (only queries run here; "
+            "the warehouse changes through `pubmed-warehouse load`)"
+        )
+
+
+def duckdb_spelling(sql: str) -> str:
+    """SQL with the PostgreSQL spellings of `PG_SYNTAX` rewritten (quoted text left alone)."""
+    parts = re.split(r"('(?:[^']|'')*')", sql)
+    for pattern, replacement in PG_SYNTAX:
+        parts = [p if i % 2 else pattern.sub(replacement, p) for i, p in enumerate(parts)]
+    return "".join(parts)
+
+
+def pg_column_name(name: str) -> str:
+    """The name PostgreSQL gives a result column: a function call is named after its function."""
+    if name == "count_star()":
+        return "count"
+    call = FUNCTION_CALL.fullmatch(name)
+    return call.group(1) if call else name
 
 
 def _is(sql: str, *keywords: str) -> bool:
@@ -241,16 +350,22 @@ def _is(sql: str, *keywords: str) -> bool:
 
 def sqlstate(exc: Exception) -> str:
     """The SQLSTATE a PostgreSQL client is told for an error."""
+    if isinstance(exc, StatementFailed):
+        return sqlstate(exc.error)
     if isinstance(exc, ReadOnlyRefused):
         return "25P02" if "aborted" in str(exc) else "25006"
+    if isinstance(exc, NotPermitted | duckdb.PermissionException):
+        return "42501"
     if isinstance(exc, duckdb.ParserException):
         return "42601"
     if isinstance(exc, duckdb.CatalogException):
-        return "42P01"
+        return "42883" if MISSING_FUNCTION.search(str(exc)) else "42P01"
     if isinstance(exc, duckdb.BinderException):
         return "42703"
     if isinstance(exc, duckdb.ConversionException | duckdb.InvalidInputException):
         return "22000"
+    if isinstance(exc, duckdb.IOException):
+        return "58030"
     return "XX000"
 
 

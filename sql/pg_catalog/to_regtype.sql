@@ -1,0 +1,2 @@
+-- psycopg looks types up by name (hstore, for SQLAlchemy): none of them exists here.
+create or replace temp macro to_regtype(type_name) as null::integer;

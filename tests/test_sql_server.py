@@ -395,3 +395,17 @@ def test_names_and_codes_are_postgresql_s(endpoint: Endpoint) -> None:
             client.execute("select no_such_function(1)")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             client.execute("select * from read_parquet('/etc/hostname')")
+
+
+def test_no_server_path_is_readable(endpoint: Endpoint) -> None:
+    folder = str(endpoint.copy.parent)
+    with endpoint.connect() as client:
+        readable = [
+            client.execute("select current_setting('temp_directory')").fetchall(),
+            client.execute("select current_setting('server_version_num')").fetchall(),
+            client.execute("select * from duckdb_databases()").fetchall(),
+            client.execute("select name, value from duckdb_settings()").fetchall(),
+            client.execute("select * from pg_catalog.pg_settings").fetchall(),
+        ]
+    assert readable[0] == [(None,)] and readable[1] == [("160000",)]
+    assert folder not in repr(readable) and "/tmp" not in repr(readable)

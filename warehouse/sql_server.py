@@ -43,6 +43,10 @@ PG_SETTINGS = {
     "default_transaction_read_only": "on",
     "search_path": "main",
     "is_superuser": "off",
+    "server_version_num": "160000",
+    "application_name": "",
+    "lc_collate": "C",
+    "lc_ctype": "C",
 }
 STARTUP_SETTINGS = ("server_version", "server_encoding", "client_encoding", "datestyle")
 PG_SYNTAX = (
@@ -158,10 +162,13 @@ class ReadersCopy:
 def pg_catalog_macros() -> tuple[str, ...]:
     """The statements of `sql/pg_catalog/`: what PostgreSQL clients call and DuckDB lacks."""
     files = sorted((sql_dir() / "pg_catalog").glob("*.sql"))
+    settings = ", ".join(f"('{name}', '{value}')" for name, value in PG_SETTINGS.items())
     return tuple(
         statement
         for file in files
-        for statement in split_statements(file.read_text(encoding="utf-8"))
+        for statement in split_statements(
+            file.read_text(encoding="utf-8").replace("{settings}", settings)
+        )
     )
 
 

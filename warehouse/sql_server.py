@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from duckdb.sqltypes import INTEGER, VARCHAR
 
+from warehouse import pgwire
 from warehouse.errors import WarehouseError
 from warehouse.schema import quoted, sql_dir
 
@@ -49,14 +51,19 @@ PG_SETTINGS = {
     "lc_ctype": "C",
 }
 STARTUP_SETTINGS = ("server_version", "server_encoding", "client_encoding", "datestyle")
+RELATION_NAME = re.compile(
+    r"('(?:[^']|'')*')\s*::\s*(?:pg_catalog\s*\.\s*)?regclass\b", re.IGNORECASE
+)
+"""A relation's name cast to regclass: its OID, looked up by `sql/pg_catalog/regclass_oid.sql`."""
 PG_SYNTAX = (
     # PostgreSQL spellings DuckDB's parser lacks, each rewritten to DuckDB's (clients send them
     # in their catalog queries): casts to reg* types, schema-qualified operators and collations,
-    # and pg_catalog function calls, which then resolve through `sql/pg_catalog/` first.
-    (re.compile(r"::\s*reg(?:type|class|proc|namespace)\b", re.IGNORECASE), ""),
+    # and the pg_catalog qualifier, so that names resolve through `sql/pg_catalog/` (the
+    # session's temp schema) before DuckDB's own pg_catalog.
     (re.compile(r"\bOPERATOR\s*\(\s*pg_catalog\.([~!<>=*]+)\s*\)", re.IGNORECASE), r"\1"),
     (re.compile(r'\s+COLLATE\s+pg_catalog\."?\w+"?', re.IGNORECASE), ""),
-    (re.compile(r"\bpg_catalog\.(\w+)\s*\(", re.IGNORECASE), r"\1("),
+    (re.compile(r'(?<![\w."])"?pg_catalog"?\s*\.\s*(?="?\w)', re.IGNORECASE), ""),
+    (re.compile(r"::\s*reg(?:type|class|proc|procedure|namespace|role)\b", re.IGNORECASE), ""),
 )
 STATEMENT_PARTS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)
 COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
@@ -110,6 +117,8 @@ class CopyGeneration:
         self.con.execute(f"attach '{_quoted(path)}' as {quoted(self.catalog)} (read_only)")
         self.con.execute(f"use {quoted(self.catalog)}")
         self.con.execute("detach memory")
+        self.con.create_function("pg_type_oid", pgwire.type_oid, [VARCHAR], INTEGER)
+        self.con.create_function("pg_type_format", pgwire.type_name, [INTEGER], VARCHAR)
         self.con.execute("set enable_external_access = false")
         self.con.execute("set lock_configuration = true")
         self.settings = {
@@ -160,16 +169,23 @@ class ReadersCopy:
 
 @functools.cache
 def pg_catalog_macros() -> tuple[str, ...]:
-    """The statements of `sql/pg_catalog/`: what PostgreSQL clients call and DuckDB lacks."""
+    """The statements of `sql/pg_catalog/`: what PostgreSQL clients call and DuckDB lacks.
+
+    `{settings}` stands for the settings the server reports (`PG_SETTINGS`), `{pg_types}` for
+    the types it sends (`pgwire.PG_TYPES`), each as a list of SQL values.
+    """
     files = sorted((sql_dir() / "pg_catalog").glob("*.sql"))
-    settings = ", ".join(f"('{name}', '{value}')" for name, value in PG_SETTINGS.items())
-    return tuple(
-        statement
-        for file in files
-        for statement in split_statements(
-            file.read_text(encoding="utf-8").replace("{settings}", settings)
-        )
-    )
+    values = {
+        "{settings}": ", ".join(f"('{name}', '{value}')" for name, value in PG_SETTINGS.items()),
+        "{pg_types}": ", ".join(f"({oid}, '{name}')" for oid, (name, _) in pgwire.PG_TYPES.items()),
+    }
+    statements = []
+    for file in files:
+        text = file.read_text(encoding="utf-8")
+        for placeholder, value in values.items():
+            text = text.replace(placeholder, value)
+        statements += split_statements(text)
+    return tuple(statements)
 
 
 def _inode(path: Path) -> tuple[int, int]:
@@ -335,6 +351,7 @@ def refuse_unless_query(sql: str) -> None:
 
 def duckdb_spelling(sql: str) -> str:
     """SQL with the PostgreSQL spellings of `PG_SYNTAX` rewritten (quoted text left alone)."""
+    sql = RELATION_NAME.sub(r"regclass_oid(\1)", sql)
     parts = re.split(r"('(?:[^']|'')*')", sql)
     for pattern, replacement in PG_SYNTAX:
         parts = [p if i % 2 else pattern.sub(replacement, p) for i, p in enumerate(parts)]

@@ -1,0 +1,13 @@
+-- One row per constraint, as DuckDB's pg_constraint gives it, with PostgreSQL's names and its
+-- column numbers counted from 1 (as pg_attribute.attnum), so that a key joins to its columns.
+create or replace temp view pg_constraint as
+select
+    p.* replace (
+        c.constraint_name as conname,
+        list_transform(c.constraint_column_indexes, lambda i: i + 1)::smallint[] as conkey
+    )
+from system.pg_catalog.pg_constraint as p
+inner join duckdb_constraints() as c on p.oid = c.table_oid * 1000000 + c.constraint_index;
+
+comment on view temp.main.pg_constraint is
+'One row per constraint: DuckDB''s pg_constraint with constraint names and 1-based conkey.';

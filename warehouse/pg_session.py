@@ -184,10 +184,21 @@ class Connection:
             if not result.tag:
                 self.send(pgwire.message(b"I"))
                 continue
+            if result.copy is not None:
+                self.send_copy(result)
+                continue
             if result.columns is not None:
                 self.send(pgwire.row_description(result.columns))
                 self.send(*map(pgwire.data_row, result.rows))
             self.send(pgwire.command_complete(result.tag))
+
+    def send_copy(self, result: Result) -> None:
+        """CopyOutResponse, a CopyData per line, CopyDone and the COPY tag."""
+        count = len(result.columns)
+        self.send(pgwire.message(b"H", struct.pack(f"!bh{count}h", 0, count, *[0] * count)))
+        lines = result.copy.lines(result.columns, result.rows)
+        self.send(*(pgwire.message(b"d", line) for line in lines))
+        self.send(pgwire.message(b"c"), pgwire.command_complete(result.tag))
 
     async def parse(self, body: bytes) -> None:
         name, at = pgwire.read_cstring(body, 0)

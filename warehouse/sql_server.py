@@ -10,7 +10,9 @@ so a query cannot read or write other files. Password authentication is SCRAM-SH
 from __future__ import annotations
 
 import asyncio
+import csv
 import functools
+import io
 import logging
 import os
 import re
@@ -51,10 +53,48 @@ PG_SETTINGS = {
     "lc_ctype": "C",
 }
 STARTUP_SETTINGS = ("server_version", "server_encoding", "client_encoding", "datestyle")
+TABLE_MACRO = re.compile(r"^create or replace temp macro (\w+)\(\) as table", re.MULTILINE)
+ALIAS_ENDS = (
+    "where",
+    "join",
+    "left",
+    "right",
+    "inner",
+    "full",
+    "cross",
+    "natural",
+    "on",
+    "using",
+    "group",
+    "order",
+    "limit",
+    "offset",
+    "union",
+    "except",
+    "intersect",
+    "having",
+    "window",
+    "qualify",
+    "lateral",
+    "as",
+    "and",
+    "or",
+    "then",
+    "else",
+    "end",
+    "when",
+)
+"""Keywords that may follow a relation in FROM and are no alias of it (`pg_class where`)."""
 RELATION_NAME = re.compile(
     r"('(?:[^']|'')*')\s*::\s*(?:pg_catalog\s*\.\s*)?regclass\b", re.IGNORECASE
 )
 """A relation's name cast to regclass: its OID, looked up by `sql/pg_catalog/regclass_oid.sql`."""
+COPY_TO_STDOUT = re.compile(
+    r"copy\s*(?:\((?P<query>.*)\)|(?P<table>[\w.\"]+)\s*(?:\((?P<columns>[^)]*)\))?)"
+    r"\s*to\s+stdout\b(?P<options>.*)",
+    re.IGNORECASE | re.DOTALL,
+)
+"""COPY TO STDOUT, which psql's \\copy sends: the rows of a query written to the client."""
 PG_SYNTAX = (
     # PostgreSQL spellings DuckDB's parser lacks, each rewritten to DuckDB's (clients send them
     # in their catalog queries): casts to reg* types, schema-qualified operators and collations,
@@ -97,6 +137,50 @@ class Result:
     columns: list[tuple[str, str]] | None
     rows: list[tuple] = field(default_factory=list)
     tag: str = "SELECT 0"
+    copy: CopyFormat | None = None
+    """For COPY ... TO STDOUT: how the rows are written to the client."""
+
+
+@dataclass(frozen=True)
+class CopyFormat:
+    """How COPY TO STDOUT writes rows: PostgreSQL's text format (tabs, `\\N`) or CSV."""
+
+    csv: bool = False
+    header: bool = False
+    delimiter: str = "\t"
+
+    @classmethod
+    def parse(cls, options: str) -> CopyFormat:
+        """The format of COPY's options: `csv`, `(format csv, header)`, `delimiter ','`..."""
+        csv = re.search(r"\bcsv\b", options, re.IGNORECASE) is not None
+        header = re.search(r"\bheader\b(?!\s+(?:false|off|0)\b)", options, re.IGNORECASE)
+        delimiter = re.search(r"\bdelimiter\s+(?:as\s+)?'(.)'", options, re.IGNORECASE)
+        chosen = delimiter.group(1) if delimiter else ("," if csv else "\t")
+        return cls(csv, header is not None, chosen)
+
+    def lines(self, columns: list[tuple[str, str]], rows: list[tuple]) -> list[bytes]:
+        """Each row as one line of this format (the header first when asked for)."""
+        if not self.csv:
+            return [(self.delimiter.join(map(_copy_text, row)) + "\n").encode() for row in rows]
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=self.delimiter, lineterminator="\n")
+        lines = []
+        for row in ([tuple(name for name, _ in columns)] if self.header else []) + rows:
+            writer.writerow(["" if v is None else pgwire.text_value(v) for v in row])
+            lines.append(out.getvalue().encode())
+            out.seek(0)
+            out.truncate()
+        return lines
+
+
+def _copy_text(value: object) -> str:
+    """A value in COPY's text format: NULL as \\N, backslash, tab and newlines escaped."""
+    if value is None:
+        return "\\N"
+    text = pgwire.text_value(value)
+    for plain, escaped in (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r")):
+        text = text.replace(plain, escaped)
+    return text
 
 
 class CopyGeneration:
@@ -239,9 +323,21 @@ class Session:
             self._cursor()  # a transaction reads the newest copy from its first statement on
         if answered := self.answer_locally(sql):
             return answered
+        if copy := COPY_TO_STDOUT.fullmatch(sql):
+            return self.copy_out(copy, params)
         sql = duckdb_spelling(sql)
         refuse_unless_query(sql)
         return self._execute(self._cursor(), sql, params)
+
+    def copy_out(self, copy: re.Match, params: list | None) -> Result:
+        """COPY (query) TO STDOUT or COPY table TO STDOUT: the query's rows, for the client."""
+        query = copy.group("query") or f"select {copy.group('columns') or '*'} from {copy['table']}"
+        result = self.run_one(query, params)
+        if result.columns is None:
+            raise ReadOnlyRefused("COPY TO STDOUT copies the rows of a query only")
+        result.copy = CopyFormat.parse(copy.group("options"))
+        result.tag = f"COPY {len(result.rows)}"
+        return result
 
     def answer_locally(self, sql: str) -> Result | None:
         """Transaction control, SET and SHOW, which a read-only copy answers itself."""
@@ -350,12 +446,36 @@ def refuse_unless_query(sql: str) -> None:
 
 
 def duckdb_spelling(sql: str) -> str:
-    """SQL with the PostgreSQL spellings of `PG_SYNTAX` rewritten (quoted text left alone)."""
+    """SQL with the PostgreSQL spellings of `PG_SYNTAX` rewritten (quoted text left alone), and
+    each relation of `sql/pg_catalog/` (a table macro, so that no catalog lists it) called."""
     sql = RELATION_NAME.sub(r"regclass_oid(\1)", sql)
     parts = re.split(r"('(?:[^']|'')*')", sql)
-    for pattern, replacement in PG_SYNTAX:
+    for pattern, replacement in (*PG_SYNTAX, (pg_catalog_relations(), _called)):
         parts = [p if i % 2 else pattern.sub(replacement, p) for i, p in enumerate(parts)]
     return "".join(parts)
+
+
+def _called(relation: re.Match) -> str:
+    """A pg_catalog relation in a FROM clause as a call of its table macro, under its name
+    unless the query gives it an alias."""
+    name = relation.group("name")
+    return f"{name}()" if relation.group("alias") is not None else f"{name}() as {name}"
+
+
+@functools.cache
+def pg_catalog_relations() -> re.Pattern:
+    """A pattern for the name of a relation of `sql/pg_catalog/` used as a table (not `x.col`)."""
+    names = [
+        match.group(1)
+        for statement in pg_catalog_macros()
+        if (match := TABLE_MACRO.search(statement))
+    ]
+    keywords = "|".join(ALIAS_ENDS)
+    return re.compile(
+        rf'(?<![\w.])"?(?P<name>{"|".join(names)})"?(?![\w.(])'
+        rf"(?P<alias>(?=\s+(?:as\s+)?(?!(?:{keywords})\b)[a-z_\"]))?",
+        re.IGNORECASE,
+    )
 
 
 def pg_column_name(name: str) -> str:

@@ -1,6 +1,6 @@
 -- One row per constraint, as DuckDB's pg_constraint gives it, with PostgreSQL's names and its
 -- column numbers counted from 1 (as pg_attribute.attnum), so that a key joins to its columns.
-create or replace temp view pg_constraint as
+create or replace temp macro pg_constraint() as table
 select
     p.* replace (
         c.constraint_name as conname,
@@ -9,5 +9,5 @@ select
 from system.pg_catalog.pg_constraint as p
 inner join duckdb_constraints() as c on p.oid = c.table_oid * 1000000 + c.constraint_index;
 
-comment on view temp.main.pg_constraint is
+comment on macro table temp.main.pg_constraint is
 'One row per constraint: DuckDB''s pg_constraint with constraint names and 1-based conkey.';

@@ -1,5 +1,5 @@
 -- No table inherits from another here: an empty pg_inherits for psql's \d.
-create or replace temp view pg_inherits as
+create or replace temp macro pg_inherits() as table
 select
     null::bigint as inhrelid,
     null::bigint as inhparent,
@@ -7,4 +7,4 @@ select
     null::boolean as inhdetachpending
 where false;
 
-comment on view temp.main.pg_inherits is 'No rows: no table inherits from another here.';
+comment on macro table temp.main.pg_inherits is 'No rows: no table inherits from another here.';

@@ -1,5 +1,5 @@
 -- No row-level security policy exists here: an empty pg_policy for psql's \d.
-create or replace temp view pg_policy as
+create or replace temp macro pg_policy() as table
 select
     null::bigint as oid,
     null::varchar as polname,
@@ -11,4 +11,4 @@ select
     null::varchar as polwithcheck
 where false;
 
-comment on view temp.main.pg_policy is 'No rows: no row-level security policy exists here.';
+comment on macro table temp.main.pg_policy is 'No rows: no row-level security policy exists here.';

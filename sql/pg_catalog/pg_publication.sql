@@ -1,5 +1,5 @@
 -- No logical replication publication exists here: an empty pg_publication for psql's \d.
-create or replace temp view pg_publication as
+create or replace temp macro pg_publication() as table
 select
     null::bigint as oid,
     null::varchar as pubname,
@@ -12,4 +12,4 @@ select
     null::boolean as pubviaroot
 where false;
 
-comment on view temp.main.pg_publication is 'No rows: no publication exists here.';
+comment on macro table temp.main.pg_publication is 'No rows: no publication exists here.';

@@ -1,5 +1,5 @@
 -- No relation is published here: an empty pg_publication_rel for psql's \d.
-create or replace temp view pg_publication_rel as
+create or replace temp macro pg_publication_rel() as table
 select
     null::bigint as oid,
     null::bigint as prpubid,
@@ -8,4 +8,4 @@ select
     null::smallint[] as prattrs
 where false;
 
-comment on view temp.main.pg_publication_rel is 'No rows: no relation is published here.';
+comment on macro table temp.main.pg_publication_rel is 'No rows: no relation is published here.';

@@ -1,5 +1,5 @@
 -- The one role that owns everything here (see pg_get_userbyid), as pg_roles lists roles.
-create or replace temp view pg_roles as
+create or replace temp macro pg_roles() as table
 select
     10::bigint as oid,
     'pubmed-warehouse' as rolname,
@@ -14,4 +14,4 @@ select
     null::timestamp as rolvaliduntil,
     null::varchar[] as rolconfig;
 
-comment on view temp.main.pg_roles is 'One row: pubmed-warehouse, the owner of every object.';
+comment on macro table temp.main.pg_roles is 'One row: pubmed-warehouse, the owner of every object.';

@@ -1,5 +1,5 @@
 -- No extended statistics exist here: an empty pg_statistic_ext for psql's \d.
-create or replace temp view pg_statistic_ext as
+create or replace temp macro pg_statistic_ext() as table
 select
     null::bigint as oid,
     null::bigint as stxrelid,
@@ -12,4 +12,4 @@ select
     null::varchar as stxexprs
 where false;
 
-comment on view temp.main.pg_statistic_ext is 'No rows: no extended statistics exist here.';
+comment on macro table temp.main.pg_statistic_ext is 'No rows: no extended statistics exist here.';

@@ -1,5 +1,5 @@
 -- One row per type: those this server sends ({pg_types}: oid, name), then DuckDB's others.
-create or replace temp view pg_type as
+create or replace temp macro pg_type() as table
 with
 sent as (
     select
@@ -52,5 +52,5 @@ final as (
 
 select * from final;
 
-comment on view temp.main.pg_type is
+comment on macro table temp.main.pg_type is
 'One row per type: the PostgreSQL types this server sends, then DuckDB''s other types.';

@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+from sqlalchemy import Inspector, create_engine, inspect
+from sqlalchemy.types import NullType
 
-from tests.conftest import CORPUS, SqlEndpoint, running_serve_sql
+from tests.conftest import CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve_sql
 from warehouse.db import connect
 from warehouse.load import load_file
 from warehouse.snapshot import publish_snapshot
@@ -155,3 +158,58 @@ def test_psql_runs_a_query(served: SqlEndpoint, copy_con) -> None:
     output = psql(served, "select count(*) from articles")
     assert rows(output) == [[str(copy_con.execute("select count(*) from articles").fetchone()[0])]]
     assert output.splitlines()[0].strip() == "count"
+
+
+@pytest.fixture(scope="module")
+def inspector(served: SqlEndpoint) -> Iterator[Inspector]:
+    engine = create_engine(
+        f"postgresql+psycopg://pubmed:{SQL_PASSWORD}@127.0.0.1:{served.port}/pubmed"
+    )
+    yield inspect(engine)
+    engine.dispose()
+
+
+def test_sqlalchemy_inspector_lists_schemas_tables_and_views(
+    inspector: Inspector, copy_con
+) -> None:
+    assert inspector.get_schema_names() == ["main"]
+    tables = copy_con.execute("select table_name from duckdb_tables() order by 1").fetchall()
+    views = copy_con.execute(
+        "select view_name from duckdb_views() where not internal order by 1"
+    ).fetchall()
+    assert sorted(inspector.get_table_names()) == [name for (name,) in tables]
+    assert sorted(inspector.get_view_names()) == [name for (name,) in views]
+
+
+def test_sqlalchemy_inspector_reads_every_column_with_its_type_and_comment(
+    inspector: Inspector, copy_con
+) -> None:
+    expected = copy_con.execute(
+        "select table_name, column_name, comment, is_nullable from duckdb_columns() "
+        "where not internal order by table_name, column_index"
+    ).fetchall()
+    names = sorted(inspector.get_table_names() + inspector.get_view_names())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "did not recognize type" fails the test
+        got = [
+            (name, c["name"], c["comment"], c["nullable"], c["type"])
+            for name in names
+            for c in inspector.get_columns(name)
+        ]
+    assert [row[:4] for row in got] == [tuple(row) for row in expected]
+    assert not [row for row in got if isinstance(row[4], NullType)]
+    types = {(t, c): type_ for t, c, _, _, type_ in got}
+    assert str(types[("articles", "pmid")]) == "BIGINT"
+    assert str(types[("articles", "pub_date")]) == "DATE"
+    assert str(types[("articles", "languages")].item_type) == "TEXT"
+
+
+def test_sqlalchemy_inspector_reads_comments_keys_and_indexes(inspector: Inspector) -> None:
+    for name in inspector.get_table_names() + inspector.get_view_names():
+        assert inspector.get_table_comment(name)["text"].startswith("One row per"), name
+    assert inspector.get_pk_constraint("articles")["constrained_columns"] == ["pmid"]
+    assert inspector.get_pk_constraint("term_by_year")["constrained_columns"] == []
+    assert inspector.get_indexes("articles") == []
+    assert inspector.get_foreign_keys("keywords") == []
+    assert inspector.get_unique_constraints("articles") == []
+    assert "term_by_year" in inspector.get_view_definition("term_by_year")

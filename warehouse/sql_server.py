@@ -85,10 +85,15 @@ ALIAS_ENDS = (
     "when",
 )
 """Keywords that may follow a relation in FROM and are no alias of it (`pg_class where`)."""
-RELATION_NAME = re.compile(
-    r"('(?:[^']|'')*')\s*::\s*(?:pg_catalog\s*\.\s*)?regclass\b", re.IGNORECASE
+RELATION_NAMES = (
+    re.compile(r"('(?:[^']|'')*'|\$\d+)\s*::\s*(?:pg_catalog\s*\.\s*)?regclass\b", re.IGNORECASE),
+    re.compile(
+        r"\bCAST\s*\(\s*('(?:[^']|'')*'|\$\d+)\s+AS\s+(?:pg_catalog\s*\.\s*)?regclass\s*\)",
+        re.IGNORECASE,
+    ),
 )
-"""A relation's name cast to regclass: its OID, looked up by `sql/pg_catalog/regclass_oid.sql`."""
+"""A relation's name (a literal or a parameter) cast to regclass: its OID, looked up by
+`sql/pg_catalog/regclass_oid.sql` (other casts to reg* types leave the OID as it is)."""
 COPY_TO_STDOUT = re.compile(
     r"copy\s*(?:\((?P<query>.*)\)|(?P<table>[\w.\"]+)\s*(?:\((?P<columns>[^)]*)\))?)"
     r"\s*to\s+stdout\b(?P<options>.*)",
@@ -97,13 +102,13 @@ COPY_TO_STDOUT = re.compile(
 """COPY TO STDOUT, which psql's \\copy sends: the rows of a query written to the client."""
 PG_SYNTAX = (
     # PostgreSQL spellings DuckDB's parser lacks, each rewritten to DuckDB's (clients send them
-    # in their catalog queries): casts to reg* types, schema-qualified operators and collations,
-    # and the pg_catalog qualifier, so that names resolve through `sql/pg_catalog/` (the
-    # session's temp schema) before DuckDB's own pg_catalog.
+    # in their catalog queries): schema-qualified operators and collations, json_build_object
+    # (variadic, as DuckDB's json_object), and the pg_catalog qualifier, so that names resolve
+    # through `sql/pg_catalog/` (the session's temp schema) before DuckDB's own pg_catalog.
     (re.compile(r"\bOPERATOR\s*\(\s*pg_catalog\.([~!<>=*]+)\s*\)", re.IGNORECASE), r"\1"),
     (re.compile(r'\s+COLLATE\s+pg_catalog\."?\w+"?', re.IGNORECASE), ""),
+    (re.compile(r"\bjson_build_object\s*\(", re.IGNORECASE), "json_object("),
     (re.compile(r'(?<![\w."])"?pg_catalog"?\s*\.\s*(?="?\w)', re.IGNORECASE), ""),
-    (re.compile(r"::\s*reg(?:type|class|proc|procedure|namespace|role)\b", re.IGNORECASE), ""),
 )
 STATEMENT_PARTS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)
 COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
@@ -448,7 +453,8 @@ def refuse_unless_query(sql: str) -> None:
 def duckdb_spelling(sql: str) -> str:
     """SQL with the PostgreSQL spellings of `PG_SYNTAX` rewritten (quoted text left alone), and
     each relation of `sql/pg_catalog/` (a table macro, so that no catalog lists it) called."""
-    sql = RELATION_NAME.sub(r"regclass_oid(\1)", sql)
+    for relation_name in RELATION_NAMES:
+        sql = relation_name.sub(r"regclass_oid(\1)", sql)
     parts = re.split(r"('(?:[^']|'')*')", sql)
     for pattern, replacement in (*PG_SYNTAX, (pg_catalog_relations(), _called)):
         parts = [p if i % 2 else pattern.sub(replacement, p) for i, p in enumerate(parts)]

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Inspector, create_engine, inspect
 from sqlalchemy.types import NullType
 
-from tests.conftest import CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve_sql
+from tests.conftest import CORPUS, SQL_PASSWORD, TEST_DATA, SqlEndpoint, running_serve_sql
 from warehouse.db import connect
 from warehouse.load import load_file
 from warehouse.snapshot import publish_snapshot
@@ -213,3 +213,49 @@ def test_sqlalchemy_inspector_reads_comments_keys_and_indexes(inspector: Inspect
     assert inspector.get_foreign_keys("keywords") == []
     assert inspector.get_unique_constraints("articles") == []
     assert "term_by_year" in inspector.get_view_definition("term_by_year")
+
+
+PGJDBC = Path("/usr/share/java/postgresql.jar")
+"""pgjdbc as Debian's libpostgresql-jdbc-java installs it."""
+
+
+def test_pgjdbc_lists_tables_and_columns(served: SqlEndpoint, copy_con) -> None:
+    java = shutil.which("java")
+    if java is None or not PGJDBC.exists():
+        pytest.skip("java or pgjdbc missing (Debian default-jre-headless, libpostgresql-jdbc-java)")
+    done = subprocess.run(
+        [
+            java,
+            "-cp",
+            str(PGJDBC),
+            str(TEST_DATA / "jdbc" / "ListTables.java"),
+            f"jdbc:postgresql://127.0.0.1:{served.port}/pubmed",
+            "pubmed",
+            SQL_PASSWORD,
+            "articles",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line.split("\t") for line in done.stdout.splitlines()]
+    assert ["schema", "main"] in lines and lines[0][1].startswith("PostgreSQL 16")
+    listed = {line[1]: line[2:] for line in lines if line[0] == "table"}
+    relations = copy_con.execute(
+        "select table_name, 'TABLE', comment from duckdb_tables() union all "
+        "select view_name, 'VIEW', comment from duckdb_views() where not internal"
+    ).fetchall()
+    assert listed == {name: [kind, comment] for name, kind, comment in relations}
+    columns = [line[2:] for line in lines if line[0] == "column"]
+    expected = copy_con.execute(
+        "select column_name, comment from duckdb_columns() where table_name = 'articles' "
+        "order by column_index"
+    ).fetchall()
+    assert [(c[0], c[4]) for c in columns] == expected
+    assert columns[0][:4] == ["pmid", "int8", "-5", "NO"]  # java.sql.Types.BIGINT
+    assert [
+        "count",
+        "count",
+        str(len(copy_con.execute("select pmid from articles").fetchall())),
+    ] in lines

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import secrets
+import ssl
 import struct
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -49,9 +50,12 @@ class ClientGone(Exception):
 class Connection:
     """The protocol state of one client."""
 
-    def __init__(self, reader, writer, copy: ReadersCopy, config: ServerConfig, executor) -> None:
+    def __init__(
+        self, reader, writer, copy: ReadersCopy, config: ServerConfig, executor, tls=None
+    ) -> None:
         self.reader, self.writer = reader, writer
-        self.config, self.executor = config, executor
+        self.config, self.executor, self.tls = config, executor, tls
+        self.encrypted = False
         self.session = Session(copy)
         self.statements: dict[str, tuple[str, list[int]]] = {}
         self.portals: dict[str, Portal] = {}
@@ -78,12 +82,22 @@ class Connection:
             length = struct.unpack("!i", await self.reader.readexactly(4))[0]
             body = await self.reader.readexactly(length - 4)
             (code,) = struct.unpack_from("!i", body)
+            if code == pgwire.SSL_REQUEST and self.tls is not None and not self.encrypted:
+                self.send(b"S")
+                await self.writer.drain()
+                await self.writer.start_tls(self.tls)
+                self.encrypted = True
+                continue
             if code in (pgwire.SSL_REQUEST, pgwire.GSS_REQUEST):
                 self.send(b"N")
                 continue
             if code != pgwire.PROTOCOL_3:
                 return False
             break
+        if self.config.require_tls and not self.encrypted:
+            self.send(pgwire.error("28000", "this server accepts TLS connections only", "FATAL"))
+            await self.writer.drain()
+            return False
         parts = body[4:].split(b"\0")
         params = {
             k.decode(): v.decode() for k, v in zip(parts[::2], parts[1::2], strict=False) if k
@@ -297,14 +311,14 @@ def _binary_parameter(raw: bytes | None, oid: int) -> object:
 
 
 async def handle_client(
-    reader, writer, copy: ReadersCopy, config: ServerConfig, executor: Executor
+    reader, writer, copy: ReadersCopy, config: ServerConfig, executor: Executor, tls=None
 ):
-    """Serve one client connection to its end."""
-    connection = Connection(reader, writer, copy, config, executor)
+    """Serve one client connection to its end (TLS offered when TLS is a context)."""
+    connection = Connection(reader, writer, copy, config, executor, tls)
     try:
         if await connection.start():
             await connection.serve()
-    except (ClientGone, asyncio.IncompleteReadError, ConnectionError):
+    except (ClientGone, asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
         pass
     except Exception:
         log.exception("serve-sql: a client connection failed")

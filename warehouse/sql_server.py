@@ -13,10 +13,13 @@ import asyncio
 import csv
 import functools
 import io
+import ipaddress
 import logging
 import os
 import re
 import signal
+import socket
+import ssl
 import tempfile
 import threading
 import weakref
@@ -29,7 +32,7 @@ import duckdb
 from duckdb.sqltypes import INTEGER, VARCHAR
 
 from warehouse import pgwire
-from warehouse.errors import WarehouseError
+from warehouse.errors import ConfigError, WarehouseError
 from warehouse.schema import quoted, sql_dir
 
 log = logging.getLogger(__name__)
@@ -531,6 +534,35 @@ class ServerConfig:
     threads: int = 8
     memory_limit: str = "1GB"
     """DuckDB memory of the whole server (queries spill beyond it)."""
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    require_tls: bool = False
+    """Refuse clients that do not ask for TLS (needs `tls_cert` and `tls_key`)."""
+
+    def tls_context(self) -> ssl.SSLContext | None:
+        """The server's TLS context, None without a certificate; raises `ConfigError` when the
+        certificate and key do not make one."""
+        if self.tls_cert is None and self.tls_key is None:
+            if self.require_tls:
+                raise ConfigError("--require-tls needs --tls-cert and --tls-key")
+            return None
+        if self.tls_cert is None or self.tls_key is None:
+            raise ConfigError("TLS needs both --tls-cert and --tls-key")
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            context.load_cert_chain(self.tls_cert, self.tls_key)
+        except (OSError, ssl.SSLError) as exc:
+            raise ConfigError(f"cannot use the TLS certificate {self.tls_cert}: {exc}") from exc
+        return context
+
+
+def _address(host: str) -> str:
+    """HOST as an IP address (a name is resolved; `localhost` is loopback)."""
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return socket.gethostbyname(host)
 
 
 def serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None = None) -> None:
@@ -541,11 +573,18 @@ def serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None 
 async def _serve(config: ServerConfig, on_listening: Callable[[str, int], None] | None) -> None:
     from warehouse.pg_session import handle_client
 
+    tls = config.tls_context()
     copy = ReadersCopy(config.copy, config.memory_limit)
     copy.release(copy.acquire())  # a missing or unreadable copy fails here, before listening
     executor = ThreadPoolExecutor(config.threads, thread_name_prefix="serve-sql")
+    if tls is None and not ipaddress.ip_address(_address(config.host)).is_loopback:
+        log.warning(
+            "serve-sql listens on %s without TLS: passwords and rows cross the network "
+            "in clear; give --tls-cert and --tls-key",
+            config.host,
+        )
     server = await asyncio.start_server(
-        lambda reader, writer: handle_client(reader, writer, copy, config, executor),
+        lambda reader, writer: handle_client(reader, writer, copy, config, executor, tls),
         config.host,
         config.port,
     )

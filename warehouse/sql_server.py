@@ -403,10 +403,10 @@ class Session:
 
     def describe(self, sql: str, parameters: int) -> list[tuple[str, str]] | None:
         """Columns a prepared query returns (run with NULL parameters and no rows)."""
-        sql = sql.strip().rstrip(";")
+        sql = duckdb_spelling(sql.strip().rstrip(";"))
         refuse_unless_query(sql)
-        result = self.run_one(f"select * from ({sql}) limit 0", [None] * parameters)
-        return result.columns
+        wrapped = f"select * from ({sql}) limit 0"
+        return self._execute(self._cursor(), wrapped, [None] * parameters).columns
 
     def close(self) -> None:
         if self.cursor is not None:

@@ -102,6 +102,7 @@ def test_psql_lists_tables_and_views(served: SqlEndpoint, copy_con) -> None:
 def test_psql_describes_a_table_with_types_and_comments(served: SqlEndpoint, copy_con) -> None:
     plain = psql(served, r"\d articles")
     assert 'Table "main.articles"' in plain
+    assert '"articles_pmid_pkey" PRIMARY KEY, btree (pmid)' in plain
     described = {r[0]: r for r in rows(psql(served, r"\d+ articles"))}
     expected = copy_con.execute(
         "select column_name, comment from duckdb_columns() where table_name = 'articles'"
@@ -254,6 +255,7 @@ def test_pgjdbc_lists_tables_and_columns(served: SqlEndpoint, copy_con) -> None:
     ).fetchall()
     assert [(c[0], c[4]) for c in columns] == expected
     assert columns[0][:4] == ["pmid", "int8", "-5", "NO"]  # java.sql.Types.BIGINT
+    assert [line[1:] for line in lines if line[0] == "key"] == [["articles", "pmid", "1"]]
     assert [
         "count",
         "count",

@@ -400,6 +400,7 @@ def test_no_server_path_is_readable(endpoint: Endpoint) -> None:
             client.execute("select * from duckdb_databases()").fetchall(),
             client.execute("select name, value from duckdb_settings()").fetchall(),
             client.execute("select * from pg_catalog.pg_settings").fetchall(),
+            client.execute("select * from duckdb_temporary_files()").fetchall(),
         ]
     assert readable[0] == [(None,)] and readable[1] == [("160000",)]
     assert folder not in repr(readable) and "/tmp" not in repr(readable)

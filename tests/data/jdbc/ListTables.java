@@ -2,7 +2,7 @@ import java.sql.*;
 
 /**
  * What DBeaver, Metabase and Tableau ask pgjdbc's DatabaseMetaData on connecting: the product,
- * the schemas, the tables and views of schema main and the columns of one relation, then a query.
+ * the schemas, the tables and views of schema main, the columns and primary key of one relation, then a query.
  * Usage: java -cp postgresql.jar ListTables.java JDBC_URL USER PASSWORD RELATION
  */
 public class ListTables {
@@ -22,6 +22,9 @@ public class ListTables {
                 while (columns.next()) {
                     System.out.println("column\t" + columns.getString("TABLE_NAME") + "\t" + columns.getString("COLUMN_NAME") + "\t" + columns.getString("TYPE_NAME") + "\t" + columns.getInt("DATA_TYPE") + "\t" + columns.getString("IS_NULLABLE") + "\t" + columns.getString("REMARKS"));
                 }
+            }
+            try (ResultSet keys = meta.getPrimaryKeys(null, "main", args[3])) {
+                while (keys.next()) System.out.println("key\t" + keys.getString("TABLE_NAME") + "\t" + keys.getString("COLUMN_NAME") + "\t" + keys.getInt("KEY_SEQ"));
             }
             try (Statement st = con.createStatement(); ResultSet rs = st.executeQuery("select count(*) from " + args[3])) {
                 rs.next();

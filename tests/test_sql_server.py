@@ -401,6 +401,8 @@ def test_no_server_path_is_readable(endpoint: Endpoint) -> None:
             client.execute("select name, value from duckdb_settings()").fetchall(),
             client.execute("select * from pg_catalog.pg_settings").fetchall(),
             client.execute("select * from duckdb_temporary_files()").fetchall(),
+            client.execute("select * from system.main.duckdb_databases()").fetchall(),
+            client.execute("select system.main.current_setting('temp_directory')").fetchall(),
         ]
     assert readable[0] == [(None,)] and readable[1] == [("160000",)]
     assert folder not in repr(readable) and "/tmp" not in repr(readable)

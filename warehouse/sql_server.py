@@ -107,12 +107,14 @@ PG_SYNTAX = (
     # PostgreSQL spellings DuckDB's parser lacks, each rewritten to DuckDB's (clients send them
     # in their catalog queries): schema-qualified operators and collations, json_build_object
     # (variadic, as DuckDB's json_object), information_schema._pg_expandarray (in
-    # `sql/pg_catalog/`), and the pg_catalog qualifier, so that names resolve
+    # `sql/pg_catalog/`), and the system and pg_catalog qualifiers, so that names resolve
     # through `sql/pg_catalog/` (the session's temp schema) before DuckDB's own pg_catalog.
     (re.compile(r"\bOPERATOR\s*\(\s*pg_catalog\.([~!<>=*]+)\s*\)", re.IGNORECASE), r"\1"),
     (re.compile(r'\s+COLLATE\s+pg_catalog\."?\w+"?', re.IGNORECASE), ""),
     (re.compile(r"\bjson_build_object\s*\(", re.IGNORECASE), "json_object("),
     (re.compile(r"\binformation_schema\s*\.\s*(?=_pg_expandarray\b)", re.IGNORECASE), ""),
+    (re.compile(r'(?<![\w."])"?system"?\s*\.\s*(?="?(?:main|pg_catalog)\b)', re.IGNORECASE), ""),
+    (re.compile(r'(?<![\w."])"?main"?\s*\.\s*(?="?\w+"?\s*\()', re.IGNORECASE), ""),
     (re.compile(r'(?<![\w."])"?pg_catalog"?\s*\.\s*(?="?\w)', re.IGNORECASE), ""),
 )
 STATEMENT_PARTS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)

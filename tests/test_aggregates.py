@@ -4,6 +4,7 @@ the same aggregate computed from scratch from the base tables."""
 from __future__ import annotations
 
 import gzip
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -303,3 +304,17 @@ def test_an_aggregate_no_longer_defined_is_dropped_on_open(tmp_path: Path) -> No
     assert "agg_article_counts" not in tables and "agg_article_summary" in tables
     assert_views_match_base_tables(con)
     con.close()
+
+
+def test_each_aggregate_key_is_the_grain_its_table_states() -> None:
+    """`aggregates.py` keys, the DDL's `(grain: ...)` comment and the tables agree, one to one."""
+    from warehouse.schema import table_files
+
+    stated = {}
+    for path in table_files():
+        text = path.read_text(encoding="utf-8")
+        for table, grain in re.findall(
+            r"comment on table (agg_\w+) is '[^']*?\(grain: ([^);]+)", text
+        ):
+            stated[table] = tuple(column.strip() for column in grain.split(","))
+    assert stated == aggregates.grain_keys()

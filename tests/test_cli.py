@@ -286,7 +286,8 @@ def test_a_whole_file_reject_says_file(tmp_path: Path, prefect_harness) -> None:
     notes = tmp_path / "notes.csv"
     notes.write_text("pmid,title\n1,not PubMed\n")
     db = tmp_path / "w.duckdb"
-    loaded = runner.invoke(app, ["load", "--db", str(db), str(notes)])
+    wide = CliRunner(env={"COLUMNS": "300"})  # the table's paths fit on one line each
+    loaded = wide.invoke(app, ["load", "--db", str(db), str(notes)])
     assert loaded.exit_code == 1, loaded.output
     assert "1 files rejected: see `pubmed-warehouse rejects`" in loaded.output
     assert re.search(r"notes\.csv\s+│ rejected\s+│.*│\s+file │", loaded.output)

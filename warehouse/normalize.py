@@ -13,8 +13,8 @@ from datetime import datetime
 
 import polars as pl
 
-from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch
-from warehouse.schema import table_schemas
+from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch, Reject
+from warehouse.schema import required_columns, table_schemas
 
 MONTH_NUMBERS = {
     m: i
@@ -58,8 +58,31 @@ def normalize_ahead(
 
 
 def normalize(batch: ParsedBatch, source: SourceInfo) -> dict[str, pl.DataFrame]:
-    """One typed frame per record table, columns in the order of the table's DDL."""
-    return {table: _normalize_table(table, rows, source) for table, rows in batch.rows.items()}
+    """One typed frame per record table, columns in the order of the table's DDL.
+
+    A record whose required value is blank once its whitespace is folded (a MeSH heading named
+    by spaces only) moves whole to the batch's rejects.
+    """
+    frames = {table: _normalize_table(table, rows, source) for table, rows in batch.rows.items()}
+    blank = _blank_required(frames)
+    if blank.is_empty():
+        return frames
+    for pmid, column in blank.iter_rows():
+        reason = f"{column} is blank (required): correct the record or get it again from NCBI"
+        batch.rejects.append(Reject(None, pmid, reason, None))
+    return {t: f.filter(~pl.col("pmid").is_in(blank["pmid"].implode())) for t, f in frames.items()}
+
+
+def _blank_required(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """PMIDs with a NULL in a `not null` column, each with the first such `table.column`."""
+    found = [
+        frame.filter(pl.col(column).is_null()).select(
+            "pmid", pl.lit(f"{table}.{column}").alias("column")
+        )
+        for table, frame in frames.items()
+        for column in required_columns()[table]
+    ]
+    return pl.concat(found).unique("pmid", keep="first", maintain_order=True)
 
 
 def _normalize_table(table: str, rows: list[tuple], source: SourceInfo) -> pl.DataFrame:

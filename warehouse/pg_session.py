@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 import secrets
+import ssl
 import struct
 from concurrent.futures import Executor
 from dataclasses import dataclass
@@ -16,11 +17,13 @@ from warehouse import pgwire
 from warehouse.sql_server import (
     PG_SETTINGS,
     STARTUP_SETTINGS,
+    NotPermitted,
     ReadersCopy,
     ReadOnlyRefused,
     Result,
     ServerConfig,
     Session,
+    StatementFailed,
     sqlstate,
 )
 
@@ -47,9 +50,12 @@ class ClientGone(Exception):
 class Connection:
     """The protocol state of one client."""
 
-    def __init__(self, reader, writer, copy: ReadersCopy, config: ServerConfig, executor) -> None:
+    def __init__(
+        self, reader, writer, copy: ReadersCopy, config: ServerConfig, executor, tls=None
+    ) -> None:
         self.reader, self.writer = reader, writer
-        self.config, self.executor = config, executor
+        self.config, self.executor, self.tls = config, executor, tls
+        self.encrypted = False
         self.session = Session(copy)
         self.statements: dict[str, tuple[str, list[int]]] = {}
         self.portals: dict[str, Portal] = {}
@@ -76,12 +82,22 @@ class Connection:
             length = struct.unpack("!i", await self.reader.readexactly(4))[0]
             body = await self.reader.readexactly(length - 4)
             (code,) = struct.unpack_from("!i", body)
+            if code == pgwire.SSL_REQUEST and self.tls is not None and not self.encrypted:
+                self.send(b"S")
+                await self.writer.drain()
+                await self.writer.start_tls(self.tls)
+                self.encrypted = True
+                continue
             if code in (pgwire.SSL_REQUEST, pgwire.GSS_REQUEST):
                 self.send(b"N")
                 continue
             if code != pgwire.PROTOCOL_3:
                 return False
             break
+        if self.config.require_tls and not self.encrypted:
+            self.send(pgwire.error("28000", "this server accepts TLS connections only", "FATAL"))
+            await self.writer.drain()
+            return False
         parts = body[4:].split(b"\0")
         params = {
             k.decode(): v.decode() for k, v in zip(parts[::2], parts[1::2], strict=False) if k
@@ -144,7 +160,14 @@ class Connection:
             elif kind in handlers and not (self.skipping and kind != b"Q"):
                 try:
                     await handlers[kind](body)
-                except (duckdb.Error, ReadOnlyRefused, pgwire.ProtocolError, ValueError) as exc:
+                except (
+                    duckdb.Error,
+                    ReadOnlyRefused,
+                    NotPermitted,
+                    StatementFailed,
+                    pgwire.ProtocolError,
+                    ValueError,
+                ) as exc:
                     self.fail(exc, extended=kind != b"Q")
                     if kind == b"Q":
                         self.send(pgwire.ready(self.session.status()))
@@ -152,24 +175,44 @@ class Connection:
 
     def fail(self, exc: Exception, extended: bool) -> None:
         """Send the error; in the extended protocol skip to Sync; a transaction is aborted."""
-        self.send(pgwire.error(sqlstate(exc), str(exc)))
+        self.send(
+            pgwire.error(sqlstate(exc), str(exc.error if isinstance(exc, StatementFailed) else exc))
+        )
         self.skipping = extended
         if self.session.in_transaction:
             self.session.failed = True
 
     async def simple_query(self, body: bytes) -> None:
+        """Answer each statement in order; the first that fails ends the string (as PostgreSQL)."""
         sql, _ = pgwire.read_cstring(body, 0)
         self.skipping = False
-        results = await self.run(sql)
+        try:
+            self.send_results(await self.run(sql))
+        except StatementFailed as failed:
+            self.send_results(failed.done)
+            raise
+        self.send(pgwire.ready(self.session.status()))
+
+    def send_results(self, results: list[Result]) -> None:
         for result in results:
             if not result.tag:
                 self.send(pgwire.message(b"I"))
+                continue
+            if result.copy is not None:
+                self.send_copy(result)
                 continue
             if result.columns is not None:
                 self.send(pgwire.row_description(result.columns))
                 self.send(*map(pgwire.data_row, result.rows))
             self.send(pgwire.command_complete(result.tag))
-        self.send(pgwire.ready(self.session.status()))
+
+    def send_copy(self, result: Result) -> None:
+        """CopyOutResponse, a CopyData per line, CopyDone and the COPY tag."""
+        count = len(result.columns)
+        self.send(pgwire.message(b"H", struct.pack(f"!bh{count}h", 0, count, *[0] * count)))
+        lines = result.copy.lines(result.columns, result.rows)
+        self.send(*(pgwire.message(b"d", line) for line in lines))
+        self.send(pgwire.message(b"c"), pgwire.command_complete(result.tag))
 
     async def parse(self, body: bytes) -> None:
         name, at = pgwire.read_cstring(body, 0)
@@ -268,14 +311,14 @@ def _binary_parameter(raw: bytes | None, oid: int) -> object:
 
 
 async def handle_client(
-    reader, writer, copy: ReadersCopy, config: ServerConfig, executor: Executor
+    reader, writer, copy: ReadersCopy, config: ServerConfig, executor: Executor, tls=None
 ):
-    """Serve one client connection to its end."""
-    connection = Connection(reader, writer, copy, config, executor)
+    """Serve one client connection to its end (TLS offered when TLS is a context)."""
+    connection = Connection(reader, writer, copy, config, executor, tls)
     try:
         if await connection.start():
             await connection.serve()
-    except (ClientGone, asyncio.IncompleteReadError, ConnectionError):
+    except (ClientGone, asyncio.IncompleteReadError, ConnectionError, ssl.SSLError):
         pass
     except Exception:
         log.exception("serve-sql: a client connection failed")

@@ -53,6 +53,32 @@ TYPE_OIDS = {
 }
 """PostgreSQL type OID of each DuckDB type; any other type is sent as `text` (25)."""
 
+PG_TYPES = {
+    16: ("bool", "boolean"),
+    17: ("bytea", "bytea"),
+    20: ("int8", "bigint"),
+    21: ("int2", "smallint"),
+    23: ("int4", "integer"),
+    25: ("text", "text"),
+    700: ("float4", "real"),
+    701: ("float8", "double precision"),
+    1082: ("date", "date"),
+    1083: ("time", "time without time zone"),
+    1114: ("timestamp", "timestamp without time zone"),
+    1184: ("timestamptz", "timestamp with time zone"),
+    1186: ("interval", "interval"),
+    1700: ("numeric", "numeric"),
+    2950: ("uuid", "uuid"),
+    1000: ("_bool", "boolean[]"),
+    1005: ("_int2", "smallint[]"),
+    1007: ("_int4", "integer[]"),
+    1009: ("_text", "text[]"),
+    1016: ("_int8", "bigint[]"),
+    1022: ("_float8", "double precision[]"),
+    1182: ("_date", "date[]"),
+}
+"""Each type OID `TYPE_OIDS` gives: its pg_type name and the name format_type() gives it."""
+
 
 class ProtocolError(Exception):
     """A client sent something this endpoint does not speak."""
@@ -107,6 +133,12 @@ def type_oid(duck_type: str) -> int:
     if duck_type.startswith("DECIMAL"):
         return 1700
     return TYPE_OIDS.get(duck_type, 25)
+
+
+def type_name(oid: int) -> str | None:
+    """The name PostgreSQL's format_type() gives a type OID of `PG_TYPES` (None for others)."""
+    known = PG_TYPES.get(oid)
+    return known[1] if known else None
 
 
 def data_row(values: tuple) -> bytes:

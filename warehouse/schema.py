@@ -41,50 +41,57 @@ def read_sql(name: str) -> str:
 
 
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table (if missing) and (re)create every view, with their comments.
+    """Create every table (if missing) and (re)create every view, with their comments."""
+    for path in table_files():
+        con.execute(path.read_text(encoding="utf-8"))
+    for path in view_files():
+        con.execute(path.read_text(encoding="utf-8"))
 
-    An existing warehouse that lacks an aggregate table, or holds one with other columns than
-    `sql/tables/` defines, gets its aggregates built once here (aggregates are derived data:
-    an outdated one is dropped and recomputed from the base tables; one that `sql/tables/` no
-    longer defines is dropped).
-    """
-    from warehouse import aggregates  # it reads SQL through this module
 
-    existing = {
+def main_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the tables in the connection's own database (not an attached one)."""
+    return {
         row[0]
         for row in con.execute(
             "select table_name from duckdb_tables() "
             "where database_name = current_database() and schema_name = 'main'"
         ).fetchall()
     }
-    for table in {t for t in existing if t.startswith("agg_")}:
-        if table not in table_schemas() or _columns(con, table) != list(table_schemas()[table]):
-            con.execute(f'drop table "{table}"')
-            existing.discard(table)
-    for path in table_files():
-        con.execute(path.read_text(encoding="utf-8"))
-    for path in view_files():
-        con.execute(path.read_text(encoding="utf-8"))
-    if "articles" in existing and not existing.issuperset(aggregates.aggregate_tables()):
-        aggregates.rebuild(con)
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Column names of a table of the connection's database, in order."""
     return [d[0] for d in con.execute(f'select * from "{table}" limit 0').description]
 
 
-@cache
 def table_schemas() -> dict[str, pl.Schema]:
     """Polars schema of every table, in column order, as DuckDB creates it."""
+    return _declared_tables()[0]
+
+
+def required_columns() -> dict[str, tuple[str, ...]]:
+    """The columns each table declares `not null`."""
+    return _declared_tables()[1]
+
+
+@cache
+def _declared_tables() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]]:
+    """Every table of `sql/tables/` as DuckDB creates it: polars schemas, `not null` columns."""
     con = duckdb.connect(":memory:")
     try:
         for path in table_files():
             con.execute(path.read_text(encoding="utf-8"))
         names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
-        return {
+        schemas = {
             name: pl.from_arrow(con.sql(f'select * from "{name}" limit 0').to_arrow_table()).schema
             for name in names
         }
+        required = {name: [] for name in names}
+        for table, column in con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where not is_nullable order by table_name, column_index"
+        ).fetchall():
+            required[table].append(column)
+        return schemas, {name: tuple(columns) for name, columns in required.items()}
     finally:
         con.close()

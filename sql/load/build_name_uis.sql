@@ -3,5 +3,5 @@
 insert into name_uis
 select '{kind}', {name}, min({ui})
 from {table}
-where {ui} is not null
+where {ui} is not null and {name} is not null
 group by {name}

@@ -241,6 +241,7 @@ def test_mutated_records_give_rows_or_reasons(fmt: str) -> None:
     check()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", FORMAT_PARAMS)
 def test_loader_keeps_invariants_under_mutated_files(fmt: str, tmp_path: Path) -> None:
     """Every mutated file loads or is rejected with a reason; the warehouse stays consistent.

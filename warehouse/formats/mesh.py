@@ -15,6 +15,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from warehouse.errors import DamagedFile, UnsupportedFormat
+from warehouse.formats.xml_stream import free, iterparse
 
 KINDS = {
     "DescriptorRecordSet": "descriptors",
@@ -82,15 +83,7 @@ def declared_year(head: bytes, file_name: str) -> int | None:
 
 def parse(stream: BinaryIO, kind: str, batch_size: int = 1000) -> Iterator[MeshBatch]:
     """Batches of rows from a MeSH file of `kind`; raises `DamagedFile` if the XML breaks off."""
-    events = etree.iterparse(
-        stream,
-        events=("end",),
-        tag=RECORD_TAGS[kind],
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-    )
+    events = iterparse(stream, tag=RECORD_TAGS[kind])
     build = ROW_BUILDERS[kind]
     batch = _new_batch(kind)
     try:
@@ -98,7 +91,7 @@ def parse(stream: BinaryIO, kind: str, batch_size: int = 1000) -> Iterator[MeshB
             _refuse_entities(elem)
             build(elem, batch)
             batch.records += 1
-            _free(elem)
+            free(elem)
             if batch.records >= batch_size:
                 yield batch
                 batch = _new_batch(kind)
@@ -123,15 +116,6 @@ def _refuse_entities(record: etree._Element) -> None:
 
 def _new_batch(kind: str) -> MeshBatch:
     return MeshBatch(kind, rows={table: [] for table in KIND_TABLES[kind]})
-
-
-def _free(elem: etree._Element) -> None:
-    """Release a processed record and every earlier sibling still attached to the root."""
-    elem.clear(keep_tail=False)
-    parent = elem.getparent()
-    if parent is not None:
-        while elem.getprevious() is not None:
-            del parent[0]
 
 
 def _text(elem: etree._Element | None, path: str) -> str | None:

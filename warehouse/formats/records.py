@@ -87,7 +87,7 @@ def empty_rows() -> dict[str, list[tuple]]:
 class Reject:
     """A record that could not be read."""
 
-    position: int
+    position: int | None
     pmid: int | None
     reason: str
     excerpt: str | None

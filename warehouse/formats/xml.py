@@ -17,6 +17,7 @@ from lxml import etree
 
 from warehouse.errors import DamagedFile, MalformedRecord
 from warehouse.formats.records import ParsedBatch, Reject, empty_rows
+from warehouse.formats.xml_stream import free, iterparse
 
 FORMAT = "xml"
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation", "MedlineCitation")
@@ -39,16 +40,7 @@ def parse(stream: BinaryIO, batch_size: int) -> Iterator[ParsedBatch]:
     Raises `DamagedFile` when the XML (or its gzip) breaks off; batches already yielded stay
     valid, and the caller decides whether to keep them (the loader does not).
     """
-    events = etree.iterparse(
-        stream,
-        events=("end",),
-        tag=RECORD_TAGS,
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-    )
+    events = iterparse(stream, tag=RECORD_TAGS)
     batch = ParsedBatch()
     position = 0
     try:
@@ -62,7 +54,7 @@ def parse(stream: BinaryIO, batch_size: int) -> Iterator[ParsedBatch]:
                 continue  # the citation inside a PubmedArticle: handled with its article
             position += 1
             _read_element(elem, position, batch)
-            _free(elem)
+            free(elem)
             if len(batch) >= batch_size:
                 yield batch
                 batch = ParsedBatch()
@@ -94,15 +86,6 @@ def _syntax_reason(exc: etree.XMLSyntaxError, position: int) -> str:
             f"({detail}); get the file again from NCBI"
         )
     return f"broken XML {where} ({detail}): the file is damaged or cut short; get it again"
-
-
-def _free(elem: etree._Element) -> None:
-    """Release a processed record and every earlier sibling still attached to the root."""
-    elem.clear(keep_tail=False)
-    parent = elem.getparent()
-    if parent is not None:
-        while elem.getprevious() is not None:
-            del parent[0]
 
 
 def _read_element(elem: etree._Element, position: int, batch: ParsedBatch) -> None:

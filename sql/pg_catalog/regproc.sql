@@ -1,0 +1,3 @@
+-- PostgreSQL's regproc: an OID, which a cast of a number (or an OID column) keeps as it is; a
+-- name in quotes cast to regclass is looked up instead (regclass_oid).
+create or replace temp type regproc as bigint;

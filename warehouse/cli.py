@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     import duckdb
     from rich.table import Table
 
+    from flows.fetch import FetchResult
+    from warehouse.esearch import SearchPlan
+    from warehouse.eutils import EfetchSettings
     from warehouse.load import FileResult
 
 app = typer.Typer(
@@ -604,12 +607,12 @@ def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | No
 @app.command()
 def fetch(
     sources: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="PMIDs (digits), or files: a PMID list, PubMed CSV or Summary (text) save.",
             metavar="PMID|FILE",
         ),
-    ],
+    ] = None,
     api_key: Annotated[
         str | None,
         typer.Option(
@@ -625,36 +628,45 @@ def fetch(
         bool, typer.Option("--refetch", help="Fetch again batches an earlier run loaded.")
     ] = False,
     db: DbOption = None,
+    search: Annotated[
+        str | None,
+        typer.Option(help="A PubMed query: fetch every record it finds (esearch, then efetch)."),
+    ] = None,
+    search_file: Annotated[
+        Path | None, typer.Option(help="A file holding the PubMed query (lines joined).")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="With a search: print its count and parts, fetch nothing."),
+    ] = False,
 ) -> None:
-    """Download PubMed records by PMID from NCBI E-utilities (efetch XML) and load them.
+    """Download PubMed records by PMID or query from NCBI E-utilities (efetch XML) and load them.
 
     Batches of up to 200 PMIDs, paced to NCBI's limit and retried; a rerun resumes where a
-    failed run stopped. PMIDs PubMed does not know are listed at the end (exit code 1).
+    failed run stopped. PMIDs PubMed does not know are listed at the end (exit code 1). A
+    `--search` past esearch's 10,000 results is split by publication date ranges.
 
     Example: pubmed-warehouse fetch 30034368 pmids.txt csv-mysearch-set.csv --email me@example.org
-    """
-    apply_prefect_defaults()
-    from pydantic import SecretStr
 
+    Example: pubmed-warehouse fetch --search "migraine[mh] AND 2015:2025[dp]" --dry-run
+    """
+    query = _search_query(search, search_file, sources)
+    if query is not None:
+        _fetch_search(query, api_key, email, download_dir, refetch, db, dry_run)
+        return
+    if dry_run:
+        raise _fail("--dry-run goes with --search or --search-file")
+    apply_prefect_defaults()
     from flows.fetch import fetch as fetch_flow
     from warehouse.db import connect
-    from warehouse.eutils import EfetchSettings
     from warehouse.lock import writer_lock
     from warehouse.pmid_sources import collect_pmids
     from warehouse.progress import file_progress
 
     settings = _settings(db=db, download_dir=download_dir)
     try:
-        pmids = collect_pmids(sources)
-        efetch = EfetchSettings(
-            base_url=settings.eutils_url,
-            tool=settings.ncbi_tool,
-            email=email or settings.ncbi_email,
-            api_key=SecretStr(api_key) if api_key else settings.ncbi_api_key,
-            timeout_seconds=settings.download_timeout_seconds,
-        )
-        if not efetch.email:
-            errors.print("note: NCBI asks for a contact address: --email or ..._NCBI_EMAIL")
+        pmids = collect_pmids(sources or [])
+        efetch = _efetch_settings(settings, api_key, email)
         started = time.perf_counter()
         with (
             writer_lock(settings.db, settings.lock_timeout_seconds),
@@ -664,6 +676,29 @@ def fetch(
             result = fetch_flow(pmids, efetch, settings, refetch=refetch, on_records=on_records)
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
+    _report_fetch(result, settings, started)
+
+
+def _efetch_settings(settings: Settings, api_key: str | None, email: str | None) -> EfetchSettings:
+    """E-utilities settings from the options, else the settings; notes a missing e-mail."""
+    from pydantic import SecretStr
+
+    from warehouse.eutils import EfetchSettings
+
+    efetch = EfetchSettings(
+        base_url=settings.eutils_url,
+        tool=settings.ncbi_tool,
+        email=email or settings.ncbi_email,
+        api_key=SecretStr(api_key) if api_key else settings.ncbi_api_key,
+        timeout_seconds=settings.download_timeout_seconds,
+    )
+    if not efetch.email:
+        errors.print("note: NCBI asks for a contact address: --email or ..._NCBI_EMAIL")
+    return efetch
+
+
+def _report_fetch(result: FetchResult, settings: Settings, started: float) -> None:
+    """A fetch's summary; exit 1 for PMIDs PubMed lacks, failed batches or rejected records."""
     _print_load_summary(result.loaded, settings, time.perf_counter() - started)
     console.print(
         f"{result.requested} PMIDs in {result.batches} batches: {result.fetched} downloaded, "
@@ -683,6 +718,86 @@ def fetch(
     rejected = sum(r.rejected for r in result.loaded)
     if result.failed or result.missing or rejected:
         raise typer.Exit(EXIT_REJECTS)
+
+
+def _search_query(
+    search: str | None, search_file: Path | None, sources: list[str] | None
+) -> str | None:
+    """The query of `--search` or `--search-file` (its lines joined), or None for PMIDs."""
+    if search is not None and search_file is not None:
+        raise _fail("give --search or --search-file, not both")
+    if search_file is not None:
+        if not search_file.is_file():
+            raise _fail(f"{search_file}: no such file")
+        search = " ".join(search_file.read_text(encoding="utf-8").split())
+    if search is None:
+        return None
+    if sources:
+        raise _fail("give PMIDs and files, or a search, not both")
+    if not search.strip():
+        raise _fail("the search query is empty")
+    return search.strip()
+
+
+def _print_search_plan(plan: SearchPlan) -> None:
+    """The search's count, its parts, and whether the parts add up to the count."""
+    console.print(f"{plan.count:,} records found by {plan.query}", markup=False, highlight=False)
+    if plan.count > 10_000:
+        for part in plan.parts:
+            console.print(f"  {part.label}: {part.count:,}", markup=False, highlight=False)
+    if plan.shortfall:
+        errors.print(
+            f"the {len(plan.parts)} parts by publication date reach {plan.parts_count:,} of "
+            f"{plan.count:,} records: {plan.shortfall:,} have no publication date in the "
+            "searched span or fall on a day of more than 10,000; they are not fetched",
+            markup=False,
+        )
+    elif len(plan.parts) > 1:
+        console.print(f"the {len(plan.parts)} parts add up to {plan.count:,}")
+
+
+def _fetch_search(
+    query: str,
+    api_key: str | None,
+    email: str | None,
+    download_dir: Path | None,
+    refetch: bool,
+    db: Path | None,
+    dry_run: bool,
+) -> None:
+    """`fetch --search`: the plan alone with `--dry-run`, else the `fetch-search` flow."""
+    settings = _settings(db=db, download_dir=download_dir)
+    apply_prefect_defaults()
+    try:
+        efetch = _efetch_settings(settings, api_key, email)
+        if dry_run:
+            from flows.search import search
+
+            _print_search_plan(search(efetch, query, with_pmids=False))
+            return
+        from flows.search import fetch_search, search_count
+
+        if not search_count(efetch, query):  # before Prefect starts: one line, at once
+            errors.print(f"no PubMed record matches {query}: nothing fetched", markup=False)
+            raise typer.Exit(EXIT_REJECTS)
+        from warehouse.db import connect
+        from warehouse.lock import writer_lock
+        from warehouse.progress import file_progress
+
+        started = time.perf_counter()
+        with (
+            writer_lock(settings.db, settings.lock_timeout_seconds),
+            file_progress(console) as on_records,
+        ):
+            connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
+            done = fetch_search(query, efetch, settings, refetch=refetch, on_records=on_records)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    _print_search_plan(done.plan)
+    if not done.plan.count:
+        errors.print(f"no PubMed record matches {query}: nothing fetched", markup=False)
+        raise typer.Exit(EXIT_REJECTS)
+    _report_fetch(done.fetched, settings, started)
 
 
 @app.command()

@@ -10,6 +10,8 @@ its kind, read from the catalog, so a new table needs no code here:
 - another table with a `refreshed_at` column (an aggregate) gets the rows refreshed since the
   copy's newest `refreshed_at`, upserted on its primary key or `aggregates.grain_keys()`
   (copied whole when it has neither);
+- a table of `SNAPSHOT_TABLES` (the Open Citation Collection's pairs) is copied whole only when
+  the table that names its loaded snapshot differs between the copy and the warehouse;
 - any other table is copied whole.
 
 A MeSH vocabulary load recomputes the roll-ups for every article (`aggregates.refresh_vocabulary`),
@@ -37,6 +39,9 @@ COPY = "readers_copy"
 LEDGER_TABLES = ("changes", "deletions", "ingested_files", "rejects")
 """Append-only tables: their rows are never updated or deleted."""
 
+
+SNAPSHOT_TABLES = {"occ_links": "occ_snapshot"}
+"""Tables replaced whole by a snapshot load, and the one-row table naming that snapshot."""
 
 VOCABULARY_TABLE = "mesh_vocabularies"
 """Which MeSH files are loaded: when the copy's rows differ, it is rebuilt."""
@@ -87,6 +92,11 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     check_in_step(con, storage_version)
     tables = table_columns(con)
     copied = {table: _copied_rows(con, table) for table in LEDGER_TABLES}
+    unchanged = {
+        table
+        for table, marker in SNAPSHOT_TABLES.items()
+        if table in tables and _rows(con, COPY, marker) == _rows(con, warehouse_name(con), marker)
+    }
     done = CatchUp()
     con.begin()
     try:
@@ -99,7 +109,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
                 con.execute(read_sql("readers/replace_records.sql").format(table=f'"{table}"'))
             elif "refreshed_at" in columns:
                 _upsert_refreshed(con, table)
-            else:
+            elif table not in unchanged:
                 con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
                 done.whole_tables += (table,)
         con.execute("drop table if exists replayed_pmids")

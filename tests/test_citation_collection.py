@@ -125,8 +125,8 @@ def test_links_reaching_outside_the_warehouse_are_kept_but_not_counted(occ_db) -
     ).fetchone()[0]
     assert outside == sum(1 for a, b in distinct if a >= ABSENT or b >= ABSENT) > 0
     edges = con.execute(
-        "select count(*) filter (where citing_pmid >= ?), count(*) filter (where cited_pmid >= ?)"
-        " from citation_edges where source = 'occ'",
+        "select count(*) filter (where pmid >= ?), count(*) filter (where cited_pmid >= ?)"
+        " from agg_article_citations where source = 'occ'",
         [ABSENT, ABSENT],
     ).fetchone()
     assert edges == (0, sum(1 for a, b in distinct if b >= ABSENT))  # citing must be loaded
@@ -188,7 +188,7 @@ def test_an_article_loaded_later_brings_its_links(db_path: Path, tmp_path: Path)
         con.close()
 
 
-def test_the_readers_copy_gets_the_pairs_once_per_snapshot(db_path: Path, tmp_path: Path) -> None:
+def test_the_readers_copy_is_rebuilt_once_per_snapshot(db_path: Path, tmp_path: Path) -> None:
     con = connect(db_path)
     target = tmp_path / "readers.duckdb"
     try:
@@ -200,14 +200,18 @@ def test_the_readers_copy_gets_the_pairs_once_per_snapshot(db_path: Path, tmp_pa
         second = publish_readers_copy(con, target)
         load_file(con, TEST_DATA / "retraction/pubmed26n9001.xml")
         third = publish_readers_copy(con, target)
-        assert "occ_links" in first.replayed.whole_tables
-        assert "occ_links" in second.replayed.whole_tables  # the other colour catches up
+        assert (first.method, second.method) == ("rebuilt", "rebuilt")  # each colour, once
+        assert third.method == "caught-up"
         assert "occ_links" not in third.replayed.whole_tables
     finally:
         con.close()
     reader = duckdb.connect(str(target), read_only=True)
     try:
         assert reader.execute("select * from occ_links").fetchall() == [(99000003, 99000001)]
+        graph = (
+            "select citing_pmid, cited_pmid, source from citation_graph where source <> 'pubmed'"
+        )
+        assert reader.execute(graph).fetchall() == [(99000003, 99000001, "occ")]
     finally:
         reader.close()
 

@@ -6,8 +6,10 @@ millions of pairs. A file is recognised by its content: a CSV whose header is
 (typed, in parallel, spilling beyond the load memory limit), so no pair passes through Python;
 a zip's member is first copied out beside the warehouse (a stream copy, deleted afterwards),
 since DuckDB does not read zip archives. A snapshot replaces the loaded one whole in the
-file's transaction: `occ_links` is dropped and filled again, `occ_snapshot` says which file it
-holds, and the caller writes the `ingested_files` row (format `occ`, `records` = pairs).
+file's transaction: `occ_links` is dropped and filled again (sorted by citing PMID, so that a
+file's articles find their pairs from zonemaps), `occ_snapshot` says which file it holds, the
+citation aggregates are recomputed for every article, and the caller writes the
+`ingested_files` row (format `occ`, `records` = pairs).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 import duckdb
 from isal import igzip
 
+from warehouse import aggregates
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.schema import read_sql
 
@@ -117,6 +120,7 @@ def load_citation_collection(
         except (duckdb.ConversionException, duckdb.InvalidInputException) as exc:
             raise DamagedFile(f"{path}: not a whole citing,referenced CSV ({exc})") from exc
     con.execute(read_sql("load/occ_snapshot.sql"), [str(path), sha256, started])
+    aggregates.refresh_citations(con, started)
     (pairs,) = con.execute("select pairs from occ_snapshot").fetchone()
     log.info("%s: %d citation pairs loaded", path, pairs)
     return pairs

@@ -1,7 +1,7 @@
 -- One row per article (agg_article_summary holds one per article, with its reference counts):
--- how often it is cited within the warehouse and how many of its references are in it. The
--- citing side counts the links of citation_edges (citing articles in the warehouse, each link
--- once whatever its source); citation_graph keeps the links whose cited article is in it.
+-- how often it is cited within the warehouse (agg_cited_articles: counts kept per cited PMID as
+-- the links load, each link once whatever its source) and how many of its references are in
+-- it (citation_graph).
 create or replace view citation_summary as
 
 with
@@ -9,13 +9,13 @@ with
 cited as (
     select
         cited_pmid as pmid,
-        count(*) as times_cited,
-        count(*) filter (where source <> 'occ') as times_cited_pubmed,
-        count(*) filter (where source <> 'pubmed') as times_cited_occ,
-        min(citing_pub_year) as first_cited_year,
-        max(citing_pub_year) as last_cited_year
-    from citation_edges
-    group by cited_pmid
+        times_cited,
+        times_cited_pubmed,
+        times_cited_occ,
+        first_cited_year,
+        last_cited_year
+    from agg_cited_articles
+    where times_cited > 0
 ),
 
 in_warehouse as (

@@ -1,6 +1,6 @@
--- One row per cited article and publication year of the articles citing it: the links of
--- citation_edges (citing articles in the warehouse, each link once whatever its source)
--- counted, then those whose cited article is in it kept, as in citation_graph.
+-- One row per cited article and publication year of the articles citing it: the counts kept
+-- per cited PMID and citing year as the links load (agg_cited_by_year, each link once whatever
+-- its source), for cited articles in the warehouse, as in citation_graph.
 create or replace view citations_by_year as
 
 with
@@ -9,11 +9,11 @@ counted as (
     select
         cited_pmid as pmid,
         citing_pub_year,
-        count(*) as times_cited,
-        count(*) filter (where source <> 'occ') as times_cited_pubmed,
-        count(*) filter (where source <> 'pubmed') as times_cited_occ
-    from citation_edges
-    group by cited_pmid, citing_pub_year
+        times_cited,
+        times_cited_pubmed,
+        times_cited_occ
+    from agg_cited_by_year
+    where times_cited > 0
 ),
 
 final as (

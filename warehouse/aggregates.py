@@ -167,10 +167,12 @@ def refresh_vocabulary(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
 
 def refresh_citations(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     """Recompute the citation aggregates for every article (in the open transaction of an Open
-    Citation Collection load, after `occ_links` was replaced). A readers' copy is rebuilt
-    after it (`warehouse.catchup`)."""
+    Citation Collection load, after `occ_links` was replaced). Their tables are dropped and
+    created again rather than emptied: deleting every row would pin memory per block until the
+    commit. A readers' copy is rebuilt after it (`warehouse.catchup`)."""
     for name in (*CITATIONS, "cited_articles"):
-        con.execute(f"delete from agg_{name}")
+        con.execute(f"drop table agg_{name}")
+        con.execute(read_sql(f"tables/agg_{name}.sql"))
     add(con, "select pmid from articles", at, only=CITATIONS)
     _create_deltas(con)
     for counts in _selected(COUNTS, CITATIONS):

@@ -1,20 +1,29 @@
-"""A real HTTP server on loopback that answers `efetch.fcgi` like NCBI E-utilities does.
+"""A real HTTP server on loopback that answers `efetch.fcgi` and `esearch.fcgi` like NCBI does.
 
 It holds the PubmedArticle / PubmedBookArticle elements of corpus XML files by PMID and answers
 `db=pubmed&retmode=xml&id=...` (GET query or POST form) with a PubmedArticleSet of the requested
 PMIDs it knows, leaving unknown ones out as efetch does. Faults can be queued for the next
 requests (an HTTP status with an optional Retry-After, or a 200 answer cut short), and every
 request is logged with its arrival time, method and parameters.
+
+`esearch.fcgi` answers the queries registered with `add_search` (a term and its hits' PMIDs
+with their publication dates), with esearch's cap of 10,000 listed PMIDs, the count, and the
+history server: `usehistory=y` stores the result under a `WebEnv` and `QueryKey`, and a term
+`#KEY` or `#KEY AND YYYY/MM/DD:YYYY/MM/DD[dp]` (with that `WebEnv`) reads it back, narrowed to
+a publication date range (records without a date never match a range). Faults are for efetch
+requests only.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -31,6 +40,8 @@ HEAD = (
 TAIL = b"</PubmedArticleSet>\n"
 PMID_PATHS = ("MedlineCitation/PMID", "BookDocument/PMID")
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle")
+ESEARCH_CAP = 10_000
+HISTORY_TERM = re.compile(r"#(\d+)(?: AND (\d{4}/\d{2}/\d{2}):(\d{4}/\d{2}/\d{2})\[dp\])?")
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class EfetchRequest:
     at: float
     method: str
     params: dict[str, str]
+    utility: str = "efetch"
 
     @property
     def pmids(self) -> list[int]:
@@ -63,6 +75,55 @@ class Eutils:
     records: dict[int, bytes]
     requests: list[EfetchRequest] = field(default_factory=list)
     faults: deque[Fault] = field(default_factory=deque)
+    searches: dict[str, dict[int, date | None]] = field(default_factory=dict)
+    histories: dict[str, list[dict[int, date | None]]] = field(default_factory=dict)
+
+    def add_search(self, term: str, hits: dict[int, date | None]) -> None:
+        """esearch finds these PMIDs (with their publication dates) for `term`."""
+        self.searches[term] = hits
+
+    def add_records(self, template_pmid: int, pmids: Iterable[int]) -> None:
+        """Serve records for `pmids`: copies of a known record with its PMID replaced."""
+        template = self.records[template_pmid]
+        old = b">%d<" % template_pmid
+        for pmid in pmids:
+            self.records[pmid] = template.replace(old, b">%d<" % pmid)
+
+    def search(self, params: dict[str, str]) -> bytes:
+        """The eSearchResult for esearch's parameters (see the module's docstring)."""
+        hits = self._hits(params.get("term", ""), params.get("WebEnv"))
+        if hits is None:
+            return b"<eSearchResult><ERROR>Invalid query key or WebEnv</ERROR></eSearchResult>"
+        retmax = int(params.get("retmax", "20"))
+        if retmax > ESEARCH_CAP:
+            return b"<eSearchResult><ERROR>retmax is larger than 10000</ERROR></eSearchResult>"
+        history = b""
+        if params.get("usehistory") == "y":
+            webenv = params.get("WebEnv") or f"MCID_{len(self.histories) + 1}"
+            self.histories.setdefault(webenv, []).append(hits)
+            key = len(self.histories[webenv])
+            history = b"<QueryKey>%d</QueryKey><WebEnv>%s</WebEnv>" % (key, webenv.encode())
+        listed = sorted(hits, reverse=True)[:retmax]
+        ids = b"".join(b"<Id>%d</Id>" % pmid for pmid in listed)
+        return (
+            b'<?xml version="1.0" encoding="UTF-8" ?>\n<eSearchResult><Count>%d</Count>'
+            b"<RetMax>%d</RetMax><RetStart>0</RetStart>%s<IdList>%s</IdList></eSearchResult>\n"
+            % (len(hits), len(listed), history, ids)
+        )
+
+    def _hits(self, term: str, webenv: str | None) -> dict[int, date | None] | None:
+        """A term's hits: a registered query, or a history entry narrowed to a date range."""
+        matched = HISTORY_TERM.fullmatch(term)
+        if matched is None:
+            return self.searches.get(term, {})
+        stored = self.histories.get(webenv or "", [])
+        key = int(matched.group(1))
+        if not 1 <= key <= len(stored):
+            return None
+        if matched.group(2) is None:
+            return stored[key - 1]
+        first, last = (date(*map(int, d.split("/"))) for d in matched.group(2, 3))
+        return {p: d for p, d in stored[key - 1].items() if d is not None and first <= d <= last}
 
     def fail_next(self, *faults: Fault) -> None:
         """Answer the next requests with these faults, in order."""
@@ -106,10 +167,17 @@ def _handler(eutils: Eutils, lock: threading.Lock) -> type[BaseHTTPRequestHandle
 
         def _answer(self, method: str, query: str) -> None:
             arrived = time.monotonic()
-            if urlsplit(self.path).path != "/entrez/eutils/efetch.fcgi":
+            path = urlsplit(self.path).path
+            params = {key: values[-1] for key, values in parse_qs(query).items()}
+            if path == "/entrez/eutils/esearch.fcgi":
+                with lock:
+                    eutils.requests.append(EfetchRequest(arrived, method, params, "esearch"))
+                    body = eutils.search(params)
+                self._send(200, body)
+                return
+            if path != "/entrez/eutils/efetch.fcgi":
                 self._send(404, b"not found")
                 return
-            params = {key: values[-1] for key, values in parse_qs(query).items()}
             request = EfetchRequest(arrived, method, params)
             with lock:
                 eutils.requests.append(request)

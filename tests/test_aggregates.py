@@ -206,11 +206,14 @@ CITATION_LINKS = """
 
 def test_citation_links_match_base_tables(changed_db) -> None:
     kept = changed_db.execute(
-        "select * exclude (refreshed_at) from agg_article_citations order by all"
+        "select * exclude (refreshed_at, source) from agg_article_citations order by all"
     ).fetchall()
     assert kept, "the corpus records cite PMIDs"
     assert kept == changed_db.execute(f"{CITATION_LINKS} order by all").fetchall()
-    graph = changed_db.execute("select * from citation_graph order by all").fetchall()
+    sources = "select distinct source from agg_article_citations"
+    assert changed_db.execute(sources).fetchall() == [("pubmed",)]  # no OCC snapshot loaded
+    graph = changed_db.execute("select * exclude (source) from citation_graph order by all")
+    graph = graph.fetchall()
     expected = changed_db.execute(
         f"select l.*, cited.pub_year from ({CITATION_LINKS}) as l "
         "join articles as cited on cited.pmid = l.cited_pmid order by all"
@@ -245,7 +248,7 @@ def test_rebuild_gives_what_the_files_kept(changed_db) -> None:
 def nonzero_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
     """A table's rows without `refreshed_at`, zero-count rows left out."""
     columns = [r[0] for r in con.execute(f"select * from {table} limit 0").description]
-    counts = [c for c in columns if c in ("article_count", "author_rows")]
+    counts = [c for c in columns if c in ("article_count", "author_rows", "times_cited")]
     where = f"where {counts[0]} > 0" if counts else ""
     return con.execute(
         f"select * exclude (refreshed_at) from {table} {where} order by all"

@@ -92,17 +92,25 @@ COUNTS = (
     Counts(
         "mesh_action_years", ("action_ui", "pub_year"), ("article_count", "major_article_count")
     ),
+    Counts(
+        "cited_by_year",
+        ("cited_pmid", "citing_pub_year"),
+        ("times_cited", "times_cited_pubmed", "times_cited_occ"),
+    ),
 )
 
 ROLLUPS = (
     Rollup("term_pairs", ("descriptor_name", "co_descriptor_name"), ("term_pair_years",)),
     Rollup("authors", ("author_key", "is_orcid"), ("author_years", "author_spellings")),
+    Rollup("cited_articles", ("cited_pmid",), ("cited_by_year",)),
 )
 
 VOCABULARY = frozenset(
     {"article_mesh_headings", "mesh_node_years", "mesh_descriptor_years", "mesh_action_years"}
 )
 """Aggregates that read the MeSH vocabulary and the UIs on the articles' rows."""
+CITATIONS = frozenset({"article_citations", "cited_by_year"})
+"""Aggregates that read the Open Citation Collection (`occ_links`) besides the articles' rows."""
 AUTHOR_COUNTS = frozenset({"author_years", "author_spellings"})
 """Counts read from `agg_keyed_authors` (built by `sql/aggregates/keyed_authors.sql`)."""
 
@@ -154,6 +162,24 @@ def refresh_vocabulary(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     _create_deltas(con)
     for counts in _selected(COUNTS, VOCABULARY):
         _merge_counts(con, counts, at)
+    _drop_file_tables(con)
+
+
+def refresh_citations(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
+    """Recompute the citation aggregates for every article (in the open transaction of an Open
+    Citation Collection load, after `occ_links` was replaced). Their tables are dropped and
+    created again rather than emptied: deleting every row would pin memory per block until the
+    commit. A readers' copy is rebuilt after it (`warehouse.catchup`)."""
+    for name in (*CITATIONS, "cited_articles"):
+        con.execute(f"drop table agg_{name}")
+        con.execute(read_sql(f"tables/agg_{name}.sql"))
+    add(con, "select pmid from articles", at, only=CITATIONS)
+    _create_deltas(con)
+    for counts in _selected(COUNTS, CITATIONS):
+        _merge_counts(con, counts, at)
+    for rollup in ROLLUPS:
+        if set(rollup.sources) <= CITATIONS:
+            _refresh_rollup(con, rollup, at)
     _drop_file_tables(con)
 
 

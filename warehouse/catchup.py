@@ -10,10 +10,14 @@ its kind, read from the catalog, so a new table needs no code here:
 - another table with a `refreshed_at` column (an aggregate) gets the rows refreshed since the
   copy's newest `refreshed_at`, upserted on its primary key or `aggregates.grain_keys()`
   (copied whole when it has neither);
+- a table of `SNAPSHOT_TABLES` (the Open Citation Collection's pairs) is never replayed: it
+  changes only with its snapshot, and then the copy is rebuilt (below);
 - any other table is copied whole.
 
 A MeSH vocabulary load recomputes the roll-ups for every article (`aggregates.refresh_vocabulary`),
-so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead.
+so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead; so does an
+Open Citation Collection load (`aggregates.refresh_citations`), so a copy that holds another
+snapshot (the marker tables of `SNAPSHOT_TABLES`) is rebuilt too.
 
 All of it is one transaction on the copy, so a copy is always as of some whole number of loads.
 """
@@ -37,6 +41,10 @@ COPY = "readers_copy"
 LEDGER_TABLES = ("changes", "deletions", "ingested_files", "rejects")
 """Append-only tables: their rows are never updated or deleted."""
 
+
+SNAPSHOT_TABLES = {"occ_links": "occ_snapshot"}
+"""Tables replaced whole by a snapshot load, and the table naming that snapshot: when the
+copy's marker rows differ from the warehouse's, the copy is rebuilt."""
 
 VOCABULARY_TABLE = "mesh_vocabularies"
 """Which MeSH files are loaded: when the copy's rows differ, it is rebuilt."""
@@ -99,7 +107,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
                 con.execute(read_sql("readers/replace_records.sql").format(table=f'"{table}"'))
             elif "refreshed_at" in columns:
                 _upsert_refreshed(con, table)
-            else:
+            elif table not in SNAPSHOT_TABLES:
                 con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
                 done.whole_tables += (table,)
         con.execute("drop table if exists replayed_pmids")
@@ -125,6 +133,9 @@ def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> None:
         raise CopyOutOfStep("the readers' copy has another schema than the warehouse")
     if _rows(con, COPY, VOCABULARY_TABLE) != _rows(con, warehouse, VOCABULARY_TABLE):
         raise CopyOutOfStep("a MeSH vocabulary was loaded since the copy was brought up to date")
+    for marker in SNAPSHOT_TABLES.values():
+        if _rows(con, COPY, marker) != _rows(con, warehouse, marker):
+            raise CopyOutOfStep(f"a new {marker} was loaded since the copy was brought up to date")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple]:

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     import duckdb
     from rich.table import Table
 
+    from flows.fetch import FetchResult
+    from warehouse.esearch import SearchPlan
+    from warehouse.eutils import EfetchSettings
     from warehouse.load import FileResult
 
 app = typer.Typer(
@@ -742,12 +745,12 @@ def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | No
 @_with_retry_help
 def fetch(
     sources: Annotated[
-        list[str],
+        list[str] | None,
         typer.Argument(
             help="PMIDs (digits), or files: a PMID list, PubMed CSV or Summary (text) save.",
             metavar="PMID|FILE",
         ),
-    ],
+    ] = None,
     api_key: Annotated[
         str | None,
         typer.Option(
@@ -763,27 +766,73 @@ def fetch(
         bool, typer.Option("--refetch", help="Fetch again batches an earlier run loaded.")
     ] = False,
     db: DbOption = None,
+    search: Annotated[
+        str | None,
+        typer.Option(help="A PubMed query: fetch every record it finds (esearch, then efetch)."),
+    ] = None,
+    search_file: Annotated[
+        Path | None, typer.Option(help="A file holding the PubMed query (lines joined).")
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="With a search: print its count and parts, fetch nothing."),
+    ] = False,
 ) -> None:
-    """Download PubMed records by PMID from NCBI E-utilities (efetch XML) and load them.
+    """Download PubMed records by PMID or query from NCBI E-utilities (efetch XML) and load them.
 
     Batches of up to 200 PMIDs, paced to NCBI's limit; a rerun resumes where a failed run
-    stopped. PMIDs PubMed does not know are listed at the end (exit code 1). RETRIES Ctrl-C or
-    SIGTERM stops within seconds (exit 130/143); loaded batches stay. Runs as the Prefect flow
-    `fetch` only when a Prefect API is configured.
+    stopped. PMIDs PubMed does not know are listed at the end (exit code 1). A `--search` past
+    esearch's 10,000 results is split by publication date ranges; one that finds nothing exits
+    1. RETRIES Ctrl-C or SIGTERM stops within seconds (exit 130/143); loaded batches stay. Runs
+    as the Prefect flow `fetch` only when a Prefect API is configured.
 
     Example: pubmed-warehouse fetch 30034368 pmids.txt csv-mysearch-set.csv --email me@example.org
+
+    Example: pubmed-warehouse fetch --search "migraine[mh] AND 2015:2025[dp]" --dry-run
     """
+    from warehouse.pmid_sources import collect_pmids
+
+    query = _search_query(search, search_file, sources)
+    if dry_run and query is None:
+        raise _fail("--dry-run goes with --search or --search-file")
+    settings = _settings(db=db, download_dir=download_dir)
+    if not dry_run:
+        _check_db_path(settings.db)
+    try:
+        pmids = collect_pmids(sources or []) if query is None else []
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    efetch = _efetch_settings(settings, api_key, email)
+    started, since = time.perf_counter(), datetime.now()
+    try:
+        _check_reachable(settings.eutils_url, settings)
+        if query is not None:
+            plan = _search_plan(efetch, query, with_pmids=not dry_run)
+            _print_search_plan(plan)
+            if dry_run:
+                return
+            if not plan.count:
+                errors.print(f"no PubMed record matches {query}: nothing fetched", markup=False)
+                raise typer.Exit(EXIT_REJECTS)
+            pmids = list(plan.pmids)
+        result = _run_fetch(pmids, efetch, settings, refetch)
+    except WarehouseError as exc:
+        where = "the E-utilities URL (PUBMED_WAREHOUSE_EUTILS_URL)"
+        raise _fail(_with_next_step(exc, where)) from None
+    except BaseException as exc:
+        signum = _interrupt_signal(exc)
+        if signum is None:
+            raise
+        raise _interrupted(settings.db, None, since, signum, "batches") from None
+    _report_fetch(result, settings, started)
+
+
+def _efetch_settings(settings: Settings, api_key: str | None, email: str | None) -> EfetchSettings:
+    """E-utilities settings from the options, else the settings; notes a missing e-mail."""
     from pydantic import SecretStr
 
     from warehouse.eutils import EfetchSettings
-    from warehouse.pmid_sources import collect_pmids
 
-    settings = _settings(db=db, download_dir=download_dir)
-    _check_db_path(settings.db)
-    try:
-        pmids = collect_pmids(sources)
-    except WarehouseError as exc:
-        raise _fail(str(exc)) from None
     policy = settings.retry_policy()
     efetch = EfetchSettings(
         base_url=settings.eutils_url,
@@ -796,18 +845,11 @@ def fetch(
     )
     if not efetch.email:
         errors.print("note: NCBI asks for a contact address: --email or ..._NCBI_EMAIL")
-    started, since = time.perf_counter(), datetime.now()
-    try:
-        _check_reachable(settings.eutils_url, settings)
-        result = _run_fetch(pmids, efetch, settings, refetch)
-    except WarehouseError as exc:
-        where = "the E-utilities URL (PUBMED_WAREHOUSE_EUTILS_URL)"
-        raise _fail(_with_next_step(exc, where)) from None
-    except BaseException as exc:
-        signum = _interrupt_signal(exc)
-        if signum is None:
-            raise
-        raise _interrupted(settings.db, None, since, signum, "batches") from None
+    return efetch
+
+
+def _report_fetch(result: FetchResult, settings: Settings, started: float) -> None:
+    """A fetch's summary; exit 1 for PMIDs PubMed lacks, failed batches or rejected records."""
     _print_load_summary(result.loaded, settings, time.perf_counter() - started)
     console.print(
         f"{result.requested} PMIDs in {result.batches} batches: {result.fetched} downloaded, "
@@ -868,6 +910,51 @@ def _with_next_step(exc: WarehouseError, where: str) -> str:
         f"{exc}: check the network connection and {where}, then run the same command again "
         "(it resumes after what was loaded)"
     )
+
+
+def _search_query(
+    search: str | None, search_file: Path | None, sources: list[str] | None
+) -> str | None:
+    """The query of `--search` or `--search-file` (its lines joined), or None for PMIDs."""
+    if search is not None and search_file is not None:
+        raise _fail("give --search or --search-file, not both")
+    if search_file is not None:
+        if not search_file.is_file():
+            raise _fail(f"{search_file}: no such file")
+        search = " ".join(search_file.read_text(encoding="utf-8").split())
+    if search is None:
+        return None
+    if sources:
+        raise _fail("give PMIDs and files, or a search, not both")
+    if not search.strip():
+        raise _fail("the search query is empty")
+    return search.strip()
+
+
+def _search_plan(efetch: EfetchSettings, query: str, with_pmids: bool) -> SearchPlan:
+    """esearch's plan of the query (count, date parts, their PMIDs); stops on Ctrl-C/SIGTERM."""
+    from warehouse.esearch import search
+    from warehouse.interrupts import stop_on_signals
+
+    with stop_on_signals():
+        return search(efetch, query, with_pmids=with_pmids)
+
+
+def _print_search_plan(plan: SearchPlan) -> None:
+    """The search's count, its parts, and whether the parts add up to the count."""
+    console.print(f"{plan.count:,} records found by {plan.query}", markup=False, highlight=False)
+    if plan.count > 10_000:
+        for part in plan.parts:
+            console.print(f"  {part.label}: {part.count:,}", markup=False, highlight=False)
+    if plan.shortfall:
+        errors.print(
+            f"the {len(plan.parts)} parts by publication date reach {plan.parts_count:,} of "
+            f"{plan.count:,} records: {plan.shortfall:,} have no publication date in the "
+            "searched span or fall on a day of more than 10,000; they are not fetched",
+            markup=False,
+        )
+    elif len(plan.parts) > 1:
+        console.print(f"the {len(plan.parts)} parts add up to {plan.count:,}")
 
 
 @app.command()

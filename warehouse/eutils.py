@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode, urljoin
 
 import httpx
@@ -237,38 +238,23 @@ class EfetchClient:
 
     def fetch(self, batch: Batch) -> tuple[bytes, frozenset[int]]:
         """The batch's PubmedArticleSet bytes and the PMIDs in it, retried with stepped backoff."""
-        policy, waited = self.settings.retry_policy, 0.0
-        for attempt in range(len(policy.delays_seconds) + 1):
-            try:
-                return self._attempt(batch)
-            except RetryableAnswer as exc:
-                wait = policy.wait_before(attempt, waited, exc.retry_after)
-                if wait is None:
-                    raise EutilsError(
-                        f"efetch of {batch.name}: {self._redact(str(exc))} "
-                        f"(gave up after {attempt + 1} attempts)"
-                    ) from None
-                log.warning("efetch of %s: %s; retrying in %.1f s", batch.name, exc, wait)
-                self._sleep(wait)
-                waited += wait
-        raise AssertionError("unreachable")
+        return ask_with_retries(
+            lambda: self._attempt(batch),
+            self.settings.retry_policy,
+            f"efetch of {batch.name}",
+            self._sleep,
+            self._redact,
+        )
 
     def _attempt(self, batch: Batch) -> tuple[bytes, frozenset[int]]:
         """One request; raises `RetryableAnswer` for answers worth asking again for."""
-        try:
-            response = self._send(batch)
-        except httpx.TransportError as exc:
-            host_down = unreachable(self.settings.efetch_url, exc)
-            if host_down is not None:  # no answer to wait for: the name or the port is wrong
-                raise host_down from exc
-            raise RetryableAnswer(f"connection failed ({type(exc).__name__}: {exc})") from exc
-        if response.status_code == 429 or response.status_code >= 500:
-            raise RetryableAnswer(f"HTTP {response.status_code}", _retry_after(response))
-        if not response.is_success:
-            raise EutilsRefused(
-                f"efetch refused {batch.name}: HTTP {response.status_code} "
-                f"{self._redact(response.text[:200])!r}"
-            )
+        response = checked_answer(
+            self.settings.efetch_url,
+            lambda: self._send(batch),
+            lambda r: (
+                f"efetch refused {batch.name}: HTTP {r.status_code} {self._redact(r.text[:200])!r}"
+            ),
+        )
         return response.content, response_pmids(response.content)
 
     def _send(self, batch: Batch) -> httpx.Response:
@@ -293,6 +279,54 @@ class EfetchClient:
     def _redact(self, text: str) -> str:
         key = self.settings.key
         return text.replace(key, "***") if key else text
+
+
+T = TypeVar("T")
+
+
+def ask_with_retries(
+    attempt: Callable[[], T],
+    policy: RetryPolicy,
+    what: str,
+    sleep: Callable[[float], None] = time.sleep,
+    redact: Callable[[str], str] = str,
+) -> T:
+    """ATTEMPT's answer, asked again after a `RetryableAnswer` while POLICY allows (waits and
+    total budget); then `EutilsError` saying how many attempts were made."""
+    waited = 0.0
+    for retry in range(len(policy.delays_seconds) + 1):
+        try:
+            return attempt()
+        except RetryableAnswer as exc:
+            wait = policy.wait_before(retry, waited, exc.retry_after)
+            if wait is None:
+                raise EutilsError(
+                    f"{what}: {redact(str(exc))} (gave up after {retry + 1} attempts)"
+                ) from None
+            log.warning("%s: %s; retrying in %.1f s", what, redact(str(exc)), wait)
+            sleep(wait)
+            waited += wait
+    raise AssertionError("unreachable")
+
+
+def checked_answer(
+    url: str, send: Callable[[], httpx.Response], refused: Callable[[httpx.Response], str]
+) -> httpx.Response:
+    """SEND's response when it succeeded. A host that cannot be reached is `HostUnreachable`
+    (never retried); a broken connection, 429 or 5xx is a `RetryableAnswer`; any other
+    failure is `EutilsRefused` with the message REFUSED gives."""
+    try:
+        response = send()
+    except httpx.TransportError as exc:
+        host_down = unreachable(url, exc)
+        if host_down is not None:  # no answer to wait for: the name or the port is wrong
+            raise host_down from exc
+        raise RetryableAnswer(f"connection failed ({type(exc).__name__}: {exc})") from exc
+    if response.status_code == 429 or response.status_code >= 500:
+        raise RetryableAnswer(f"HTTP {response.status_code}", _retry_after(response))
+    if not response.is_success:
+        raise EutilsRefused(refused(response))
+    return response
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from warehouse import aggregates, vacuum
+from warehouse.citation_collection import OCC_FORMAT, load_citation_collection
 from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, MemoryLimitTooLow, OlderVocabulary, UnsupportedFormat
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
@@ -101,7 +102,7 @@ def load_file(
             return earlier
 
         def attempt() -> FileResult:
-            result = _load_or_reject(con, path, started, batch_size, on_records)
+            result = _load_or_reject(con, path, started, batch_size, on_records, sha256)
             _record_file(con, result, sha256, started, flow_run_id)
             return result
 
@@ -122,6 +123,7 @@ def _load_or_reject(
     started: datetime,
     batch_size: int,
     on_records: ProgressCallback | None,
+    sha256: str,
 ) -> FileResult:
     """Detect the format and load the file, or reject it whole (the transaction stays open)."""
     key = file_order_key(path)
@@ -131,6 +133,8 @@ def _load_or_reject(
         return _reject_file(con, path, None, key, str(exc), started)
     if fmt.startswith("mesh-"):
         return _load_vocabulary(con, path, fmt, started, batch_size)
+    if fmt == OCC_FORMAT:
+        return _load_citation_collection(con, path, sha256, started, on_records)
     return _load_in_transaction(con, path, fmt, key, started, batch_size, on_records)
 
 
@@ -151,6 +155,30 @@ def _load_vocabulary(
     except BaseException:
         con.rollback()
         raise
+
+
+def _load_citation_collection(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    sha256: str,
+    started: datetime,
+    on_records: ProgressCallback | None,
+) -> FileResult:
+    """Replace the Open Citation Collection snapshot, or reject the file (transaction open)."""
+    result = FileResult(str(path), FileStatus.LOADED, OCC_FORMAT)
+    con.begin()
+    try:
+        scratch = Path(database_path(con)).parent
+        result.records = load_citation_collection(con, path, sha256, started, scratch)
+    except (DamagedFile, UnsupportedFormat) as exc:
+        con.rollback()
+        return _reject_file(con, path, OCC_FORMAT, None, str(exc), started)
+    except BaseException:
+        con.rollback()
+        raise
+    if on_records is not None:
+        on_records(result.records)
+    return result
 
 
 def _load_in_transaction(

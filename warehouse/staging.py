@@ -19,6 +19,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from warehouse.citation_collection import OCC_FORMAT, is_citation_collection
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
@@ -93,7 +94,13 @@ class SupersededRecords:
 
 
 def input_format(path: Path) -> str:
-    """The format of a file, from its first bytes; a `WHOLE_FILE_ERRORS` error rejects it."""
+    """The format of a file, from its first bytes; a `WHOLE_FILE_ERRORS` error rejects it.
+
+    An Open Citation Collection file (a zip, or a CSV too large to scan for its encoding) is
+    recognised before any text is decoded.
+    """
+    if is_citation_collection(path):
+        return OCC_FORMAT
     return detect_format(read_head(path))
 
 
@@ -112,8 +119,8 @@ def stage_file(path: Path, folder: Path, batch_size: int = 1000) -> StagedFile:
     )
     try:
         staged.format = input_format(path)
-        if staged.format.startswith("mesh-"):
-            staged.status = StagedStatus.VOCABULARY  # the writer reads MeSH files itself
+        if staged.format.startswith("mesh-") or staged.format == OCC_FORMAT:
+            staged.status = StagedStatus.VOCABULARY  # the writer reads these files itself
         else:
             _write_tables(path, staged, batch_size)
     except WHOLE_FILE_ERRORS as exc:

@@ -148,7 +148,9 @@ def test_existing_warehouse_on_read_only_disk(tmp_path: Path, invoke) -> None:
     subprocess.run(["umount", "-l", str(small_disk)], check=False)
 
 
-def test_sync_stops_at_a_file_the_full_disk_refuses(small_disk: Path, tmp_path: Path) -> None:
+def test_sync_stops_at_a_file_the_full_disk_refuses(
+    small_disk: Path, tmp_path: Path, prefect_harness
+) -> None:
     """The file is rolled back and its download kept; no later update overtakes it."""
     from flows.sync import sync
     from tests.nlm_mirror import gzipped, serve_mirror

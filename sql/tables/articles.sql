@@ -65,5 +65,5 @@ comment on column articles.is_book is 'True for a Bookshelf record (PubmedBookAr
 comment on column articles.source_format is 'Format the accepted version came in: xml, medline, abstract-text, csv or summary-text.';
 comment on column articles.source_file is 'Path of the file the accepted version came from.';
 comment on column articles.file_order_key is 'Sortable NLM file number of the source file (e.g. 26n01335), NULL for files not named pubmedYYnNNNN.';
-comment on column articles.record_hash is 'Hash of the record as read (XML: the values it gives; other formats: its source text); equal hashes mean an unchanged record.';
+comment on column articles.record_hash is 'Hash of the record''s source text; equal hashes mean an unchanged record.';
 comment on column articles.loaded_at is 'When this version was loaded.';

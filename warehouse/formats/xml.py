@@ -13,7 +13,6 @@ import hashlib
 from collections.abc import Iterator
 from typing import BinaryIO
 
-import orjson
 from lxml import etree
 
 from warehouse.errors import DamagedFile, MalformedRecord
@@ -135,37 +134,19 @@ def _read_deletion(elem: etree._Element, position: int, batch: ParsedBatch) -> N
 
 def read_record(elem: etree._Element) -> Rows:
     """Rows of one `PubmedArticle`, `PubmedBookArticle` or legacy `MedlineCitation`."""
+    record_hash = hashlib.blake2b(etree.tostring(elem), digest_size=16).hexdigest()
     if elem.tag == "PubmedBookArticle":
-        rows = _read_book(elem)
-    elif elem.tag == "MedlineCitation":
-        rows = _read_citation(elem, None)
-    else:
-        kids = _kids(elem)
-        citation = _first(kids, "MedlineCitation")
-        if citation is None:
-            raise MalformedRecord(
-                "PubmedArticle has no MedlineCitation (the element that holds the PMID and the "
-                "article): the record is cut or damaged; get it again from NCBI"
-            )
-        rows = _read_citation(citation, _first(kids, "PubmedData"))
-    article = rows["articles"][0]
-    rows["articles"][0] = (*article[:-1], record_hash(rows))
-    return rows
-
-
-def record_hash(rows: Rows) -> str:
-    """Hash of every value the record gives (its rows, the article's `record_hash` still None).
-
-    Any value that is loaded changes it, identical records share it, and markup or values that
-    are not loaded do not matter. About 3x cheaper than hashing the serialised element:
-    `orjson` writes the rows as JSON in C (None, "" and False stay distinct); a value JSON
-    cannot hold (an integer beyond 64 bits) falls back to `repr`.
-    """
-    try:
-        text = orjson.dumps(rows)
-    except orjson.JSONEncodeError:
-        text = repr(rows).encode()
-    return hashlib.blake2b(text, digest_size=16).hexdigest()
+        return _read_book(elem, record_hash)
+    if elem.tag == "MedlineCitation":
+        return _read_citation(elem, None, record_hash)
+    kids = _kids(elem)
+    citation = _first(kids, "MedlineCitation")
+    if citation is None:
+        raise MalformedRecord(
+            "PubmedArticle has no MedlineCitation (the element that holds the PMID and the "
+            "article): the record is cut or damaged; get it again from NCBI"
+        )
+    return _read_citation(citation, _first(kids, "PubmedData"), record_hash)
 
 
 def _require_pmid(pmid_elem: etree._Element | None) -> tuple[int, int | None]:
@@ -183,7 +164,9 @@ def _require_pmid(pmid_elem: etree._Element | None) -> tuple[int, int | None]:
     return int(text), version if version is not None and version < 2**31 else None
 
 
-def _read_citation(citation: etree._Element, pubmed_data: etree._Element | None) -> Rows:
+def _read_citation(
+    citation: etree._Element, pubmed_data: etree._Element | None, record_hash: str
+) -> Rows:
     """Rows of a `MedlineCitation` and the `PubmedData` beside it.
 
     Each element's children are walked once (`_kids`) and looked up by tag: far cheaper than
@@ -244,7 +227,7 @@ def _read_citation(citation: etree._Element, pubmed_data: etree._Element | None)
             _date(_first(kids, "DateRevised")),
             _text(_first(kids, "CoiStatement")),
             False,
-            None,  # record_hash: set by read_record, from these rows
+            record_hash,
         )
     )
     return rows
@@ -280,7 +263,7 @@ def _grandchildren(
     return [c for holder in kids.get(tag, ()) for c in holder if c.tag == child_tag]
 
 
-def _read_book(elem: etree._Element) -> Rows:
+def _read_book(elem: etree._Element, record_hash: str) -> Rows:
     """Rows of a Bookshelf `PubmedBookArticle` (a book or a chapter)."""
     document = elem.find("BookDocument")
     if document is None:
@@ -336,7 +319,7 @@ def _read_book(elem: etree._Element) -> Rows:
             _date(document.find("DateRevised")),
             None,
             True,
-            None,  # record_hash: set by read_record, from these rows
+            record_hash,
         )
     )
     return rows

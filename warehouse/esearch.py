@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -24,7 +23,7 @@ from lxml import etree
 from warehouse.errors import EutilsRefused
 from warehouse.eutils import (
     EfetchSettings,
-    RateLimiter,
+    EutilsClient,
     RetryableAnswer,
     ask_with_retries,
     checked_answer,
@@ -119,27 +118,8 @@ def parse_answer(body: bytes) -> SearchAnswer:
     )
 
 
-class EsearchClient:
-    """esearch over one HTTP client, paced to NCBI's limit and retried like efetch."""
-
-    def __init__(
-        self,
-        settings: EfetchSettings,
-        limiter: RateLimiter | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.settings = settings
-        self.limiter = limiter or RateLimiter(settings.requests_per_second)
-        self._sleep = sleep
-        self._http = httpx.Client(
-            timeout=httpx.Timeout(settings.timeout_seconds), follow_redirects=True
-        )
-
-    def __enter__(self) -> EsearchClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._http.close()
+class EsearchClient(EutilsClient):
+    """esearch, paced to NCBI's limit and retried like efetch."""
 
     @property
     def url(self) -> str:

@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Self, TypeVar
 from urllib.parse import urlencode, urljoin
 
 import httpx
@@ -211,8 +211,8 @@ def _error_answer(events: Iterable) -> frozenset[int]:
     raise RetryableAnswer(f"efetch error: {text[:200]}")
 
 
-class EfetchClient:
-    """efetch over one HTTP client, paced by one rate limiter, retrying what is worth retrying."""
+class EutilsClient:
+    """One HTTP client to E-utilities, paced by one rate limiter (efetch's and esearch's)."""
 
     def __init__(
         self,
@@ -227,7 +227,7 @@ class EfetchClient:
             timeout=httpx.Timeout(settings.timeout_seconds), follow_redirects=True
         )
 
-    def __enter__(self) -> EfetchClient:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -235,6 +235,10 @@ class EfetchClient:
 
     def close(self) -> None:
         self._http.close()
+
+
+class EfetchClient(EutilsClient):
+    """efetch, retrying what is worth retrying."""
 
     def fetch(self, batch: Batch) -> tuple[bytes, frozenset[int]]:
         """The batch's PubmedArticleSet bytes and the PMIDs in it, retried with stepped backoff."""

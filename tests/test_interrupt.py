@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import CLI, CORPUS, REPO
+from tests.conftest import CLI, CORPUS, REPO, stop_with
 
 MAKE_BENCH_XML = REPO.parent / "shared" / "tools" / "make_bench_xml.py"
 FILES = {"pubmed26n0001.xml.gz": 300, "pubmed26n0002.xml.gz": 6000, "pubmed26n0003.xml.gz": 6000}
@@ -97,10 +97,7 @@ def test_a_signal_stops_the_load_and_a_rerun_finishes_it(
         _wait_first_file_committed(staging, load, timeout=300)
         parsers = _children(load.pid)
         assert parsers, "the load parses in child processes"
-        sent = time.monotonic()
-        (os.killpg if to_group else os.kill)(load.pid, signum)  # Ctrl-C reaches the whole group
-        _, err = load.communicate(timeout=60)
-        seconds = time.monotonic() - sent
+        _, err, seconds = stop_with(load, signum, group=to_group)  # Ctrl-C reaches the group
     finally:
         if load.poll() is None:
             os.killpg(load.pid, signal.SIGKILL)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, XML_FILES, free_port
+from tests.conftest import CLI, XML_FILES, free_port, stop_with
 from tests.eutils_server import Eutils, Fault, serve_eutils
 
 UNRESOLVABLE = "http://pubmed-warehouse-test.invalid/"  # .invalid never resolves (RFC 2606)
@@ -87,10 +87,7 @@ def test_a_signal_stops_a_fetch_in_its_retries(
             time.sleep(0.05)
         assert failing_eutils.requests, "the fetch never asked the server"
         time.sleep(0.3)  # now waiting to retry
-        sent = time.monotonic()
-        os.kill(fetch.pid, signum)
-        out, err = fetch.communicate(timeout=30)
-        seconds = time.monotonic() - sent
+        out, err, seconds = stop_with(fetch, signum, timeout=30)
     finally:
         if fetch.poll() is None:
             os.killpg(fetch.pid, signal.SIGKILL)

@@ -17,7 +17,7 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from tests.conftest import CLI, CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve_sql
+from tests.conftest import CLI, CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve_sql, stop_with
 from warehouse.db import connect
 from warehouse.load import load_file
 from warehouse.snapshot import publish_snapshot
@@ -465,10 +465,7 @@ def test_a_signal_stops_it_within_two_seconds_with_one_line(tmp_path: Path, sign
     )
     try:
         assert "127.0.0.1:" in process.stdout.readline()
-        sent = time.monotonic()
-        os.kill(process.pid, signum)
-        _, err = process.communicate(timeout=30)
-        seconds = time.monotonic() - sent
+        _, err, seconds = stop_with(process, signum, timeout=30)
     finally:
         if process.poll() is None:
             process.kill()

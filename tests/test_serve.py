@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,18 +14,12 @@ import duckdb
 import httpx
 import pytest
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, free_port, stop_with
 from tests.nlm_mirror import gzipped, serve_mirror
 
 BIN = Path(sys.executable).parent
 PUBMED1 = CORPUS / "xml/biopython/pubmed1.xml"  # PMIDs 9997, 12091962
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(check, timeout: float, what: str):
@@ -166,3 +159,36 @@ def test_serve_deploys_scheduled_flows_and_a_triggered_run_loads(
     loaded_by = con.execute("select file_order_key, flow_run_id from ingested_files").fetchall()
     con.close()
     assert loaded_by == [("26n00001", synced["id"])]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_serve_stops_on_a_signal_with_its_exit_code(
+    prefect_server: tuple[str, Path], tmp_path: Path, signum: int
+) -> None:
+    api, home = prefect_server
+    env = {
+        **os.environ,
+        "PREFECT_HOME": str(home),
+        "PREFECT_API_URL": api,
+        "PUBMED_WAREHOUSE_DB": str(tmp_path / "warehouse.duckdb"),
+        "PUBMED_WAREHOUSE_INBOX_DIR": str(tmp_path / "inbox"),
+    }
+    serving = subprocess.Popen(
+        [BIN / "pubmed-warehouse", "serve", "--inbox-interval", "3600"],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "serving inbox/inbox" in serving.stdout.readline()
+        time.sleep(3)  # the runner polling for scheduled runs
+        _, err, seconds = stop_with(serving, signum, timeout=30)
+    finally:
+        stop(serving)
+    assert serving.returncode == 128 + signum, err
+    assert seconds < 2, f"serve took {seconds:.1f} s to stop"
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1] == f"serve stopped ({signal.Signals(signum).name})"

@@ -969,7 +969,8 @@ def serve(
 ) -> None:
     """Deploy the sync and inbox flows to the Prefect server at PREFECT_API_URL and serve them.
 
-    Runs until stopped (Ctrl-C); the runs and their logs show in the server's UI.
+    Runs until stopped by Ctrl-C (exit 130) or SIGTERM (exit 143); flow runs in progress are
+    cancelled. The runs and their logs show in the server's UI.
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api pubmed-warehouse serve --mirror URL
     """
@@ -990,7 +991,14 @@ def serve(
 
     if not settings.mirror_url:
         errors.print("no mirror URL: serving the inbox deployment only")
-    serve_deployments(settings)
+
+    def started(names: list[str]) -> None:
+        console.print(f"serving {', '.join(names)} from {prefect_api_url()} (Ctrl-C to stop)")
+        sys.stdout.flush()
+
+    signum = serve_deployments(settings, started)
+    errors.print(f"serve stopped ({_signal_name(signum)})", highlight=False)
+    raise typer.Exit(128 + signum)
 
 
 @app.command("serve-sql")

@@ -263,6 +263,26 @@ def test_version() -> None:
     assert result.output.startswith("pubmed-warehouse ")
 
 
+def test_help_and_version_import_neither_settings_nor_the_engines() -> None:
+    """`--help` and `--version` answer without the imports that take most of a second (typer
+    itself brings pydantic for a command's parameters, not pydantic-settings)."""
+    probe = (
+        "import sys\n"
+        "from warehouse.cli import app\n"
+        "try:\n"
+        "    app(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pydantic_settings', 'duckdb', 'polars', 'prefect', 'httpx')\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    for args in (["--version"], ["--help"], ["load", "--help"], ["fetch", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=60
+        )
+        assert done.stderr.strip().splitlines()[-1] == "[]", (args, done.stderr)
+
+
 def test_every_setting_option_shows_its_default_and_environment_variable() -> None:
     for command in ("load", "sync", "serve"):
         text = " ".join(

@@ -23,14 +23,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from warehouse.config import Settings, apply_prefect_defaults, prefect_api_url
 from warehouse.errors import ConfigError, WarehouseError
+from warehouse.prefect_env import apply_prefect_defaults, prefect_api_url
+from warehouse.setting_fields import default_retry_policy, setting_help
 
 if TYPE_CHECKING:
     import duckdb
     from rich.table import Table
 
     from flows.fetch import FetchResult
+    from warehouse.config import Settings
     from warehouse.esearch import SearchPlan
     from warehouse.eutils import EfetchSettings
     from warehouse.load import FileResult
@@ -51,14 +53,7 @@ DEFAULT_ROWS = 50
 """Rows `query` shows in a table unless --limit or --all says otherwise."""
 
 
-def _setting_help(name: str, text: str | None = None, default: str | None = None) -> str:
-    """An option's help: what it sets, its environment variable and its default."""
-    field = Settings.model_fields[name]
-    shown = default or ("none" if field.default is None else str(field.default))
-    return f"{text or field.description} (env PUBMED_WAREHOUSE_{name.upper()}, default {shown})"
-
-
-DbOption = Annotated[Path | None, typer.Option("--db", help=_setting_help("db"))]
+DbOption = Annotated[Path | None, typer.Option("--db", help=setting_help("db"))]
 OverwriteOption = Annotated[
     bool,
     typer.Option(
@@ -79,7 +74,7 @@ SnapshotOption = Annotated[
 
 def _retry_help() -> str:
     """The retry policy's defaults in words, for the help of the commands that download."""
-    policy = Settings.model_construct().retry_policy()
+    policy = default_retry_policy()
     waits = ", ".join(f"{delay:g}" for delay in policy.delays_seconds)
     return (
         "Answers that can change (429, 5xx, a broken transfer) are retried "
@@ -117,6 +112,8 @@ def _settings(**overrides: object) -> Settings:
     """Settings from the environment and `.env`, with the command line's values on top."""
     from pydantic import ValidationError
 
+    from warehouse.config import Settings
+
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
@@ -143,19 +140,19 @@ def load(
         typer.Argument(help="Files, folders or globs (default: the bundled sample)."),
     ] = None,
     db: DbOption = None,
-    batch_size: Annotated[int | None, typer.Option(help=_setting_help("batch_size"))] = None,
+    batch_size: Annotated[int | None, typer.Option(help=setting_help("batch_size"))] = None,
     workers: Annotated[
         int | None,
         typer.Option(
-            help=_setting_help(
+            help=setting_help(
                 "workers", "Parse in this many processes.", "one per core for 8 MiB or more"
             )
         ),
     ] = None,
-    dask_address: Annotated[str | None, typer.Option(help=_setting_help("dask_address"))] = None,
+    dask_address: Annotated[str | None, typer.Option(help=setting_help("dask_address"))] = None,
     staging: Annotated[
         Path | None,
-        typer.Option(help=_setting_help("staging_dir", default="a temporary folder")),
+        typer.Option(help=setting_help("staging_dir", default="a temporary folder")),
     ] = None,
 ) -> None:
     """Load files of any supported format (detected from content, .gz transparent).
@@ -660,14 +657,14 @@ def _run_mesh_sync(settings: Settings) -> list[FileResult]:
 @app.command()
 @_with_retry_help
 def sync(
-    mirror: Annotated[str | None, typer.Option(help=_setting_help("mirror_url"))] = None,
+    mirror: Annotated[str | None, typer.Option(help=setting_help("mirror_url"))] = None,
     baseline: Annotated[bool, typer.Option("--baseline", help="Only baseline/.")] = False,
     updates: Annotated[bool, typer.Option("--updates", help="Only updatefiles/.")] = False,
     limit: Annotated[
         int | None, typer.Option(help="Download and load at most N files (default: all).")
     ] = None,
-    download_dir: Annotated[Path | None, typer.Option(help=_setting_help("download_dir"))] = None,
-    mesh: Annotated[str | None, typer.Option(help=_setting_help("mesh_url"))] = None,
+    download_dir: Annotated[Path | None, typer.Option(help=setting_help("download_dir"))] = None,
+    mesh: Annotated[str | None, typer.Option(help=setting_help("mesh_url"))] = None,
     db: DbOption = None,
 ) -> None:
     """Download NLM files not yet ingested from a mirror, verify their .md5, load them in order.
@@ -959,12 +956,12 @@ def _print_search_plan(plan: SearchPlan) -> None:
 
 @app.command()
 def serve(
-    mirror: Annotated[str | None, typer.Option(help=_setting_help("mirror_url"))] = None,
-    sync_cron: Annotated[str | None, typer.Option(help=_setting_help("sync_cron"))] = None,
+    mirror: Annotated[str | None, typer.Option(help=setting_help("mirror_url"))] = None,
+    sync_cron: Annotated[str | None, typer.Option(help=setting_help("sync_cron"))] = None,
     inbox_interval: Annotated[
-        int | None, typer.Option(help=_setting_help("inbox_interval_seconds"))
+        int | None, typer.Option(help=setting_help("inbox_interval_seconds"))
     ] = None,
-    inbox: Annotated[Path | None, typer.Option(help=_setting_help("inbox_dir"))] = None,
+    inbox: Annotated[Path | None, typer.Option(help=setting_help("inbox_dir"))] = None,
     db: DbOption = None,
 ) -> None:
     """Deploy the sync and inbox flows to the Prefect server at PREFECT_API_URL and serve them.
@@ -1004,22 +1001,22 @@ def serve(
 @app.command("serve-sql")
 def serve_sql(
     host: Annotated[
-        str | None, typer.Option(help=_setting_help("sql_host", "Address to listen on."))
+        str | None, typer.Option(help=setting_help("sql_host", "Address to listen on."))
     ] = None,
     port: Annotated[
-        int | None, typer.Option(help=_setting_help("sql_port", "Port (0: any free port)."))
+        int | None, typer.Option(help=setting_help("sql_port", "Port (0: any free port)."))
     ] = None,
     tls_cert: Annotated[
-        Path | None, typer.Option(help=_setting_help("sql_tls_cert", "PEM certificate for TLS."))
+        Path | None, typer.Option(help=setting_help("sql_tls_cert", "PEM certificate for TLS."))
     ] = None,
     tls_key: Annotated[
-        Path | None, typer.Option(help=_setting_help("sql_tls_key", "PEM key of the certificate."))
+        Path | None, typer.Option(help=setting_help("sql_tls_key", "PEM key of the certificate."))
     ] = None,
     require_tls: Annotated[
         bool | None,
         typer.Option(
             "--require-tls/--allow-plain",
-            help=_setting_help("sql_require_tls", "Refuse clients that do not encrypt."),
+            help=setting_help("sql_require_tls", "Refuse clients that do not encrypt."),
         ),
     ] = None,
     db: DbOption = None,

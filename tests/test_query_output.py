@@ -7,6 +7,7 @@ import os
 import subprocess
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 
 from tests.conftest import CLI, CORPUS
@@ -51,3 +52,21 @@ def test_json_lines_hold_one_row_each(warehouse_file: Path) -> None:
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in done.stdout.splitlines()]
     assert rows[0] == {"one": 1} and [set(r) for r in rows[1:]] == [{"pmid"}, {"pmid"}]
+
+
+def test_parquet_takes_one_result_and_says_so_before_running(
+    warehouse_file: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "rows.parquet"
+    several = _cli(
+        "query", "--db", str(warehouse_file), "--format", "parquet", "-o", str(out), TWO_STATEMENTS
+    )
+    assert several.returncode == 2
+    assert "holds one result, and this SQL gives 2" in several.stderr
+    assert "Traceback" not in several.stderr and not out.exists()
+    quiet_then_one = "set threads = 1; select pmid from articles order by pmid"
+    one = _cli(
+        "query", "--db", str(warehouse_file), "--format", "parquet", "-o", str(out), quiet_then_one
+    )
+    assert one.returncode == 0, one.stderr
+    assert pq.read_table(out).column("pmid").to_pylist() == [9997, 12091962]

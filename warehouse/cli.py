@@ -460,7 +460,13 @@ def _run_query(con, text: str, params: list[str], fmt: str, output: Path | None,
 
     try:
         sql = fill_params(con, text, parse_params(params))
-        if fmt == "json" and result_statements(con, sql) > 1:
+        shown = result_statements(con, sql)
+        if fmt == "parquet" and shown != 1:  # known before anything runs
+            raise ConfigError(
+                f"a parquet file holds one result, and this SQL gives {shown}: write one query "
+                "per file, or use --format json, jsonl or csv for several"
+            )
+        if fmt == "json" and shown > 1:
             fmt = "json-arrays"  # one document: an array holding each statement's array
         results = list(_written(run_statements(con, sql), fmt, output, limit))
     except duckdb.Error as exc:  # every DuckDB error class: a bad query, not a bad warehouse
@@ -475,14 +481,11 @@ def _written(results, fmt: str, output: Path | None, limit: int | None) -> Itera
     """Write each result in FMT (to OUTPUT or stdout); yield how many rows each had shown."""
     from warehouse import render
 
-    if fmt == "parquet":
-        chosen = list(results)
-        if len(chosen) != 1:
-            raise ConfigError(f"parquet takes one result, the SQL gave {len(chosen)}")
+    if fmt == "parquet":  # one result (`_run_query` checked)
         from warehouse.destinations import replacing
 
         with replacing(output) as part:
-            rows = render.write_parquet(chosen[0], part, limit)
+            rows = render.write_parquet(next(results), part, limit)
         yield rows
         return
     with _text_sink(output) as out:

@@ -19,8 +19,8 @@ from pydantic import SecretStr
 from flows.fetch import fetch
 from tests.conftest import CORPUS
 from tests.eutils_server import serve_eutils
-from warehouse.eutils import EfetchSettings
-from warehouse.pmid_sources import pmids_from_file
+from warehouse.sources.eutils import EfetchSettings
+from warehouse.sources.pmid_sources import pmids_from_file
 
 SAVED = CORPUS / "exports/p1m-ortho/pubmed_result_13950.txt"
 SERVED = CORPUS / "pairs/_sets/p1m-ortho/pubmed_result.xml"

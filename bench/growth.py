@@ -10,7 +10,7 @@ the writer's public apply. At each size (0, 1M, 3M, 10M records; `--quick`: 0, 1
 two baseline-sized copies are applied under the product's load memory limit and the cheaper
 (by CPU) is kept: wall and CPU seconds, peak RSS of the writer process (reset before each
 step), warehouse size on disk, the cost of publishing the readers' copy
-(`warehouse.snapshot.publish_snapshot`), and, in a separate reader process, a full scan of
+(`warehouse.readers.snapshot.publish_snapshot`), and, in a separate reader process, a full scan of
 each view and a few dashboard aggregates (then the same again with the reader's DuckDB memory
 capped at `CAPPED_READER_MEMORY`). Before the curve the scale files' MeSH vocabulary
 (`bench.scale_mesh`) is loaded with `load_files` (not measured), so the reader also times the
@@ -55,7 +55,7 @@ from warehouse.db import connect
 from warehouse.errors import WarehouseError
 from warehouse.load import FileResult, apply_staged
 from warehouse.parallel import load_files
-from warehouse.snapshot import publish_snapshot
+from warehouse.readers.snapshot import publish_snapshot
 from warehouse.staging import StagedFile, remove_staged, stage_file
 
 REPO = Path(__file__).resolve().parent.parent

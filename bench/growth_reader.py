@@ -23,7 +23,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.query import fill_params
+from warehouse.readers.query import fill_params
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "sql" / "examples"
 
@@ -79,7 +79,7 @@ MESH_EXAMPLES = {
     "most_cited_in_subtree": "tree_number",
     "citing_retracted_work": None,
 }
-"""Example query -> the parameter the reader sets (`warehouse.query.fill_params`), if any."""
+"""Example query -> the parameter the reader sets (`readers.query.fill_params`), if any."""
 
 
 def example_sql(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, str]) -> str:

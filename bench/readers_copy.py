@@ -26,7 +26,7 @@ from bench.run import OUT, RECORDS, bench_file
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES
 from warehouse.load import load_file
-from warehouse.snapshot import publish_readers_copy
+from warehouse.readers.snapshot import publish_readers_copy
 
 FIRST_PMID = 1_000_001
 PMID = re.compile(rb'(<PMID Version="\d+">|<ArticleId IdType="pubmed">)(\d+)<')

@@ -15,7 +15,6 @@ from prefect.runtime import flow_run
 
 from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
-from warehouse.eutils import Batch, BatchDownload, EfetchClient, EfetchSettings, download_batch
 from warehouse.fetch_run import (
     FetchResult,
     FetchSteps,
@@ -25,6 +24,13 @@ from warehouse.fetch_run import (
 )
 from warehouse.fetch_run import absent_pmids as absent_pmids_of
 from warehouse.load import ProgressCallback
+from warehouse.sources.eutils import (
+    Batch,
+    BatchDownload,
+    EfetchClient,
+    EfetchSettings,
+    download_batch,
+)
 
 __all__ = ["FetchResult", "fetch"]
 

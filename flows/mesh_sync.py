@@ -16,7 +16,6 @@ from prefect.runtime import flow_run
 from flows.ingest import load_one
 from warehouse.config import Settings
 from warehouse.load import FileResult
-from warehouse.mesh_mirror import MeshFile
 from warehouse.mesh_sync_run import (
     MeshSyncSteps,
     download_mesh_checked,
@@ -24,7 +23,8 @@ from warehouse.mesh_sync_run import (
     loaded_years,
     sync_mesh,
 )
-from warehouse.retries import RetryPolicy
+from warehouse.sources.mesh_mirror import MeshFile
+from warehouse.sources.retries import RetryPolicy
 
 __all__ = ["loaded_years", "mesh_sync"]
 

@@ -1,10 +1,10 @@
 """The `fetch-search` flow: the PubMed records a query finds, fetched and loaded by `fetch`.
 
 esearch (with the history server) gives the query's count and its PMIDs, in publication date
-parts of at most 10,000 when it finds more (`warehouse/esearch.py`); the PMIDs then go to the
-`fetch` flow, whose batches are cut from the sorted PMIDs, so a rerun of the same search finds
-the batches it already loaded and resumes with the others. The CLI's `fetch --search` runs the
-same two steps without Prefect when no Prefect API is configured.
+parts of at most 10,000 when it finds more (`warehouse/sources/esearch.py`); the PMIDs then go
+to the `fetch` flow, whose batches are cut from the sorted PMIDs, so a rerun of the same search
+finds the batches it already loaded and resumes with the others. The CLI's `fetch --search` runs
+the same two steps without Prefect when no Prefect API is configured.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.fetch import FetchResult, fetch
 from warehouse.config import Settings
-from warehouse.esearch import SearchPlan, search
-from warehouse.eutils import EfetchSettings
 from warehouse.load import ProgressCallback
+from warehouse.sources.esearch import SearchPlan, search
+from warehouse.sources.eutils import EfetchSettings
 
 
 @dataclass

@@ -16,9 +16,9 @@ from prefect.runtime import flow_run
 
 from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
-from warehouse.download import ByteCallback, MirrorFile
 from warehouse.load import ProgressCallback
-from warehouse.retries import RetryPolicy
+from warehouse.sources.download import ByteCallback, MirrorFile
+from warehouse.sources.retries import RetryPolicy
 from warehouse.sync_run import (
     SyncResult,
     SyncSteps,

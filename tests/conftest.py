@@ -191,7 +191,7 @@ def served_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
     """A warehouse of one corpus file and its readers' copy: (warehouse file, copy)."""
     from warehouse.db import connect
     from warehouse.load import load_file
-    from warehouse.snapshot import publish_snapshot
+    from warehouse.readers.snapshot import publish_snapshot
 
     folder = tmp_path_factory.mktemp("served")
     con = connect(folder / "pubmed.duckdb")

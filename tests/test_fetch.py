@@ -16,8 +16,8 @@ from tests.eutils_server import Eutils, Fault, serve_eutils
 from warehouse.cli import app
 from warehouse.config import Settings
 from warehouse.db import connect
-from warehouse.eutils import Batch, EfetchClient, EfetchSettings, download_batch
 from warehouse.load import load_file
+from warehouse.sources.eutils import Batch, EfetchClient, EfetchSettings, download_batch
 
 MEDLINE = CORPUS / "pairs/30034368/30034368.medline.txt"
 ABSTRACT = CORPUS / "abstract-text/edirectcheminfo/17630804_abstract.txt"

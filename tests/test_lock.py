@@ -13,13 +13,13 @@ import pytest
 
 from tests.conftest import CLI, CORPUS
 from tests.states import read_state
-from warehouse.checks import run_checks
 from warehouse.db import connect
 from warehouse.errors import StorageError, WarehouseLocked
 from warehouse.inputs import discover
 from warehouse.load import load_file
 from warehouse.lock import holder_pid, lock_path, writer_lock
-from warehouse.snapshot import default_snapshot_path
+from warehouse.readers.checks import run_checks
+from warehouse.readers.snapshot import default_snapshot_path
 
 HOLD = """
 import sys, time

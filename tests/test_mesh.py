@@ -12,10 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import CORPUS
-from warehouse.checks import run_checks
 from warehouse.cli import app
 from warehouse.inputs import detect_format, read_head
 from warehouse.load import load_file
+from warehouse.readers.checks import run_checks
 
 MESH = CORPUS / "mesh"
 DESC_2016 = MESH / "meshrdf" / "desc-samples.xml"

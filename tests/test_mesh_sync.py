@@ -15,7 +15,7 @@ from tests.conftest import CORPUS
 from tests.nlm_mirror import Mirror, gzipped, serve_mirror
 from warehouse.cli import app
 from warehouse.config import Settings
-from warehouse.mesh_mirror import current_year_files
+from warehouse.sources.mesh_mirror import current_year_files
 
 DESC_2025 = CORPUS / "mesh/wellcome/raw_descriptors.xml"  # DOCTYPE ..._20250101.dtd, 7 records
 DESC_2020 = CORPUS / "mesh/tipplerow/mesh_desc_sample.xml"

@@ -8,7 +8,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from warehouse.errors import PmidSourceError
-from warehouse.pmid_sources import collect_pmids, pmids_from_file, source_kind
+from warehouse.sources.pmid_sources import collect_pmids, pmids_from_file, source_kind
 
 EXPORTS = CORPUS / "exports/p1m-ortho"
 

@@ -11,10 +11,10 @@ import pytest
 
 from tests.conftest import BIN, CORPUS
 from tests.test_snapshot import process_holding
-from warehouse import snapshot
 from warehouse.db import connect
 from warehouse.load import load_file
-from warehouse.snapshot import (
+from warehouse.readers import snapshot
+from warehouse.readers.snapshot import (
     READERS_STORAGE_VERSION,
     colour_path,
     publish_readers_copy,

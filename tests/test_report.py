@@ -22,10 +22,12 @@ import vl_convert
 from typer.testing import CliRunner
 
 from tests import xml_facts as facts
-from warehouse import report_charts as charts
 from warehouse.cli import app
 from warehouse.errors import UnknownDescriptor
-from warehouse.report import (
+from warehouse.readers.snapshot import publish_snapshot
+from warehouse.report import charts
+from warehouse.report.page import chart_specs, ledger_table
+from warehouse.report.sections import (
     ReportData,
     create_lookups,
     render_report,
@@ -33,8 +35,6 @@ from warehouse.report import (
     resolve_descriptor,
     run_report_query,
 )
-from warehouse.report_page import chart_specs, ledger_table
-from warehouse.snapshot import publish_snapshot
 
 TERM = "Lung Neoplasms"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -334,7 +334,7 @@ def test_term_articles_table_links_pubmed_and_doi(
 def test_term_articles_table_says_when_it_shows_only_the_newest(
     xml_corpus_db: duckdb.DuckDBPyConnection, topic: list, monkeypatch
 ) -> None:
-    monkeypatch.setattr("warehouse.report.TERM_ARTICLES", 2)
+    monkeypatch.setattr("warehouse.report.sections.TERM_ARTICLES", 2)
     doc = lxml.html.fromstring(render_report(xml_corpus_db, TERM).encode())
     table = doc.xpath('//table[starts-with(caption, "Articles indexed with")]')[0]
     assert table.xpath("caption/text()")[0].endswith(f"(showing 2 of {len(topic)})")

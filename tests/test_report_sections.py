@@ -26,12 +26,12 @@ from tests.test_citations import (
 )
 from tests.test_mesh_rollups import DESC, SUPP, article_headings, expected_nodes, trees
 from tests.test_report import render
-from warehouse import report_charts as charts
 from warehouse.db import connect
 from warehouse.inputs import discover
 from warehouse.load import load_file
-from warehouse.report import MOST_CITED, SUBTREES, render_report, report_data
-from warehouse.report_page import chart_specs
+from warehouse.report import charts
+from warehouse.report.page import chart_specs
+from warehouse.report.sections import MOST_CITED, SUBTREES, render_report, report_data
 
 FOCUS = "Diabetes Mellitus"  # D003920: two places in the 2016 sample (C18..., C19.246)
 FOCUS_WITH_CHILDREN = "Animals"  # B01.050, above the Humans chain

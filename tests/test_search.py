@@ -16,8 +16,8 @@ from flows.search import fetch_search
 from tests.conftest import CLI, XML_FILES
 from tests.eutils_server import Eutils, Fault, serve_eutils
 from warehouse.config import Settings
-from warehouse.esearch import ESEARCH_MAX_PMIDS, EsearchClient, plan_search
-from warehouse.eutils import EfetchSettings
+from warehouse.sources.esearch import ESEARCH_MAX_PMIDS, EsearchClient, plan_search
+from warehouse.sources.eutils import EfetchSettings
 
 TEMPLATE = 12091962  # a corpus record; synthetic records are copies under new PMIDs
 FIRST_SYNTHETIC = 40_000_001

@@ -13,7 +13,7 @@ from tests.test_aggregates import UPDATE_SOURCE, update_file
 from warehouse import vacuum
 from warehouse.db import connect
 from warehouse.load import load_file
-from warehouse.snapshot import publish_snapshot
+from warehouse.readers.snapshot import publish_snapshot
 
 ROWS = 2_000_000  # about 16 row groups
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from tests import xml_facts as facts
+from warehouse.readers.snapshot import publish_snapshot
 from warehouse.schema import view_files
-from warehouse.snapshot import publish_snapshot
 
 VIEWS = {
     "article_descriptors",

@@ -155,7 +155,7 @@ def add(
 def refresh_vocabulary(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     """Recompute the aggregates that read the MeSH vocabulary, for every article (in the open
     transaction of a vocabulary load). Their old rows go: a readers' copy is rebuilt after a
-    vocabulary load (`warehouse.catchup`)."""
+    vocabulary load (`warehouse.readers.catchup`)."""
     for name in VOCABULARY:
         con.execute(f"delete from agg_{name}")
     add(con, "select pmid from articles", at, only=VOCABULARY)
@@ -169,7 +169,7 @@ def refresh_citations(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     """Recompute the citation aggregates for every article (in the open transaction of an Open
     Citation Collection load, after `occ_links` was replaced). Their tables are dropped and
     created again rather than emptied: deleting every row would pin memory per block until the
-    commit. A readers' copy is rebuilt after it (`warehouse.catchup`)."""
+    commit. A readers' copy is rebuilt after it (`warehouse.readers.catchup`)."""
     for name in (*CITATIONS, "cited_articles"):
         con.execute(f"drop table agg_{name}")
         con.execute(read_sql(f"tables/agg_{name}.sql"))

@@ -33,9 +33,9 @@ if TYPE_CHECKING:
 
     from flows.fetch import FetchResult
     from warehouse.config import Settings
-    from warehouse.esearch import SearchPlan
-    from warehouse.eutils import EfetchSettings
     from warehouse.load import FileResult
+    from warehouse.sources.esearch import SearchPlan
+    from warehouse.sources.eutils import EfetchSettings
 
 app = typer.Typer(
     help="Load PubMed records (XML, MEDLINE, abstract text) into a DuckDB warehouse.",
@@ -326,7 +326,7 @@ def _print_load_summary(results: list[FileResult], settings: Settings, seconds: 
     for r in results:  # what a MeSH file replaced or why it was skipped
         if ((r.format or "").startswith("mesh-") and r.status == "loaded") or r.status == "skipped":
             console.print(f"MeSH {Path(r.source_file).name}: {r.message}", highlight=False)
-    from warehouse import status as warehouse_status
+    from warehouse.readers import status as warehouse_status
 
     with _reading(settings) as con:
         console.print(_rows_table("rows per table", warehouse_status.table_counts(con)))
@@ -344,7 +344,7 @@ def _reading(settings: Settings, snapshot: bool = False) -> Iterator[duckdb.Duck
     import duckdb
 
     from warehouse.db import storage_error
-    from warehouse.reader_connection import open_for_reading
+    from warehouse.readers.connection import open_for_reading
 
     con, path, note = open_for_reading(settings.db, settings.snapshot_path(), snapshot)
     if note:
@@ -414,7 +414,7 @@ def query(
     Example: pubmed-warehouse query --file sql/examples/top_journals.sql --param
     descriptor_name="Migraine Disorders"
     """
-    from warehouse.render import FORMATS
+    from warehouse.readers.render import FORMATS
 
     if (sql is None) == (file is None):
         raise _fail("give either SQL or --file PATH")
@@ -456,7 +456,7 @@ def _run_query(con, text: str, params: list[str], fmt: str, output: Path | None,
     """Run the statements and write each result; a bad query is a usage error."""
     import duckdb
 
-    from warehouse.query import fill_params, parse_params, result_statements, run_statements
+    from warehouse.readers.query import fill_params, parse_params, result_statements, run_statements
 
     try:
         sql = fill_params(con, text, parse_params(params))
@@ -479,7 +479,7 @@ def _run_query(con, text: str, params: list[str], fmt: str, output: Path | None,
 
 def _written(results, fmt: str, output: Path | None, limit: int | None) -> Iterator[int]:
     """Write each result in FMT (to OUTPUT or stdout); yield how many rows each had shown."""
-    from warehouse import render
+    from warehouse.readers import render
 
     if fmt == "parquet":  # one result (`_run_query` checked)
         from warehouse.destinations import replacing
@@ -511,7 +511,7 @@ def _written(results, fmt: str, output: Path | None, limit: int | None) -> Itera
 
 def _json_arrays(results, out, limit: int | None) -> Iterator[int]:
     """Several statements' results as one JSON document: an array of each one's rows array."""
-    from warehouse import render
+    from warehouse.readers import render
 
     out.write("[\n")
     for number, result in enumerate(results):
@@ -557,7 +557,7 @@ def status(db: DbOption = None, snapshot: SnapshotOption = False) -> None:
 
     Example: pubmed-warehouse status --db pubmed.duckdb
     """
-    from warehouse import status as warehouse_status
+    from warehouse.readers import status as warehouse_status
 
     try:
         with _reading(_settings(db=db), snapshot) as con:
@@ -580,7 +580,7 @@ def rejects(
 
     Example: pubmed-warehouse rejects --limit 20
     """
-    from warehouse import status as warehouse_status
+    from warehouse.readers import status as warehouse_status
 
     try:
         with _reading(_settings(db=db), snapshot) as con:
@@ -618,7 +618,7 @@ def export(
     import duckdb
 
     from warehouse.destinations import check_folder
-    from warehouse.export import export_parquet
+    from warehouse.readers.export import export_parquet
 
     try:
         check_folder(directory, overwrite)  # before the warehouse is opened: answers at once
@@ -790,7 +790,7 @@ def fetch(
 
     Example: pubmed-warehouse fetch --search "migraine[mh] AND 2015:2025[dp]" --dry-run
     """
-    from warehouse.pmid_sources import collect_pmids
+    from warehouse.sources.pmid_sources import collect_pmids
 
     query = _search_query(search, search_file, sources)
     if dry_run and query is None:
@@ -831,7 +831,7 @@ def _efetch_settings(settings: Settings, api_key: str | None, email: str | None)
     """E-utilities settings from the options, else the settings; notes a missing e-mail."""
     from pydantic import SecretStr
 
-    from warehouse.eutils import EfetchSettings
+    from warehouse.sources.eutils import EfetchSettings
 
     policy = settings.retry_policy()
     efetch = EfetchSettings(
@@ -873,7 +873,7 @@ def _report_fetch(result: FetchResult, settings: Settings, started: float) -> No
 
 def _check_reachable(url: str | None, settings: Settings) -> None:
     """A host that does not resolve or refuses connections fails the command before it starts."""
-    from warehouse.retries import check_reachable
+    from warehouse.sources.retries import check_reachable
 
     if url:
         check_reachable(url, settings.download_timeout_seconds)
@@ -933,8 +933,8 @@ def _search_query(
 
 def _search_plan(efetch: EfetchSettings, query: str, with_pmids: bool) -> SearchPlan:
     """esearch's plan of the query (count, date parts, their PMIDs); stops on Ctrl-C/SIGTERM."""
-    from warehouse.esearch import search
     from warehouse.interrupts import stop_on_signals
+    from warehouse.sources.esearch import search
 
     with stop_on_signals():
         return search(efetch, query, with_pmids=with_pmids)
@@ -1104,7 +1104,7 @@ def report(
     """
     from warehouse.destinations import check_file, replacing
     from warehouse.interrupts import stop_on_signals
-    from warehouse.report import is_report, render_report
+    from warehouse.report.sections import is_report, render_report
 
     try:
         check_file(out, overwrite, owned=is_report)  # an earlier report is replaced, nothing else
@@ -1133,7 +1133,7 @@ def check(db: DbOption = None, snapshot: SnapshotOption = False) -> None:
     """
     from rich.table import Table
 
-    from warehouse.checks import run_checks
+    from warehouse.readers.checks import run_checks
 
     try:
         with _reading(_settings(db=db), snapshot) as con:

@@ -7,7 +7,6 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from warehouse.retries import RetryPolicy
 from warehouse.setting_fields import (
     DEFAULT_EUTILS_URL,
     ENV_PREFIX,
@@ -15,6 +14,7 @@ from warehouse.setting_fields import (
     MAX_BATCH_PMIDS,
     retry_policy,
 )
+from warehouse.sources.retries import RetryPolicy
 
 __all__ = ["DEFAULT_EUTILS_URL", "MAX_BATCH_PMIDS", "Settings"]
 
@@ -65,7 +65,7 @@ class Settings(BaseSettings):
 
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""
-        from warehouse.snapshot import default_snapshot_path
+        from warehouse.readers.snapshot import default_snapshot_path
 
         return self.snapshot or default_snapshot_path(self.db)
 

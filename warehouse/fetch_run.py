@@ -24,7 +24,10 @@ import duckdb
 from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import DownloadFailed, HostUnreachable
-from warehouse.eutils import (
+from warehouse.ingest import LoadOne, load_one_file, publish_quietly, snapshot_is_stale
+from warehouse.load import FileResult, ProgressCallback
+from warehouse.lock import writer_lock
+from warehouse.sources.eutils import (
     Batch,
     BatchDownload,
     EfetchClient,
@@ -32,9 +35,6 @@ from warehouse.eutils import (
     download_batch,
     plan_batches,
 )
-from warehouse.ingest import LoadOne, load_one_file, publish_quietly, snapshot_is_stale
-from warehouse.load import FileResult, ProgressCallback
-from warehouse.lock import writer_lock
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from warehouse.ledger import FileStatus
 from warehouse.load import FileResult, ProgressCallback, load_file
 from warehouse.lock import writer_lock
 from warehouse.parallel import load_files, parse_processes
-from warehouse.snapshot import publish_readers_copy
+from warehouse.readers.snapshot import publish_readers_copy
 from warehouse.vocabulary import superseded_vocabularies
 
 log = logging.getLogger(__name__)

@@ -18,14 +18,14 @@ from pathlib import Path
 
 from warehouse.config import Settings
 from warehouse.db import connect
-from warehouse.download import http_client
 from warehouse.errors import DownloadFailed, HostUnreachable
 from warehouse.ingest import LoadOne, load_one_file
 from warehouse.ledger import FileStatus
 from warehouse.load import FileResult
 from warehouse.lock import writer_lock
-from warehouse.mesh_mirror import MeshFile, download_mesh, list_current_year
-from warehouse.retries import RetryPolicy, retried
+from warehouse.sources.download import http_client
+from warehouse.sources.mesh_mirror import MeshFile, download_mesh, list_current_year
+from warehouse.sources.retries import RetryPolicy, retried
 
 log = logging.getLogger(__name__)
 

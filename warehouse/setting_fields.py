@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from warehouse.retries import DEFAULT_BUDGET_SECONDS, DEFAULT_DELAYS_SECONDS, RetryPolicy
+from warehouse.sources.retries import DEFAULT_BUDGET_SECONDS, DEFAULT_DELAYS_SECONDS, RetryPolicy
 
 DEFAULT_EUTILS_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 MAX_BATCH_PMIDS = 200
-"""NCBI's most PMIDs per efetch request. Both live here, not in `warehouse.eutils`, so that
+"""NCBI's most PMIDs per efetch request. Both live here, not in `warehouse.sources.eutils`, so that
 reading the settings (every command, `--help` too) does not import the HTTP client."""
 ENV_PREFIX = "PUBMED_WAREHOUSE_"
 

@@ -22,14 +22,14 @@ import duckdb
 
 from warehouse.config import Settings
 from warehouse.db import connect
-from warehouse.download import ByteCallback, MirrorFile, download, http_client, list_folder
 from warehouse.errors import DownloadFailed, HostUnreachable
 from warehouse.ingest import LoadOne, load_one_file, publish_quietly, snapshot_is_stale
 from warehouse.ledger import FileStatus
 from warehouse.load import FileResult, ProgressCallback
 from warehouse.lock import writer_lock
-from warehouse.retries import RetryPolicy, retried
 from warehouse.rollover import drop_baseline_dropouts, missing_baseline_files
+from warehouse.sources.download import ByteCallback, MirrorFile, download, http_client, list_folder
+from warehouse.sources.retries import RetryPolicy, retried
 
 log = logging.getLogger(__name__)
 

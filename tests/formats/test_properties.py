@@ -23,13 +23,13 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tests.conftest import CORPUS
-from warehouse.checks import run_checks
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import FORMATS, parser_for
 from warehouse.formats.records import CHILD_TABLES
 from warehouse.inputs import detect_format, read_head
 from warehouse.load import load_file
 from warehouse.normalize import SourceInfo, normalize
+from warehouse.readers.checks import run_checks
 from warehouse.schema import create_schema
 
 EXAMPLES = int(os.environ.get("PUBMED_WAREHOUSE_PROPERTY_EXAMPLES", "30"))

@@ -17,7 +17,7 @@ from typing import TextIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse.query import StatementResult
+from warehouse.readers.query import StatementResult
 
 FORMATS = ("table", "csv", "json", "jsonl", "markdown", "parquet")
 ESCAPES = str.maketrans({"\n": "\\n", "\r": "\\r", "\t": "\\t"})

@@ -20,11 +20,11 @@ from urllib.parse import quote
 import polars as pl
 import vl_convert
 
-from warehouse import report_charts as charts
-from warehouse.report_charts import CO_OCCURRING, MESH_NODES, TOP
+from warehouse.report import charts
+from warehouse.report.charts import CO_OCCURRING, MESH_NODES, TOP
 
 if TYPE_CHECKING:
-    from warehouse.report import CitationSection, MeshSection, ReportData, TermSection
+    from warehouse.report.sections import CitationSection, MeshSection, ReportData, TermSection
 
 PUBMED_URL = "https://pubmed.ncbi.nlm.nih.gov/{}/"
 DOI_URL = "https://doi.org/{}"
@@ -351,5 +351,5 @@ def render_page(data: ReportData) -> str:
         "SPECS": specs,
         "VEGA": vega_bundle(),
     }
-    template = (files("warehouse") / "report_page.html").read_text(encoding="utf-8")
+    template = (files("warehouse.report") / "page.html").read_text(encoding="utf-8")
     return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: fields[m.group(1)], template)

@@ -21,7 +21,7 @@ import httpx
 from lxml import etree
 
 from warehouse.errors import EutilsRefused
-from warehouse.eutils import (
+from warehouse.sources.eutils import (
     EfetchSettings,
     EutilsClient,
     RetryableAnswer,

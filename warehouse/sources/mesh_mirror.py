@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 
 import httpx
 
-from warehouse.download import MirrorFile, download, download_sized
 from warehouse.errors import DownloadFailed
+from warehouse.sources.download import MirrorFile, download, download_sized
 
 MESH_LINK = re.compile(r'href="(?:[^"]*/)?((desc|qual|supp)(\d{4})\.(?:xml\.gz|gz|xml))"', re.I)
 KIND_NAMES = {"desc": "descriptors", "qual": "qualifiers", "supp": "supplementary"}

@@ -3,7 +3,7 @@
 DuckDB lets one process hold a writable file and no other process open it meanwhile, so BI
 tools read a copy. Two copies are kept beside the published name, blue and green; the name is a
 hard link to one of them. A publish brings the other (idle) one up to date by replaying what
-changed since it was last published (`warehouse.catchup`), then links it under the published
+changed since it was last published (`warehouse.readers.catchup`), then links it under the published
 name with `os.replace`: a reader never sees a half-written file, and connections already open
 keep the copy they opened, which the next publish leaves alone.
 
@@ -26,7 +26,9 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.catchup import (
+from warehouse.errors import ConfigError
+from warehouse.memory import within_memory
+from warehouse.readers.catchup import (
     COPY,
     CatchUp,
     CopyOutOfStep,
@@ -35,8 +37,6 @@ from warehouse.catchup import (
     table_columns,
     warehouse_name,
 )
-from warehouse.errors import ConfigError
-from warehouse.memory import within_memory
 from warehouse.schema import quoted
 from warehouse.vacuum import vacuum_when_due
 

@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from warehouse.config import DEFAULT_EUTILS_URL, MAX_BATCH_PMIDS
 from warehouse.errors import ConfigError, EutilsError, EutilsRefused
 from warehouse.formats.xml_stream import free, iterparse
-from warehouse.retries import (
+from warehouse.sources.retries import (
     DEFAULT_BUDGET_SECONDS,
     DEFAULT_DELAYS_SECONDS,
     RetryPolicy,

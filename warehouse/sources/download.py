@@ -20,7 +20,7 @@ import httpx
 
 from warehouse.errors import ChecksumMismatch, DownloadFailed
 from warehouse.inputs import file_order_key
-from warehouse.retries import unreachable
+from warehouse.sources.retries import unreachable
 
 FOLDERS = {"baseline": "baseline/", "updates": "updatefiles/"}
 NLM_LINK = re.compile(r'href="(?:[^"]*/)?(pubmed\d{2}n\d{4,5}\.xml\.gz)"', re.IGNORECASE)

@@ -1,7 +1,7 @@
 """The HTML report for bibliometrics: what it shows, gathered from `sql/report/` queries.
 
 `report_data` runs the queries into polars frames; `render_report` turns them into one HTML page
-(`warehouse/report_page.py`) whose charts are Vega-Lite specs (`warehouse/report_charts.py`).
+(`warehouse/report/page.py`) whose charts are Vega-Lite specs (`warehouse/report/charts.py`).
 Check tags are flagged rather than removed, so the page can show or hide them. The MeSH tree
 section needs a loaded MeSH descriptor file; the citation section reads the citation views.
 """
@@ -17,8 +17,8 @@ import polars as pl
 
 from warehouse.countries import country_names
 from warehouse.errors import UnknownDescriptor
-from warehouse.report_charts import CO_OCCURRING, TOP
-from warehouse.report_page import render_page
+from warehouse.report.charts import CO_OCCURRING, TOP
+from warehouse.report.page import render_page
 from warehouse.schema import read_sql
 
 GENERATOR_MARK = b'<meta name="generator" content="pubmed-warehouse report">'

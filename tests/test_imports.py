@@ -43,8 +43,7 @@ def _imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield node
         elif isinstance(node, ast.If) and _is_type_checking(node):
-            for branch in node.orelse:
-                yield from _imports(branch)
+            yield from _imports(ast.Module(body=node.orelse, type_ignores=[]))
         else:
             yield from _imports(node)
 

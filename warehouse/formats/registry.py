@@ -27,7 +27,7 @@ FORMATS: tuple[InputFormat, ...] = (
     summary_text.FORMAT,
     abstract_text.FORMAT,
 )
-RANKED = sorted((fmt for fmt in FORMATS if fmt.rank is not None), key=lambda fmt: -fmt.rank)
+RANKED = tuple(sorted((fmt for fmt in FORMATS if fmt.rank is not None), key=lambda fmt: -fmt.rank))
 """The formats that hold records, richest first."""
 RECORD_FORMATS = tuple(fmt.name for fmt in RANKED)
 PMID_LIST = re.compile(rb"\A(?:\d{1,9}[ \t]*\r?\n)*\d{1,9}[ \t]*(?:\r?\n)?\Z")

@@ -42,7 +42,7 @@ def parse_normalize(paths: list[str]) -> int:
     """Our parser and normalizer: typed Arrow tables per batch, then dropped."""
     from datetime import datetime
 
-    from warehouse.formats import parser_for
+    from warehouse.formats.registry import parser_for
     from warehouse.inputs import open_input
     from warehouse.normalize import SourceInfo, normalize_ahead
 

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import CORPUS
 from warehouse.cli import app
-from warehouse.inputs import detect_format, read_head
+from warehouse.formats.registry import detect_format
+from warehouse.inputs import read_head
 from warehouse.load import load_file
 from warehouse.readers.checks import run_checks
 

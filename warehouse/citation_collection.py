@@ -1,9 +1,10 @@
 """The NIH Open Citation Collection (iCite): `citing,referenced` PMID pairs, loaded whole by DuckDB.
 
 iCite publishes the collection as `open_citation_collection.zip` holding one CSV of hundreds of
-millions of pairs. A file is recognised by its content: a CSV whose header is
-`citing,referenced`, plain, gzipped, or the first member of a zip. DuckDB reads the CSV itself
-(typed, in parallel, spilling beyond the load memory limit), so no pair passes through Python;
+millions of pairs. A file is recognised by its content (`warehouse.formats.occ`): a CSV whose
+header is `citing,referenced`, plain, gzipped, or the first member of a zip. DuckDB reads the
+CSV itself (typed, in parallel, spilling beyond the load memory limit), so no pair passes
+through Python;
 a zip's member is first copied out beside the warehouse (a stream copy, deleted afterwards),
 since DuckDB does not read zip archives. A snapshot replaces the loaded one whole in the
 file's transaction: `occ_links` is dropped and filled again (sorted by citing PMID, so that a
@@ -24,53 +25,16 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-from isal import igzip
 
 from warehouse import aggregates
 from warehouse.errors import DamagedFile, UnsupportedFormat
+from warehouse.formats.occ import ZIP_MAGIC, zip_member
+from warehouse.inputs import GZIP_MAGIC
 from warehouse.schema import read_sql
 
-OCC_FORMAT = "occ"
-OCC_HEADER = b"citing,referenced"
-ZIP_MAGIC = b"PK\x03\x04"
-GZIP_MAGIC = b"\x1f\x8b"
 COPY_CHUNK_BYTES = 8 << 20
 
 log = logging.getLogger(__name__)
-
-
-def is_citation_collection(path: Path) -> bool:
-    """Whether the file is an OCC CSV (plain, gzipped, or the first member of a zip)."""
-    with path.open("rb") as raw:
-        magic = raw.read(4)
-        raw.seek(0)
-        if magic == ZIP_MAGIC:
-            return _zip_member(path) is not None
-        if magic[:2] == GZIP_MAGIC:
-            try:
-                with igzip.IGzipFile(fileobj=raw, mode="rb") as stream:
-                    return _is_header(stream.read(64))
-            except (EOFError, OSError):
-                return False
-        return _is_header(raw.read(64))
-
-
-def _is_header(head: bytes) -> bool:
-    return head.removeprefix(b"\xef\xbb\xbf").startswith(OCC_HEADER)
-
-
-def _zip_member(path: Path) -> str | None:
-    """The name of the zip's first CSV member whose header is `citing,referenced`."""
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                if info.is_dir():
-                    continue
-                with archive.open(info) as member:
-                    return info.filename if _is_header(member.read(64)) else None
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return None
-    return None
 
 
 @contextmanager
@@ -81,7 +45,7 @@ def pairs_csv(path: Path, scratch: Path) -> Iterator[Path]:
     if not is_zip:
         yield path
         return
-    member = _zip_member(path)
+    member = zip_member(path)
     if member is None:
         raise UnsupportedFormat(f"{path}: a zip without a citing,referenced CSV")
     scratch.mkdir(parents=True, exist_ok=True)

@@ -1034,7 +1034,8 @@ def serve_sql(
 
     Example: PUBMED_WAREHOUSE_SQL_PASSWORD=secret pubmed-warehouse serve-sql --port 5433
     """
-    from warehouse.sql_server import ServerConfig, serve
+    from warehouse.sql_listener import serve
+    from warehouse.sql_server import ServerConfig
 
     settings = _settings(
         db=db, sql_tls_cert=tls_cert, sql_tls_key=tls_key, sql_require_tls=require_tls

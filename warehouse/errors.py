@@ -6,7 +6,7 @@ class WarehouseError(Exception):
 
 
 class UnsupportedFormat(WarehouseError):
-    """A file is none of the supported formats (xml, medline, abstract-text, csv, summary-text)."""
+    """A file is none of the supported formats (`warehouse.formats.registry.FORMATS`)."""
 
 
 class UndecodableText(UnsupportedFormat):

@@ -1,4 +1,7 @@
-"""Input files: opening (`.gz` transparent), format detection by content, identity and order."""
+"""Input files: opening (`.gz` transparent, text transcoded to UTF-8), identity and order.
+
+Which format a file is in is `warehouse.formats.registry`'s business.
+"""
 
 from __future__ import annotations
 
@@ -14,31 +17,12 @@ from typing import BinaryIO
 from isal import igzip
 
 from warehouse.errors import DamagedFile, UndecodableText, UnsupportedFormat
-from warehouse.formats.mesh import mesh_kind
 
 log = logging.getLogger(__name__)
 
 GZIP_MAGIC = b"\x1f\x8b"
 SNIFF_BYTES = 64 * 1024
 NLM_FILE = re.compile(r"(?:pubmed|medline)(\d{2})n(\d{4,5})", re.IGNORECASE)
-XML_ROOTS = re.compile(
-    rb"<(PubmedArticleSet|PubmedArticle|PubmedBookArticle|MedlineCitationSet|MedlineCitation)[\s>]"
-)
-MEDLINE_PMID = re.compile(rb"^PMID- *\d", re.MULTILINE)
-CSV_HEADERS = (
-    b"PMID,Title,Authors,Citation,First Author,Journal/Book,Publication Year,Create Date,",
-    b"Title,URL,Description,Details,ShortDetails,Resource,Type,Identifiers,Db,EntrezUID,",
-)
-"""PubMed's CSV save, and the older "Send to → File → CSV" one."""
-SUMMARY_TEXT = re.compile(rb"\A\d+: \S[^\n]*\n(?:.+\n)*?.*\bPMID: ?(?:\r?\n)?\d", re.MULTILINE)
-"""`1: Authors. Title. Journal...` up to its `PMID:` (possibly wrapped), before a blank line."""
-PMID_LIST = re.compile(rb"\A(?:\d{1,9}[ \t]*\r?\n)*\d{1,9}[ \t]*(?:\r?\n)?\Z")
-ABSTRACT_TEXT = re.compile(
-    rb"(^\d+\. .+\d{4}.*$)|(^PMID: *\d+)|(^(Publication types|MeSH terms|Substances)\s*$)",
-    re.MULTILINE,
-)
-
-
 SCAN_BYTES = 1 << 20
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 UTF8_SEQUENCE = re.compile(
@@ -199,43 +183,6 @@ def _not_cp1252(path: Path) -> str | None:
             if found := NOT_CP1252.search(block):
                 return f"it holds byte 0x{found.group()[0]:02X}, which cp1252 text never does"
     return None
-
-
-def detect_format(head: bytes) -> str:
-    """Name the format of a file from its first bytes (one of `warehouse.formats.FORMATS`).
-
-    MeSH files are `mesh-descriptors`, `mesh-qualifiers` and `mesh-supplementary`.
-    """
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not text:
-        raise UnsupportedFormat("the file is empty")
-    if text.startswith(b"<"):
-        if XML_ROOTS.search(text):
-            return "xml"
-        if kind := mesh_kind(text):
-            return f"mesh-{kind}"
-        raise UnsupportedFormat(
-            "XML, but not PubMed XML "
-            "(no PubmedArticleSet, PubmedArticle or MedlineCitationSet root) nor MeSH XML "
-            "(DescriptorRecordSet, QualifierRecordSet, SupplementalRecordSet)"
-        )
-    if MEDLINE_PMID.search(text):
-        return "medline"
-    if text.startswith(CSV_HEADERS):
-        return "csv"
-    if SUMMARY_TEXT.match(text):
-        return "summary-text"
-    if ABSTRACT_TEXT.search(text):
-        return "abstract-text"
-    if PMID_LIST.match(text[: text.rfind(b"\n") + 1] if len(head) == SNIFF_BYTES else text):
-        raise UnsupportedFormat(
-            "a list of PMIDs, not records: download the records with "
-            "`pubmed-warehouse fetch FILE`, or save them from PubMed as XML or 'PubMed format'"
-        )
-    raise UnsupportedFormat(
-        "not PubMed XML, MEDLINE (PMID- lines), a CSV or Summary save or a saved abstract page; "
-        "save records from PubMed as XML, 'PubMed format' (.nbib), CSV or abstract text"
-    )
 
 
 def file_order_key(path: Path) -> str | None:

@@ -18,10 +18,12 @@ import duckdb
 import polars as pl
 
 from warehouse import aggregates, vacuum
-from warehouse.citation_collection import OCC_FORMAT, load_citation_collection
+from warehouse.citation_collection import load_citation_collection
 from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, MemoryLimitTooLow, OlderVocabulary, UnsupportedFormat
+from warehouse.formats.occ import OCC_FORMAT
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
+from warehouse.formats.registry import format_ranks, input_format, read_batches
 from warehouse.inputs import file_order_key, read_excerpt, sha256_of
 from warehouse.ledger import Action, DeletionReason, FileStatus, StagedStatus
 from warehouse.memory import (
@@ -45,8 +47,6 @@ from warehouse.staging import (
     WHOLE_FILE_ERRORS,
     StagedFile,
     SupersededRecords,
-    input_format,
-    read_batches,
 )
 from warehouse.vocabulary import load_vocabulary
 
@@ -492,7 +492,7 @@ def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:
     """What the file does: per staged PMID, deletions, merged surrogates, PMIDs out and in."""
     con.execute(read_sql("load/citation_key.sql"))
     _map_surrogates(con)
-    con.execute(read_sql("load/decide.sql"))
+    con.execute(read_sql("load/decide.sql"), format_ranks())
     con.execute(read_sql("load/decide_deletes.sql"), {"file_order_key": key})
     con.execute(read_sql("load/staged_citations.sql"))
     con.execute(read_sql("load/merge_surrogates.sql"))

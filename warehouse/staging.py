@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,11 +18,11 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from warehouse.citation_collection import OCC_FORMAT, is_citation_collection
 from warehouse.errors import DamagedFile, UnsupportedFormat
-from warehouse.formats import parser_for
+from warehouse.formats.occ import OCC_FORMAT
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch
-from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
+from warehouse.formats.registry import input_format, read_batches
+from warehouse.inputs import file_order_key, sha256_of
 from warehouse.ledger import StagedStatus
 from warehouse.normalize import SourceInfo, normalize_ahead
 
@@ -91,23 +90,6 @@ class SupersededRecords:
         self.seen |= pmids
         for table, frame in frames.items():
             self.rows[table] += frame.height
-
-
-def input_format(path: Path) -> str:
-    """The format of a file, from its first bytes; a `WHOLE_FILE_ERRORS` error rejects it.
-
-    An Open Citation Collection file (a zip, or a CSV too large to scan for its encoding) is
-    recognised before any text is decoded.
-    """
-    if is_citation_collection(path):
-        return OCC_FORMAT
-    return detect_format(read_head(path))
-
-
-def read_batches(path: Path, fmt: str, batch_size: int) -> Iterator[ParsedBatch]:
-    """Parsed batches of a file, read lazily (a damaged stream raises `DamagedFile`)."""
-    with open_input(path) as stream:
-        yield from parser_for(fmt)(stream, batch_size)
 
 
 def stage_file(path: Path, folder: Path, batch_size: int = 1000) -> StagedFile:

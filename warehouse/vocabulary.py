@@ -18,7 +18,8 @@ import polars as pl
 
 from warehouse.errors import OlderVocabulary, UnsupportedFormat, WarehouseError
 from warehouse.formats.mesh import KIND_TABLES, MeshBatch, declared_year, parse
-from warehouse.inputs import detect_format, open_input, read_head, sha256_of
+from warehouse.formats.registry import detect_format
+from warehouse.inputs import open_input, read_head, sha256_of
 from warehouse.schema import table_schemas
 
 YEAR_TABLES = {"mesh_descriptors", "mesh_qualifiers", "mesh_supplementary_records"}

@@ -1,12 +1,12 @@
 -- What each staged record does to the warehouse (one row per staged pmid).
 -- Newest wins: a later NLM file number where both files have one, else a later date_revised;
--- on a tie a richer format (xml > medline > abstract-text > csv > summary-text) is not replaced
--- by a poorer one,
--- and otherwise the later load wins. A PMID deleted by a newer file is not brought back.
+-- on a tie a richer format is not replaced by a poorer one (the parameters $formats and $ranks
+-- are the format ranks, from `warehouse.formats.registry.format_ranks`), and otherwise the later
+-- load wins. A PMID deleted by a newer file is not brought back.
 create or replace temp table decisions as
 with
-format_rank(source_format, format_rank) as (
-    values ('xml', 3), ('medline', 2), ('abstract-text', 1), ('csv', 0), ('summary-text', -1)
+format_rank as (
+    select unnest($formats) as source_format, unnest($ranks) as format_rank
 ),
 
 staged as (

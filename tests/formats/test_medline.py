@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import CORPUS, corpus_files
 from warehouse.formats import medline
 from warehouse.formats.records import ParsedBatch
-from warehouse.inputs import detect_format
+from warehouse.formats.registry import detect_format
 from warehouse.load import load_file
 
 MEDLINE_FILES = corpus_files("medline", "*.txt", "*.nbib") + corpus_files(

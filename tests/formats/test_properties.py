@@ -24,9 +24,9 @@ from lxml import etree
 
 from tests.conftest import CORPUS
 from warehouse.errors import DamagedFile, UnsupportedFormat
-from warehouse.formats import FORMATS, parser_for
 from warehouse.formats.records import CHILD_TABLES
-from warehouse.inputs import detect_format, read_head
+from warehouse.formats.registry import RECORD_FORMATS, detect_format, parser_for
+from warehouse.inputs import read_head
 from warehouse.load import load_file
 from warehouse.normalize import SourceInfo, normalize
 from warehouse.readers.checks import run_checks
@@ -106,10 +106,10 @@ FORMAT_PARAMS = [
     pytest.param(
         fmt,
         marks=pytest.mark.skipif(
-            not _registered(fmt), reason=f"no parser registered for {fmt!r} in FORMATS yet"
+            not _registered(fmt), reason=f"no parser registered for {fmt!r} in RECORD_FORMATS yet"
         ),
     )
-    for fmt in FORMATS
+    for fmt in RECORD_FORMATS
 ]
 
 
@@ -275,7 +275,7 @@ def test_loader_keeps_invariants_under_mutated_files(fmt: str, tmp_path: Path) -
 @given(st.binary(max_size=5000))
 def test_format_detection_names_a_format_or_refuses(data: bytes) -> None:
     try:
-        assert detect_format(data) in FORMATS
+        assert detect_format(data) in RECORD_FORMATS
     except UnsupportedFormat as exc:
         assert str(exc).strip()
 

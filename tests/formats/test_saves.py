@@ -14,7 +14,8 @@ from tests.conftest import CORPUS
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import pubmed_csv, summary_text
 from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch
-from warehouse.inputs import detect_format, read_head
+from warehouse.formats.registry import detect_format
+from warehouse.inputs import read_head
 from warehouse.load import load_file
 
 EXPORTS = CORPUS / "exports/p1m-ortho"

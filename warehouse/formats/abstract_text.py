@@ -18,10 +18,15 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from warehouse.errors import MalformedRecord
+from warehouse.formats.input_format import InputFormat
 from warehouse.formats.records import ParsedBatch, Reject, empty_rows
 from warehouse.inputs import decode_utf8
 
-FORMAT = "abstract-text"
+SAVED_PAGE = re.compile(
+    rb"(^\d+\. .+\d{4}.*$)|(^PMID: *\d+)|(^(Publication types|MeSH terms|Substances)\s*$)",
+    re.MULTILINE,
+)
+"""A numbered citation line with a year, a `PMID:` line, or a heading of the page's lists."""
 EXCERPT_CHARS = 300
 MONTHS = {
     m: i
@@ -320,3 +325,11 @@ def _lists(pmid: int, record: Record, rows: Rows) -> None:
                 continue  # a bullet repeated on the page counts once
             seen.add((heading_position, qualifier.strip("*")))
             rows["terms"].append((*head, None, qualifier.strip("*"), major_q))
+
+
+def recognises(text: bytes) -> bool:
+    """A line of a saved abstract page among the first bytes (tried after the other saves)."""
+    return SAVED_PAGE.search(text) is not None
+
+
+FORMAT = InputFormat(name="abstract-text", recognises=recognises, rank=1, parse=parse)

@@ -16,11 +16,12 @@ from typing import BinaryIO
 
 import polars as pl
 
+from warehouse.formats.input_format import InputFormat
 from warehouse.formats.medline_grants import grant_columns
 from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch, Reject
 from warehouse.inputs import decode_utf8
 
-FORMAT = "medline"
+MEDLINE_PMID = re.compile(rb"^PMID- *\d", re.MULTILINE)
 BYTES_PER_RECORD = 6 * 1024
 """Chunk size per record in the batch: a MEDLINE record is 2-5 KB, so a chunk is about a batch."""
 EXCERPT_CHARS = 300
@@ -446,3 +447,11 @@ def _history(fields: pl.DataFrame) -> pl.DataFrame:
         .sort("record", "field")
         .with_columns(date=value.str.replace(r"^(\d{4})/(\d{2})/(\d{2}).*$", "$1-$2-$3"))
     )
+
+
+def recognises(text: bytes) -> bool:
+    """A `PMID- ` line among the first bytes."""
+    return MEDLINE_PMID.search(text) is not None
+
+
+FORMAT = InputFormat(name="medline", recognises=recognises, rank=2, parse=parse)

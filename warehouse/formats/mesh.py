@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import BinaryIO
 
 from lxml import etree
 
 from warehouse.errors import DamagedFile, UnsupportedFormat
+from warehouse.formats.input_format import InputFormat
 from warehouse.formats.xml_stream import free, iterparse
 
 KINDS = {
@@ -284,3 +286,14 @@ ROW_BUILDERS = {
     "qualifiers": _qualifier_rows,
     "supplementary": _supplementary_rows,
 }
+
+
+def _is_kind(kind: str, text: bytes) -> bool:
+    return mesh_kind(text) == kind
+
+
+FORMATS = tuple(
+    InputFormat(name=f"mesh-{kind}", recognises=partial(_is_kind, kind), markup=True)
+    for kind in KINDS.values()
+)
+"""`mesh-descriptors`, `mesh-qualifiers`, `mesh-supplementary`: read by `warehouse.vocabulary`."""

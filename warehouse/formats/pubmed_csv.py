@@ -15,11 +15,16 @@ from typing import BinaryIO
 import polars as pl
 
 from warehouse.errors import DamagedFile
+from warehouse.formats.input_format import InputFormat
 from warehouse.formats.records import ParsedBatch
 from warehouse.formats.saved_citation import SAVE_COLUMNS, save_batch
 from warehouse.inputs import decode_utf8
 
-FORMAT = "csv"
+CSV_HEADERS = (
+    b"PMID,Title,Authors,Citation,First Author,Journal/Book,Publication Year,Create Date,",
+    b"Title,URL,Description,Details,ShortDetails,Resource,Type,Identifiers,Db,EntrezUID,",
+)
+"""The start of `HEADER` and of `LEGACY_HEADER`, as a file's first bytes."""
 HEADER = (
     "PMID",
     "Title",
@@ -119,3 +124,11 @@ def _legacy(data: bytes, header: tuple[str, ...]) -> pl.DataFrame:
         .str.extract(r"create date:\s*(\d{4}/\d{2}/\d{2})", 1)
         .str.replace_all("/", "-"),
     )
+
+
+def recognises(text: bytes) -> bool:
+    """The file starts with the header of PubMed's CSV save (today's or the older one)."""
+    return text.startswith(CSV_HEADERS)
+
+
+FORMAT = InputFormat(name="csv", recognises=recognises, rank=0, parse=parse)

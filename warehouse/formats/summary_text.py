@@ -10,12 +10,14 @@ whole column. The save is at most 10,000 records, so it is read whole.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 import polars as pl
 
 from warehouse.errors import DamagedFile
+from warehouse.formats.input_format import InputFormat
 from warehouse.formats.records import ParsedBatch
 from warehouse.formats.saved_citation import (
     BOOK_CITATION,
@@ -26,7 +28,8 @@ from warehouse.formats.saved_citation import (
     save_batch,
 )
 
-FORMAT = "summary-text"
+SUMMARY_RECORD = re.compile(rb"\A\d+: \S[^\n]*\n(?:.+\n)*?.*\bPMID: ?(?:\r?\n)?\d", re.MULTILINE)
+"""`1: Authors. Title. Journal...` up to its `PMID:` (possibly wrapped), before a blank line."""
 NUMBER = r"^\d+:\s+"
 HEAD = r"^(.*?[.?!]) "
 """Authors and title, up to the citation; the title keeps its own final `.`, `?` or `!`."""
@@ -89,3 +92,11 @@ def _fields(records: pl.DataFrame) -> pl.DataFrame:
         create_date=pl.lit(None, pl.String),
     )
     return frame.select(pl.col(c).cast(t) for c, t in SAVE_COLUMNS.items())
+
+
+def recognises(text: bytes) -> bool:
+    """The file starts with a numbered record (`1: ...`) that reaches its `PMID:`."""
+    return SUMMARY_RECORD.match(text) is not None
+
+
+FORMAT = InputFormat(name="summary-text", recognises=recognises, rank=-1, parse=parse)

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from lxml import etree
 
 from warehouse.errors import DamagedFile, MalformedRecord
+from warehouse.formats.input_format import InputFormat
 from warehouse.formats.records import ParsedBatch, Reject, empty_rows
 from warehouse.formats.xml_stream import free, iterparse
 
-FORMAT = "xml"
+XML_ROOTS = re.compile(
+    rb"<(PubmedArticleSet|PubmedArticle|PubmedBookArticle|MedlineCitationSet|MedlineCitation)[\s>]"
+)
 RECORD_TAGS = ("PubmedArticle", "PubmedBookArticle", "DeleteCitation", "MedlineCitation")
 MONTHS = {
     m: f"{i:02d}"
@@ -652,3 +656,11 @@ def _try_int(text: str | None) -> int | None:
 
 def _excerpt(elem: etree._Element) -> str:
     return etree.tostring(elem, encoding="unicode")[:EXCERPT_CHARS]
+
+
+def recognises(text: bytes) -> bool:
+    """A PubMed XML root (or a record saved alone) among the first bytes."""
+    return XML_ROOTS.search(text) is not None
+
+
+FORMAT = InputFormat(name="xml", recognises=recognises, markup=True, rank=3, parse=parse)

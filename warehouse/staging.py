@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -22,22 +22,17 @@ import pyarrow.parquet as pq
 from warehouse.citation_collection import OCC_FORMAT, is_citation_collection
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats import parser_for
-from warehouse.formats.records import RECORD_TABLES, ParsedBatch
+from warehouse.formats.records import RECORD_TABLES, ParsedBatch, Reject
 from warehouse.inputs import detect_format, file_order_key, open_input, read_head, sha256_of
 from warehouse.ledger import StagedStatus
 from warehouse.normalize import SourceInfo, normalize_ahead
+from warehouse.schema import table_schemas
 
 MANIFEST = "manifest.json"
 DELETIONS = "deletions.parquet"
 REJECTS = "rejects.parquet"
 WHOLE_FILE_ERRORS = (UnsupportedFormat, DamagedFile)
 """Errors that reject a file whole: not a supported format, or not readable to its end."""
-REJECT_SCHEMA = {
-    "position": pl.Int64,
-    "pmid": pl.Int64,
-    "reason": pl.String,
-    "excerpt": pl.String,
-}
 
 
 @dataclass
@@ -146,7 +141,7 @@ def _write_tables(path: Path, staged: StagedFile, batch_size: int) -> None:
                 if frame.height:
                     _write(writers, Path(staged.folder), table, frame.to_arrow())
             deleted.extend(batch.deleted_pmids)
-            rejects.append(_rejects_frame(batch))
+            rejects.append(rejects_frame(batch.rejects))
             staged.records += batch.records
             staged.rejected += len(batch.rejects)
     finally:
@@ -155,7 +150,7 @@ def _write_tables(path: Path, staged: StagedFile, batch_size: int) -> None:
     staged.superseded = superseded.superseded
     folder = Path(staged.folder)
     pl.DataFrame({"pmid": deleted}, schema={"pmid": pl.Int64}).write_parquet(folder / DELETIONS)
-    pl.concat([_rejects_frame(ParsedBatch()), *rejects]).write_parquet(folder / REJECTS)
+    pl.concat([rejects_frame([]), *rejects]).write_parquet(folder / REJECTS)
 
 
 def _write(writers: dict[str, pq.ParquetWriter], folder: Path, table: str, arrow: pa.Table) -> None:
@@ -164,11 +159,13 @@ def _write(writers: dict[str, pq.ParquetWriter], folder: Path, table: str, arrow
     writers[table].write_table(arrow)
 
 
-def _rejects_frame(batch: ParsedBatch) -> pl.DataFrame:
+def rejects_frame(rejects: list[Reject]) -> pl.DataFrame:
+    """The columns of `rejects` a record gives (the fields of `Reject`, typed as
+    `sql/tables/rejects.sql` declares them); the loader adds those its file gives."""
+    declared = table_schemas()["rejects"]
     return pl.DataFrame(
-        [(r.position, r.pmid, r.reason, r.excerpt) for r in batch.rejects],
-        schema=REJECT_SCHEMA,
-        orient="row",
+        {f.name: [getattr(r, f.name) for r in rejects] for f in fields(Reject)},
+        schema={f.name: declared[f.name] for f in fields(Reject)},
     )
 
 

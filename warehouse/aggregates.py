@@ -25,6 +25,7 @@ from datetime import datetime
 import duckdb
 
 from warehouse.schema import columns_of, create_schema, main_tables, read_sql, table_schemas
+from warehouse.transaction import transaction
 
 
 @dataclass(frozen=True)
@@ -212,16 +213,11 @@ def _drop_file_tables(con: duckdb.DuckDBPyConnection) -> None:
 def rebuild(con: duckdb.DuckDBPyConnection, at: datetime | None = None) -> None:
     """Recompute every aggregate table from the base tables, in one transaction."""
     at = at or datetime.now()
-    con.begin()
-    try:
+    with transaction(con):
         for table in aggregate_tables():
             con.execute(f"delete from {table}")
         add(con, "select pmid from articles", at)
         apply(con, at)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def aggregate_tables() -> list[str]:

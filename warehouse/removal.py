@@ -7,7 +7,7 @@ the `pmid` column against a filter built from the PMIDs, so a file's removals re
 column, never whole tables. Removing an article (or replacing it: the loader deletes and inserts
 its `articles` row) also removes its key from the primary-key index of `articles`, which DuckDB
 then holds in memory for the part of the PMID range touched (see
-`warehouse.load.check_removal_memory`).
+`warehouse.apply.check_removal_memory`).
 """
 
 from __future__ import annotations
@@ -66,10 +66,12 @@ def log_deletes(
     """Record the PMIDs in temp table `pmids` as deleted in `changes` (and `deletions`)."""
     if reason is not None:
         con.execute(
-            f"insert into deletions select pmid, ?, ?, ?, ? from {pmids}",
+            "insert into deletions by name select pmid, ? as source_file, ? as file_order_key,"
+            f" ? as reason, ? as deleted_at from {pmids}",
             [source, file_order_key, reason, at],
         )
     con.execute(
-        f"insert into changes select pmid, ?, ?, null, ? from {pmids}",
+        "insert into changes by name select pmid, ? as source_file, ? as action,"
+        f" ? as changed_at from {pmids}",
         [source, Action.DELETE, at],
     )

@@ -18,6 +18,7 @@ from warehouse.errors import ConfigError
 from warehouse.ledger import DeletionReason, FileStatus
 from warehouse.removal import remove_pmids
 from warehouse.schema import read_sql
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,7 @@ def drop_baseline_dropouts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) 
         return 0  # nothing older than this baseline: a rollover already ran, or never needed
     reason = DeletionReason.not_in_baseline(first[:2])
     at = datetime.now()
-    con.begin()
-    try:
+    with transaction(con):
         con.execute(read_sql("load/decide_baseline_dropouts.sql"), {"first_key": first})
         source = con.execute(
             "select arg_max(source_file, finished_at) from ingested_files where file_order_key = ?",
@@ -63,9 +63,5 @@ def drop_baseline_dropouts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) 
         )
         aggregates.apply(con, at)
         con.execute("drop table dropout_decisions")
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
     log.info("baseline %s: removed %d PMIDs it no longer holds", first[:2], removed)
     return removed

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
@@ -20,23 +20,18 @@ import pyarrow.parquet as pq
 
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats.occ import OCC_FORMAT
-from warehouse.formats.records import RECORD_TABLES, ParsedBatch
+from warehouse.formats.records import RECORD_TABLES, Reject
 from warehouse.formats.registry import input_format, read_batches
 from warehouse.inputs import file_order_key, sha256_of
 from warehouse.ledger import StagedStatus
 from warehouse.normalize import SourceInfo, normalize_ahead
+from warehouse.schema import table_schemas
 
 MANIFEST = "manifest.json"
 DELETIONS = "deletions.parquet"
 REJECTS = "rejects.parquet"
 WHOLE_FILE_ERRORS = (UnsupportedFormat, DamagedFile)
 """Errors that reject a file whole: not a supported format, or not readable to its end."""
-REJECT_SCHEMA = {
-    "position": pl.Int64,
-    "pmid": pl.Int64,
-    "reason": pl.String,
-    "excerpt": pl.String,
-}
 
 
 @dataclass
@@ -128,7 +123,7 @@ def _write_tables(path: Path, staged: StagedFile, batch_size: int) -> None:
                 if frame.height:
                     _write(writers, Path(staged.folder), table, frame.to_arrow())
             deleted.extend(batch.deleted_pmids)
-            rejects.append(_rejects_frame(batch))
+            rejects.append(rejects_frame(batch.rejects))
             staged.records += batch.records
             staged.rejected += len(batch.rejects)
     finally:
@@ -137,7 +132,7 @@ def _write_tables(path: Path, staged: StagedFile, batch_size: int) -> None:
     staged.superseded = superseded.superseded
     folder = Path(staged.folder)
     pl.DataFrame({"pmid": deleted}, schema={"pmid": pl.Int64}).write_parquet(folder / DELETIONS)
-    pl.concat([_rejects_frame(ParsedBatch()), *rejects]).write_parquet(folder / REJECTS)
+    pl.concat([rejects_frame([]), *rejects]).write_parquet(folder / REJECTS)
 
 
 def _write(writers: dict[str, pq.ParquetWriter], folder: Path, table: str, arrow: pa.Table) -> None:
@@ -146,11 +141,13 @@ def _write(writers: dict[str, pq.ParquetWriter], folder: Path, table: str, arrow
     writers[table].write_table(arrow)
 
 
-def _rejects_frame(batch: ParsedBatch) -> pl.DataFrame:
+def rejects_frame(rejects: list[Reject]) -> pl.DataFrame:
+    """The columns of `rejects` a record gives (the fields of `Reject`, typed as
+    `sql/tables/rejects.sql` declares them); the loader adds those its file gives."""
+    declared = table_schemas()["rejects"]
     return pl.DataFrame(
-        [(r.position, r.pmid, r.reason, r.excerpt) for r in batch.rejects],
-        schema=REJECT_SCHEMA,
-        orient="row",
+        {f.name: [getattr(r, f.name) for r in rejects] for f in fields(Reject)},
+        schema={f.name: declared[f.name] for f in fields(Reject)},
     )
 
 

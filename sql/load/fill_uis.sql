@@ -1,6 +1,6 @@
 -- Staged names without a UI (MEDLINE and abstract text carry names only) take the UI that
 -- name_uis holds for the name (for substances, a substance's UI, else a descriptor's of that
--- name). Run once per named-UI column listed in load.py's NAMED_UIS, before the rows go in.
+-- name). Run once per named-UI column listed in apply.py's NAMED_UIS, before the rows go in.
 update stage_{table} as s
 set {ui} = m.ui
 from (

@@ -1,4 +1,4 @@
 -- Stage one table of a file parsed into Parquet (one row per staged row, in file order; a PMID
 -- repeated in a later batch is dropped from the earlier ones by drop_superseded.sql).
-insert into stage_{table}
+insert into stage_{table} by name
 select * from read_parquet($1)

@@ -30,8 +30,9 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse.aggregates import grain_keys
-from warehouse.memory import raise_limit_to, removal_need, rollback_quietly, table_rows
+from warehouse.memory import raise_limit_to, removal_need, table_rows
 from warehouse.schema import quoted, read_sql
+from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -96,8 +97,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     tables = table_columns(con)
     copied = {table: _copied_rows(con, table) for table in LEDGER_TABLES}
     done = CatchUp()
-    con.begin()
-    try:
+    with transaction(con):
         done.pmids = _replay_pmids(con, copied, tables)
         _reserve_memory(con, tables, done.pmids)
         for table, columns in sorted(tables.items()):
@@ -112,10 +112,6 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
                 done.whole_tables += (table,)
         con.execute("drop table if exists replayed_pmids")
         recreate_views(con)
-        con.commit()
-    except BaseException:
-        rollback_quietly(con)  # a failed commit has already ended the transaction
-        raise
     return done
 
 

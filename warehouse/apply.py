@@ -1,0 +1,301 @@
+"""Apply a file staged in the `stage_<table>` temp tables: decide per PMID, move the rows.
+
+`warehouse.load` owns the file (format, staging, whole-file rejects, ledger row, transaction);
+this module owns what the staged file does to the warehouse, inside the file's open
+transaction: the SQL in `sql/load/` decides per PMID (insert, replace, unchanged, skipped),
+rows move between the staged file and the tables, names take their UIs, and `changes` and
+`deletions` log it. Every statement reads the staged file and only the rows of the PMIDs, names
+and citations it brings. Once `_decide` has run, two temp tables hold the file's effect:
+`pmids_removed` (rows to take out: replaced versions, merged surrogates, DeleteCitations) and
+`pmids_inserted` (staged records to put in); the rows move between them in `_move_rows`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from warehouse import aggregates
+from warehouse.errors import MemoryLimitTooLow
+from warehouse.formats.records import RECORD_TABLES
+from warehouse.formats.registry import format_ranks
+from warehouse.ledger import Action, DeletionReason
+from warehouse.memory import (
+    INDEX_MIB_PER_MILLION,
+    KIB_PER_TOUCHED_BLOCK,
+    MEMORY_CEILING_FRACTION,
+    memory_ceiling_mib,
+    memory_limit_mib,
+    raise_limit_to,
+    removal_need,
+    table_rows,
+)
+from warehouse.removal import PMID_TABLES, log_deletes, remove_rows
+from warehouse.schema import read_sql
+
+APPLY_TABLES = (
+    "decisions",
+    "surrogate_map",
+    "merged_surrogates",
+    "staged_citations",
+    "delete_decisions",
+    "pmids_removed",
+    "pmids_inserted",
+    "pmids_gone",
+    "pmids_replaced",
+    "pmids_new",
+    *(f"changed_{table}" for table in (*RECORD_TABLES[1:], "citation_keys")),
+    "learned_uis",
+    "new_uis",
+    "resolved_uis",
+)
+"""Temporary tables an apply creates beside the staging tables."""
+
+CHANGED_ROWS = {
+    **{table: f"stage_{table}" for table in RECORD_TABLES[1:]},
+    "citation_keys": "(select pmid, citation_hash from staged_citations)",
+}
+"""Tables whose rows of a replaced PMID are replaced only when they differ, and their staged
+rows."""
+
+NAMED_UIS = (
+    ("descriptor", "terms", "descriptor_ui", "descriptor_name", "descriptor"),
+    ("qualifier", "terms", "qualifier_ui", "qualifier_name", "qualifier"),
+    ("concept", "supplementary_concepts", "concept_ui", "name", "concept"),
+    ("publication_type", "publication_types", "type_ui", "name", "publication_type"),
+    ("substance", "substances", "substance_ui", "name", "descriptor"),
+)
+"""(kind, table, UI column, name column, fallback kind) of the UIs filled by name across
+records: a name takes the UI `name_uis` holds for its kind, else for the fallback kind (a
+substance takes a descriptor's UI of the same name)."""
+
+DERIVED_BUILDS = (
+    ("name_uis", "load/build_name_uis.sql"),
+    ("pending_uis", "load/build_pending_uis.sql"),
+    ("citation_keys", "load/build_citation_keys.sql"),
+)
+"""Tables the loader maintains file by file, with the SQL that builds each from loaded rows."""
+
+
+@dataclass(frozen=True)
+class AppliedCounts:
+    """What an apply did to the file's PMIDs; the counts of its `ingested_files` row."""
+
+    inserted: int
+    replaced: int
+    unchanged: int
+    skipped: int
+    deleted: int
+
+
+def apply_staging_tables(
+    con: duckdb.DuckDBPyConnection, source_file: str, key: str | None, at: datetime
+) -> AppliedCounts:
+    """Decide per PMID, replace whole records, apply deletions, log changes (in the caller's
+    open transaction), then drop the apply's temp tables; the staging tables are left.
+
+    `key` is the file's `file_order_key` and `at` the time its rows are stamped with.
+    """
+    _ensure_derived_tables(con)
+    counts = _decide(con, key)
+    _fill_staged_uis(con)
+    _find_changed_rows(con)
+    check_removal_memory(con)
+    aggregates.subtract(con, "select pmid from pmids_removed", at)
+    _move_rows(con)
+    aggregates.add(con, "select pmid from pmids_inserted", at)
+    _log_changes(con, source_file, key, at)
+    _fill_pending_uis(con, at)
+    aggregates.apply(con, at)
+    applied = AppliedCounts(
+        inserted=counts.get(Action.INSERT, 0),
+        replaced=counts.get(Action.REPLACE, 0),
+        unchanged=counts.get(Action.UNCHANGED, 0),
+        skipped=counts.get(Action.SKIPPED_OLDER, 0) + counts.get(Action.SKIPPED_POORER, 0),
+        deleted=con.execute("select count(*) from delete_decisions").fetchone()[0],
+    )
+    for table in APPLY_TABLES:
+        con.execute(f"drop table if exists {table}")
+    return applied
+
+
+def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse, before any row moves, a file whose removals cannot fit the memory limit.
+
+    Until the commit DuckDB pins `KIB_PER_TOUCHED_BLOCK` KiB per 2,048-row block in which a row
+    is deleted or updated, per table, and removing an article's key loads its part of the PMID
+    index (up to `INDEX_MIB_PER_MILLION` MiB per million articles). Removals spread over the
+    PMID range touch one block per PMID and table (record tables and per-article aggregates),
+    and the counts' refresh may touch every block of the other aggregates, so the need grows
+    with the file's replaced and deleted PMIDs, up to about 12 bytes per warehouse row.
+    """
+    gone = con.execute("select count(*) from pmids_gone").fetchone()[0]
+    changed = {
+        table: con.execute(f"select count(*) from changed_{table}").fetchone()[0]
+        for table in CHANGED_ROWS
+    }
+    changed["articles"] = con.execute("select count(*) from pmids_replaced").fetchone()[0]
+    if not gone + changed["articles"]:
+        return
+    rows = table_rows(con)
+    touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
+    touched |= {f"agg_{name}": gone + changed["articles"] for name in aggregates.ARTICLE_TABLES}
+    touched |= {table: gone + changed.get(table, 0) for table in PMID_TABLES}
+    need = removal_need(rows, touched, gone + changed["articles"])
+    what = f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs"
+    if raise_limit_to(con, need.mib, what):
+        return
+    raise MemoryLimitTooLow(
+        f"{what} in a warehouse of {need.articles_m:.1f}M articles: DuckDB holds "
+        f"{KIB_PER_TOUCHED_BLOCK} KiB per 2,048-row block it changes ({need.touched_blocks:,} "
+        f"here) and up to {INDEX_MIB_PER_MILLION} MiB per million articles of the PMID index "
+        f"until the commit, about {need.mib:,.0f} MiB, above the load memory limit of "
+        f"{memory_limit_mib(con):,.0f} MiB and above {MEMORY_CEILING_FRACTION:.0%} of this "
+        f"machine's memory ({memory_ceiling_mib():,.0f} MiB), the most a file raises it to by "
+        f"itself. Nothing was changed: set PUBMED_WAREHOUSE_LOAD_MEMORY_LIMIT to at least "
+        f"{need.mib:,.0f}MiB (on a machine with that much memory to spare) and load again"
+    )
+
+
+def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:
+    """What the file does: per staged PMID, deletions, merged surrogates, PMIDs out and in."""
+    con.execute(read_sql("load/citation_key.sql"))
+    _map_surrogates(con)
+    con.execute(read_sql("load/decide.sql"), format_ranks())
+    con.execute(read_sql("load/decide_deletes.sql"), {"file_order_key": key})
+    con.execute(read_sql("load/staged_citations.sql"))
+    con.execute(read_sql("load/merge_surrogates.sql"))
+    con.execute(read_sql("load/pmids_removed.sql"))
+    con.execute(read_sql("load/pmids_inserted.sql"))
+    return dict(con.execute("select action, count(*) from decisions group by all").fetchall())
+
+
+def _find_changed_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Split the file's PMIDs by move and find, per table, the replaced PMIDs whose rows differ
+    (`changed_<table>`)."""
+    for sql_file in ("pmids_gone", "pmids_replaced", "pmids_new"):
+        con.execute(read_sql(f"load/{sql_file}.sql"))
+    template = read_sql("load/changed_rows.sql")
+    for table, staged in CHANGED_ROWS.items():
+        con.execute(template.format(table=table, staged=staged))
+
+
+def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Take out the rows of `pmids_removed`, put in the staged rows of `pmids_inserted`.
+
+    PMIDs gone for good leave every table (`remove_rows`). A replaced article's `articles` row is
+    deleted and inserted again (an update of every column in place would make the checkpoint
+    rewrite every column of each row group it touches), and only the tables whose rows changed
+    have that PMID's rows deleted and inserted again: DuckDB pins memory per block it changes
+    until the commit.
+    """
+    remove_rows(con, "pmids_gone")
+    remove_rows(con, "pmids_replaced", ("pending_uis",))
+    con.execute("delete from articles where pmid in (select pmid from pmids_replaced)")
+    con.execute(
+        "insert into articles by name select * from stage_articles "
+        "where pmid in (select pmid from pmids_inserted)"
+    )
+    for table, staged in CHANGED_ROWS.items():
+        changed = f"changed_{table}"
+        con.execute(f'delete from "{table}" where pmid in (select pmid from {changed})')
+        con.execute(
+            f'insert into "{table}" by name select * from {staged} '
+            f"where pmid in (select pmid from pmids_new union all select pmid from {changed})"
+        )
+    _pend_uis(con)
+
+
+def _log_changes(
+    con: duckdb.DuckDBPyConnection, source: str, key: str | None, at: datetime
+) -> None:
+    """`changes` rows for every decision, merged surrogate and deletion; `deletions` rows."""
+    con.execute(
+        """
+        update articles set file_order_key = s.file_order_key, source_file = s.source_file
+        from stage_articles as s
+        where articles.pmid = s.pmid
+          and s.pmid in (select pmid from decisions where action = ? and newer_file)
+        """,
+        [Action.UNCHANGED],
+    )
+    con.execute(
+        "insert into changes by name select pmid, ? as source_file, action, record_hash,"
+        " ? as changed_at from decisions",
+        [source, at],
+    )
+    merged = "(select surrogate_pmid as pmid from merged_surrogates)"
+    log_deletes(con, merged, source, at)
+    log_deletes(
+        con,
+        "delete_decisions",
+        source,
+        at,
+        reason=DeletionReason.DELETE_CITATION,
+        file_order_key=key,
+    )
+
+
+def _run_per_named_ui(con: duckdb.DuckDBPyConnection, sql_file: str) -> None:
+    """Run a `sql/load/` template once per entry of `NAMED_UIS`."""
+    template = read_sql(sql_file)
+    for kind, table, ui, name, fallback in NAMED_UIS:
+        con.execute(template.format(kind=kind, table=table, ui=ui, name=name, fallback=fallback))
+
+
+def _fill_staged_uis(con: duckdb.DuckDBPyConnection) -> None:
+    """Learn the UIs the file's records bring into `name_uis`, then fill its UI-less names."""
+    con.execute("create or replace temp table learned_uis (kind varchar, name varchar, ui varchar)")
+    _run_per_named_ui(con, "load/learn_uis.sql")
+    con.execute(read_sql("load/merge_name_uis.sql"))
+    _run_per_named_ui(con, "load/fill_uis.sql")
+
+
+def _pend_uis(con: duckdb.DuckDBPyConnection) -> None:
+    """Inserted rows still without a UI wait in `pending_uis` for a file that brings one."""
+    _run_per_named_ui(con, "load/pend_uis.sql")
+
+
+def _fill_pending_uis(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
+    """Older rows waiting for a UI that this file's names brought take it (`pending_uis`); the
+    aggregates that read UIs take those articles out before and put them back after."""
+    if not con.execute("select count(*) from new_uis").fetchone()[0]:
+        return
+    con.execute(read_sql("load/refilled_pmids.sql"))
+    aggregates.subtract(con, "select pmid from refilled_pmids", at, only=aggregates.VOCABULARY)
+    _run_per_named_ui(con, "load/fill_pending_uis.sql")
+    aggregates.add(con, "select pmid from refilled_pmids", at, only=aggregates.VOCABULARY)
+    con.execute("drop table refilled_pmids")
+
+
+def _ensure_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Build, once, a maintained table a warehouse made before it existed lacks."""
+    built = {r[0] for r in con.execute("select table_name from derived_tables").fetchall()}
+    for table, sql_file in DERIVED_BUILDS:
+        if table in built:
+            continue
+        if sql_file == "load/build_citation_keys.sql":
+            con.execute(read_sql("load/citation_key.sql"))
+            con.execute(read_sql(sql_file))
+        else:
+            _run_per_named_ui(con, sql_file)
+        con.execute(
+            "insert into derived_tables by name select ? as table_name, now() as built_at",
+            [table],
+        )
+
+
+def _map_surrogates(con: duckdb.DuckDBPyConnection) -> None:
+    """Give staged records that have no PMID the PMID of the real article they match."""
+    if not con.execute("select 1 from stage_articles where pmid < 0 limit 1").fetchone():
+        return
+    con.execute(read_sql("load/map_surrogates.sql"))
+    for table in RECORD_TABLES:
+        con.execute(
+            f"""
+            update stage_{table} as s set pmid = m.pmid
+            from surrogate_map as m where s.pmid = m.surrogate_pmid
+            """
+        )

@@ -25,7 +25,7 @@ from tests import xml_facts as facts
 from warehouse.cli import app
 from warehouse.errors import UnknownDescriptor
 from warehouse.readers.snapshot import publish_snapshot
-from warehouse.report.sections import charts
+from warehouse.report import charts
 from warehouse.report.page import chart_specs, ledger_table
 from warehouse.report.sections import (
     ReportData,

@@ -29,7 +29,7 @@ from tests.test_report import render
 from warehouse.db import connect
 from warehouse.inputs import discover
 from warehouse.load import load_file
-from warehouse.report.sections import charts
+from warehouse.report import charts
 from warehouse.report.page import chart_specs
 from warehouse.report.sections import MOST_CITED, SUBTREES, render_report, report_data
 

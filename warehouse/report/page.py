@@ -20,7 +20,7 @@ from urllib.parse import quote
 import polars as pl
 import vl_convert
 
-from warehouse.report.sections import charts
+from warehouse.report import charts
 from warehouse.report.charts import CO_OCCURRING, MESH_NODES, TOP
 
 if TYPE_CHECKING:

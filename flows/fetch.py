@@ -15,14 +15,9 @@ from prefect.runtime import flow_run
 
 from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
-from warehouse.fetch_run import (
-    FetchResult,
-    FetchSteps,
-    describe_download,
-    fetch_records,
-    loaded_batch_names,
-)
+from warehouse.fetch_run import FetchResult, FetchSteps, describe_download, fetch_records
 from warehouse.fetch_run import absent_pmids as absent_pmids_of
+from warehouse.ledger import loaded_file_names
 from warehouse.load import ProgressCallback
 from warehouse.sources.eutils import (
     Batch,
@@ -38,7 +33,7 @@ __all__ = ["FetchResult", "fetch"]
 @task(name="loaded-batches", cache_policy=NO_CACHE)
 def loaded_batches(con, names: list[str]) -> set[str]:
     """Names of these batch files that the warehouse has already loaded (from any folder)."""
-    return loaded_batch_names(con, names)
+    return loaded_file_names(con, names)
 
 
 @task(name="absent-pmids", cache_policy=NO_CACHE)

@@ -16,18 +16,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from warehouse.config import Settings
-from warehouse.ingest import (
-    IngestSteps,
-    describe,
-    ingest_files,
-    load_in_processes,
-    load_one_file,
-    publish_quietly,
-)
+from warehouse.ingest import IngestSteps, ingest_files, load_in_processes
 from warehouse.inputs import discover
+from warehouse.ledger import FileStatus
 from warehouse.load import FileResult, ProgressCallback
 from warehouse.parallel import AHEAD_PER_WORKER, apply_in_order, staging_root
 from warehouse.staging import StagedFile, stage_file
+from warehouse.writer import describe, load_one_file, publish_quietly
 
 CLUSTER_WORKERS = 4
 """Files parsed ahead on a Dask cluster: `AHEAD_PER_WORKER` times this (or `workers`)."""
@@ -72,15 +67,12 @@ def load_parallel(
     return results
 
 
-@task(
-    name="stage-file",
-    task_run_name="stage {path.name}",
-    cache_policy=NO_CACHE,
-    retries=1,
-    retry_delay_seconds=5,
-)
+@task(name="stage-file", task_run_name="stage {path.name}", cache_policy=NO_CACHE)
 def stage_one(path: Path, folder: Path, batch_size: int) -> StagedFile:
-    """Parse and normalize one file into its staging folder (runs on a Dask worker)."""
+    """Parse and normalize one file into its staging folder (runs on a Dask worker).
+
+    Retried (a lost worker) by the settings' retry policy: `_load_on_cluster` sets it.
+    """
     return stage_file(path, folder, batch_size)
 
 
@@ -96,11 +88,15 @@ def _load_on_cluster(
     `workers` is how many cluster workers to keep busy (at least `CLUSTER_WORKERS`).
     """
     workers = max(settings.workers or 0, CLUSTER_WORKERS)
+    policy = settings.retry_policy()
+    stage = stage_one.with_options(
+        retries=len(policy.delays_seconds), retry_delay_seconds=list(policy.delays_seconds)
+    )
     with staging_root(settings.staging_dir) as root:
         results = apply_in_order(
             con,
             files,
-            lambda path, folder: stage_one.submit(path, folder, settings.batch_size),
+            lambda path, folder: stage.submit(path, folder, settings.batch_size),
             root,
             ahead=workers * AHEAD_PER_WORKER,
             flow_run_id=run_id,
@@ -113,7 +109,7 @@ def _load_on_cluster(
 
 def _log_result(result: FileResult) -> None:
     logger = get_run_logger()
-    (logger.error if result.status == "failed" else logger.info)(describe(result))
+    (logger.error if result.status == FileStatus.FAILED else logger.info)(describe(result))
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)

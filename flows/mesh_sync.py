@@ -13,7 +13,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
-from flows.ingest import load_one
+from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
 from warehouse.load import FileResult
 from warehouse.mesh_sync_run import (
@@ -43,7 +43,7 @@ def download_mesh_file(
     return download_mesh_checked(remote, directory, timeout_seconds, policy)
 
 
-TASKS = MeshSyncSteps(list_mesh, download_mesh_file, load_one)
+TASKS = MeshSyncSteps(list_mesh, download_mesh_file, load_one, publish_reader_snapshot)
 
 
 @flow(name="mesh-sync", log_prints=False)

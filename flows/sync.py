@@ -16,6 +16,7 @@ from prefect.runtime import flow_run
 
 from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
+from warehouse.ledger import known_file_keys
 from warehouse.load import ProgressCallback
 from warehouse.sources.download import ByteCallback, MirrorFile
 from warehouse.sources.retries import RetryPolicy
@@ -23,7 +24,6 @@ from warehouse.sync_run import (
     SyncResult,
     SyncSteps,
     download_verified,
-    known_file_keys,
     list_mirror_files,
     remove_baseline_dropouts,
     sync_mirror,

@@ -24,6 +24,7 @@ import typer
 from rich.console import Console
 
 from warehouse.errors import ConfigError, WarehouseError
+from warehouse.ledger import FileStatus
 from warehouse.prefect_env import apply_prefect_defaults, prefect_api_url
 from warehouse.setting_fields import default_retry_policy, setting_help
 
@@ -224,23 +225,24 @@ def _run_load(targets: list[str], settings: Settings, inputs: list[Path]) -> lis
     """Lock, open and load: as the Prefect flow `ingest` when an API is configured."""
     from dataclasses import replace
 
-    from warehouse.db import connect
     from warehouse.interrupts import stop_on_signals
-    from warehouse.lock import writer_lock
     from warehouse.progress import load_progress
+    from warehouse.writer import holding_warehouse
 
-    with stop_on_signals(), writer_lock(settings.db, settings.lock_timeout_seconds):
-        connect(settings.db).close()  # a damaged or unwritable warehouse fails here, cleanly
-        with load_progress(console, inputs) as progress:
-            if settings.dask_address or prefect_api_url():
-                apply_prefect_defaults()
-                from flows.ingest import run_ingest
+    with (
+        stop_on_signals(),
+        holding_warehouse(settings, check_opens=True),  # a damaged warehouse fails here, cleanly
+        load_progress(console, inputs) as progress,
+    ):
+        if settings.dask_address or prefect_api_url():
+            apply_prefect_defaults()
+            from flows.ingest import run_ingest
 
-                return run_ingest(targets, settings, progress.on_records)
-            from warehouse.ingest import PLAIN_STEPS, ingest_files
+            return run_ingest(targets, settings, progress.on_records)
+        from warehouse.ingest import PLAIN_STEPS, ingest_files
 
-            steps = replace(PLAIN_STEPS, load_one=progress.counting(PLAIN_STEPS.load_one))
-            return ingest_files(targets, settings, progress.on_records, steps=steps)
+        steps = replace(PLAIN_STEPS, load_one=progress.counting(PLAIN_STEPS.load_one))
+        return ingest_files(targets, settings, progress.on_records, steps=steps)
 
 
 def _interrupt_signal(exc: BaseException) -> int | None:
@@ -287,18 +289,17 @@ def _signal_name(signum: int) -> str:
 
 def _exit_for(results: list[FileResult]) -> None:
     """Exit 2 when a file failed for a storage fault, 1 when something was rejected."""
-    failed = [r for r in results if r.status == "failed"]
+    failed = [r for r in results if r.status == FileStatus.FAILED]
     if failed:
         raise _fail(f"{failed[0].source_file} was not loaded: {failed[0].message}")
-    whole_file = ("rejected", "rejected-before")
-    files_rejected = sum(r.status in whole_file for r in results)
-    records_rejected = sum(r.rejected for r in results if r.status not in whole_file)
+    files_rejected = sum(FileStatus(r.status).rejected_whole for r in results)
+    records_rejected = sum(r.rejected for r in results if not FileStatus(r.status).rejected_whole)
     said = [f"{records_rejected} records" if records_rejected else ""]
     said.append(f"{files_rejected} files" if files_rejected else "")
     if files_rejected or records_rejected:
         what = " and ".join(s for s in said if s)
         errors.print(f"{what} rejected: see `pubmed-warehouse rejects`", highlight=False)
-    if any(r.status == "rejected-before" for r in results):
+    if any(r.status == FileStatus.REJECTED_BEFORE for r in results):
         errors.print(
             "files marked rejected-before were rejected by an earlier load and are unchanged: "
             "fix or re-save them and load them again (changed bytes are read anew)",
@@ -319,12 +320,13 @@ def _print_load_summary(results: list[FileResult], settings: Settings, seconds: 
         files_table.add_column(column, justify="left" if column in ("file", "status") else "right")
     for r in results:
         counts = [str(getattr(r, column)) for column in LOAD_COLUMNS]
-        if r.status in ("rejected", "rejected-before"):  # the whole file: no record was read
+        if FileStatus(r.status).rejected_whole:  # the whole file: no record was read
             counts[-1] = "file"
         files_table.add_row(Path(r.source_file).name, r.status, *counts)
     console.print(files_table)
     for r in results:  # what a MeSH file replaced or why it was skipped
-        if ((r.format or "").startswith("mesh-") and r.status == "loaded") or r.status == "skipped":
+        mesh_loaded = (r.format or "").startswith("mesh-") and r.status == FileStatus.LOADED
+        if mesh_loaded or r.status == FileStatus.SKIPPED:
             console.print(f"MeSH {Path(r.source_file).name}: {r.message}", highlight=False)
     from warehouse.readers import status as warehouse_status
 
@@ -637,9 +639,9 @@ def _sync_mesh(settings: Settings, *, only: bool, started: float) -> None:
     results = _run_mesh_sync(settings.resolved())
     _print_load_summary(results, settings, time.perf_counter() - started)
     for r in results:
-        if r.status == "failed":
+        if r.status == FileStatus.FAILED:
             errors.print(f"[bold red]failed:[/] {r.source_file}: {r.message}", markup=True)
-    if only and any(r.status == "failed" or r.rejected for r in results):
+    if only and any(r.status == FileStatus.FAILED or r.rejected for r in results):
         raise typer.Exit(EXIT_REJECTS)
     if only:
         raise typer.Exit(0)
@@ -723,11 +725,11 @@ def sync(
 def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | None):
     """Sync with progress bars, holding the writer lock: as the Prefect flow `sync` when an API
     is configured, else its steps as plain calls."""
-    from warehouse.lock import writer_lock
     from warehouse.progress import download_progress, file_progress
+    from warehouse.writer import holding_warehouse
 
     with (
-        writer_lock(settings.db, settings.lock_timeout_seconds),
+        holding_warehouse(settings),
         download_progress(console) as on_bytes,
         file_progress(console) as on_records,
     ):
@@ -863,7 +865,7 @@ def _report_fetch(result: FetchResult, settings: Settings, started: float) -> No
         errors.print(f"failed: {name}: {reason}", markup=False)
     if result.failed:
         errors.print(f"{result.not_attempted} later batches wait: rerun the same command")
-    storage = [r for r in result.loaded if r.status == "failed"]
+    storage = [r for r in result.loaded if r.status == FileStatus.FAILED]
     if storage:  # the warehouse itself failed (full, read-only, damaged): as for `load`
         raise _fail(f"{storage[0].source_file} was not loaded: {storage[0].message}")
     rejected = sum(r.rejected for r in result.loaded)
@@ -882,12 +884,12 @@ def _check_reachable(url: str | None, settings: Settings) -> None:
 def _run_fetch(pmids: list[int], efetch, settings: Settings, refetch: bool):
     """Lock, open and fetch: as the Prefect flow `fetch` when an API is configured."""
     from warehouse.interrupts import stop_on_signals
-    from warehouse.lock import writer_lock
     from warehouse.progress import file_progress
+    from warehouse.writer import holding_warehouse
 
     with (
         stop_on_signals(),
-        writer_lock(settings.db, settings.lock_timeout_seconds),
+        holding_warehouse(settings),
         file_progress(console) as on_records,
     ):
         if prefect_api_url():

@@ -22,11 +22,9 @@ from pathlib import Path
 import duckdb
 
 from warehouse.config import Settings
-from warehouse.db import connect
 from warehouse.errors import DownloadFailed, HostUnreachable
-from warehouse.ingest import LoadOne, load_one_file, publish_quietly, snapshot_is_stale
+from warehouse.ledger import FileStatus, loaded_file_names
 from warehouse.load import FileResult, ProgressCallback
-from warehouse.lock import writer_lock
 from warehouse.sources.eutils import (
     Batch,
     BatchDownload,
@@ -35,6 +33,7 @@ from warehouse.sources.eutils import (
     download_batch,
     plan_batches,
 )
+from warehouse.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 
 log = logging.getLogger(__name__)
 
@@ -55,15 +54,6 @@ class FetchResult:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def loaded_batch_names(con: duckdb.DuckDBPyConnection, names: list[str]) -> set[str]:
-    """Names of these batch files that the warehouse has already loaded (from any folder)."""
-    rows = con.execute(
-        "select distinct source_file from ingested_files where status = 'loaded'"
-        " and source_file like '%efetch%'"
-    ).fetchall()
-    return {Path(source).name for (source,) in rows} & set(names)
 
 
 def absent_pmids(con: duckdb.DuckDBPyConnection, pmids: list[int]) -> list[int]:
@@ -89,10 +79,6 @@ def _download_logged(client: EfetchClient, batch: Batch, directory: Path) -> Bat
     return download
 
 
-def _load_logged(con, path, settings, run_id=None, on_records=None) -> FileResult:
-    return load_one_file(con, path, settings, run_id, on_records)
-
-
 @dataclass(frozen=True)
 class FetchSteps:
     """The steps of a fetch: plain functions, or the `fetch` flow's Prefect tasks."""
@@ -101,11 +87,11 @@ class FetchSteps:
     absent_pmids: Callable[[duckdb.DuckDBPyConnection, list[int]], list[int]]
     download: Callable[[EfetchClient, Batch, Path], BatchDownload]
     load_one: LoadOne
-    publish: Callable[[duckdb.DuckDBPyConnection, Path], Path | None]
+    publish: Publish
 
 
 PLAIN_STEPS = FetchSteps(
-    loaded_batch_names, absent_pmids, _download_logged, _load_logged, publish_quietly
+    loaded_file_names, absent_pmids, _download_logged, load_one_file, publish_quietly
 )
 
 
@@ -125,34 +111,35 @@ def fetch_records(
     """
     batches = plan_batches(pmids, settings.efetch_batch_size)
     result = FetchResult(requested=len(set(pmids)), batches=len(batches))
-    with writer_lock(settings.db, settings.lock_timeout_seconds), EfetchClient(efetch) as client:
-        con = connect(settings.db, memory_limit=settings.load_memory_limit)
-        try:
-            done = set() if refetch else steps.loaded_batches(con, [b.name for b in batches])
-            todo = [b for b in batches if b.name not in done]
-            result.already_loaded = len(batches) - len(todo)
-            if done:
-                loaded_before = [p for b in batches if b.name in done for p in b.pmids]
-                result.missing += steps.absent_pmids(con, loaded_before)
-            for position, batch in enumerate(todo):
-                failure = _fetch_and_load(
-                    con, client, batch, result, settings, steps, run_id, on_records
-                )
-                if failure is not None:
-                    _stop(result, batch, failure, len(todo) - position - 1)
-                    break
-            result.missing.sort()
-            if snapshot_is_stale(result.loaded, settings.snapshot_path()):
-                steps.publish(con, settings.snapshot_path())
-        finally:
-            con.close()
+    with (
+        WriterSession(settings, steps, run_id=run_id, on_records=on_records) as session,
+        EfetchClient(efetch) as client,
+    ):
+        done = set() if refetch else steps.loaded_batches(session.con, [b.name for b in batches])
+        todo = [b for b in batches if b.name not in done]
+        result.already_loaded = len(batches) - len(todo)
+        if done:
+            loaded_before = [p for b in batches if b.name in done for p in b.pmids]
+            result.missing += steps.absent_pmids(session.con, loaded_before)
+        for position, batch in enumerate(todo):
+            failure = _fetch_and_load(session, steps.download, client, batch, result)
+            if failure is not None:
+                _stop(result, batch, failure, len(todo) - position - 1)
+                break
+        result.missing.sort()
     return result
 
 
-def _fetch_and_load(con, client, batch, result, settings, steps, run_id, on_records) -> str | None:
+def _fetch_and_load(
+    session: WriterSession,
+    download_step: Callable[[EfetchClient, Batch, Path], BatchDownload],
+    client: EfetchClient,
+    batch: Batch,
+    result: FetchResult,
+) -> str | None:
     """Download and load one batch; returns why the run must stop there, else None."""
     try:
-        download = steps.download(client, batch, settings.download_dir)
+        download = download_step(client, batch, session.settings.download_dir)
     except HostUnreachable:
         raise
     except DownloadFailed as exc:
@@ -162,11 +149,11 @@ def _fetch_and_load(con, client, batch, result, settings, steps, run_id, on_reco
     result.missing += download.missing
     if download.path is None:  # efetch knew none of its PMIDs: nothing to load
         return None
-    loaded = steps.load_one(con, download.path, settings, run_id, on_records)
+    loaded = session.load(download.path)
     result.loaded.append(loaded)
-    if loaded.status == "failed":  # a storage fault: rolled back, the batch file kept
+    if loaded.status == FileStatus.FAILED:  # a storage fault: rolled back, the batch file kept
         return f"not loaded: {loaded.message}"
-    if not settings.keep_downloads:
+    if not session.settings.keep_downloads:
         download.path.unlink(missing_ok=True)
     return None
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from warehouse.db import connect
+from warehouse.ledger import files_started_since, tally_inputs
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -89,20 +90,8 @@ def load_tally(db: Path, inputs: list[Path] | None, since: datetime) -> tuple[in
     con = connect(db, read_only=True)
     try:
         if inputs is None:
-            query = "select count(*) from ingested_files where started_at >= ?"
-            return con.execute(query, [since]).fetchone()[0], None
-        committed, known = con.execute(
-            """
-            select count(*) filter (where last_started >= $since), count(*)
-            from (
-                select source_file, max(started_at) as last_started
-                from ingested_files
-                where source_file in (select unnest($inputs))
-                group by source_file
-            )
-            """,
-            {"since": since, "inputs": [str(p) for p in inputs]},
-        ).fetchone()
+            return files_started_since(con, since), None
+        committed, known = tally_inputs(con, inputs, since)
     finally:
         con.close()
     return committed, len(inputs) - known

@@ -1,9 +1,20 @@
 """The words the ledger tables use: what a file did to a PMID, what became of a file, why a PMID
-was removed. One enum each, so that no module compares loose strings with another's."""
+was removed. One enum each, so that no module compares loose strings with another's.
+
+The questions asked of the `ingested_files` ledger (which files are known, loaded, committed
+since a time) are answered here too, so that each rule has one place.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import duckdb
 
 
 class Action(StrEnum):
@@ -32,6 +43,11 @@ class FileStatus(StrEnum):
         """True for a file this run did not read again (its bytes were in the ledger)."""
         return self in (FileStatus.ALREADY_LOADED, FileStatus.REJECTED_BEFORE, FileStatus.SKIPPED)
 
+    @property
+    def rejected_whole(self) -> bool:
+        """True for a file rejected as a whole, this run or by an earlier one (no record read)."""
+        return self in (FileStatus.REJECTED, FileStatus.REJECTED_BEFORE)
+
 
 class StagedStatus(StrEnum):
     """A staging folder's state: parsed whole, rejected whole, or a MeSH vocabulary file
@@ -51,3 +67,84 @@ class DeletionReason(StrEnum):
     def not_in_baseline(year: str) -> str:
         """The reason a yearly baseline rollover gives, e.g. `not in baseline 26`."""
         return f"not in baseline {year}"
+
+
+def known_file_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """File order keys the warehouse has already processed (loaded or rejected)."""
+    rows = con.execute(
+        "select distinct file_order_key from ingested_files where file_order_key is not null"
+    ).fetchall()
+    return {key for (key,) in rows}
+
+
+def loaded_file_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """File order keys of files loaded (not rejected)."""
+    rows = con.execute(
+        "select distinct file_order_key from ingested_files where status = ?", [FileStatus.LOADED]
+    ).fetchall()
+    return {key for (key,) in rows}
+
+
+def last_source_file(con: duckdb.DuckDBPyConnection, file_order_key: str) -> str | None:
+    """The file last processed under FILE_ORDER_KEY (its path as loaded)."""
+    return con.execute(
+        "select arg_max(source_file, finished_at) from ingested_files where file_order_key = ?",
+        [file_order_key],
+    ).fetchone()[0]
+
+
+def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """SHA-256 of every file the ledger holds (loaded or rejected)."""
+    return {sha256 for (sha256,) in con.execute("select sha256 from ingested_files").fetchall()}
+
+
+def loaded_file_names(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> set[str]:
+    """Which of these file names (without folder) the warehouse has loaded, from any folder."""
+    rows = con.execute(
+        "select distinct source_file from ingested_files where status = ?"
+        " and regexp_extract(source_file, '[^/]+$') in (select unnest(?::varchar[]))",
+        [FileStatus.LOADED, list(names)],
+    ).fetchall()
+    return {Path(source).name for (source,) in rows}
+
+
+def files_started_since(con: duckdb.DuckDBPyConnection, since: datetime) -> int:
+    """Ledger rows of files whose load started at SINCE or later."""
+    query = "select count(*) from ingested_files where started_at >= ?"
+    return con.execute(query, [since]).fetchone()[0]
+
+
+def tally_inputs(
+    con: duckdb.DuckDBPyConnection, inputs: Sequence[Path], since: datetime
+) -> tuple[int, int]:
+    """Of INPUTS: how many were last processed at SINCE or later, and how many the ledger holds."""
+    return con.execute(
+        """
+        select count(*) filter (where last_started >= $since), count(*)
+        from (
+            select source_file, max(started_at) as last_started
+            from ingested_files
+            where source_file in (select unnest($inputs))
+            group by source_file
+        )
+        """,
+        {"since": since, "inputs": [str(p) for p in inputs]},
+    ).fetchone()
+
+
+def ledger_counts(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Files loaded, files rejected whole, records rejected in loaded files, the last run's
+    finish time and flow run, and the newest NLM file's name."""
+    return con.execute(
+        """
+        select
+            count(*) filter (where status = $loaded),
+            count(*) filter (where status = $rejected),
+            coalesce(sum(rejected) filter (where status = $loaded), 0),
+            max(finished_at),
+            arg_max(flow_run_id, finished_at),
+            regexp_extract(arg_max(source_file, file_order_key), '[^/]+$')
+        from ingested_files
+        """,
+        {"loaded": FileStatus.LOADED, "rejected": FileStatus.REJECTED},
+    ).fetchone()

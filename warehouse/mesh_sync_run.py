@@ -17,15 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from warehouse.config import Settings
-from warehouse.db import connect
 from warehouse.errors import DownloadFailed, HostUnreachable
-from warehouse.ingest import LoadOne, load_one_file
 from warehouse.ledger import FileStatus
 from warehouse.load import FileResult
-from warehouse.lock import writer_lock
 from warehouse.sources.download import http_client
 from warehouse.sources.mesh_mirror import MeshFile, download_mesh, list_current_year
 from warehouse.sources.retries import RetryPolicy, retried
+from warehouse.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 
 log = logging.getLogger(__name__)
 
@@ -58,39 +56,39 @@ class MeshSyncSteps:
     list_files: Callable[[str, float, RetryPolicy], list[MeshFile]]
     download: Callable[[MeshFile, Path, float, RetryPolicy], Path]
     load_one: LoadOne
+    publish: Publish
 
 
-PLAIN_STEPS = MeshSyncSteps(list_mesh_files, download_mesh_checked, load_one_file)
+PLAIN_STEPS = MeshSyncSteps(list_mesh_files, download_mesh_checked, load_one_file, publish_quietly)
 
 
 def sync_mesh(
     settings: Settings, *, steps: MeshSyncSteps = PLAIN_STEPS, run_id: str | None = None
 ) -> list[FileResult]:
-    """Download and load the MeSH files of a year newer than the loaded one; stop at a failure."""
+    """Download and load the MeSH files of a year newer than the loaded one; stop at a failure.
+
+    The session publishes the readers' copy when a file loaded (or no copy exists yet).
+    """
     policy, timeout = settings.retry_policy(), settings.download_timeout_seconds
     listed = steps.list_files(settings.mesh_url, timeout, policy)
     results: list[FileResult] = []
-    with writer_lock(settings.db, settings.lock_timeout_seconds):
-        con = connect(settings.db, memory_limit=settings.load_memory_limit)
-        try:
-            years = loaded_years(con)
-            todo = [f for f in listed if (years.get(f.kind) or 0) < f.year]
-            log.info("MeSH %s on the server: %d files to load", listed[0].year, len(todo))
-            for remote in todo:
-                was_there = (settings.download_dir / remote.name).exists()  # never removed
-                try:
-                    path = steps.download(remote, settings.download_dir, timeout, policy)
-                except HostUnreachable:
-                    raise
-                except DownloadFailed as exc:
-                    log.error("%s: %s; the rest waits for the next run", remote.name, exc)
-                    results.append(FileResult(remote.name, FileStatus.FAILED, message=str(exc)))
-                    break
-                results.append(steps.load_one(con, path, settings, run_id, None))
-                if results[-1].status == FileStatus.FAILED:  # rolled back: kept for the rerun
-                    break
-                if not settings.keep_downloads and not was_there:
-                    path.unlink(missing_ok=True)
-        finally:
-            con.close()
+    with WriterSession(settings, steps, run_id=run_id) as session:
+        years = loaded_years(session.con)
+        todo = [f for f in listed if (years.get(f.kind) or 0) < f.year]
+        log.info("MeSH %s on the server: %d files to load", listed[0].year, len(todo))
+        for remote in todo:
+            was_there = (settings.download_dir / remote.name).exists()  # never removed
+            try:
+                path = steps.download(remote, settings.download_dir, timeout, policy)
+            except HostUnreachable:
+                raise
+            except DownloadFailed as exc:
+                log.error("%s: %s; the rest waits for the next run", remote.name, exc)
+                results.append(FileResult(remote.name, FileStatus.FAILED, message=str(exc)))
+                break
+            results.append(session.load(path))
+            if results[-1].status == FileStatus.FAILED:  # rolled back: kept for the rerun
+                break
+            if not settings.keep_downloads and not was_there:
+                path.unlink(missing_ok=True)
     return results

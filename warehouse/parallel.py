@@ -22,6 +22,7 @@ from typing import Protocol
 import duckdb
 
 from warehouse.inputs import sha256_of
+from warehouse.ledger import known_hashes
 from warehouse.load import (
     FileResult,
     ProgressCallback,
@@ -135,7 +136,7 @@ def apply_in_order(
     pending: deque[tuple[Path, str, StagingResult | None]] = deque()
     results: list[FileResult] = []
     todo = iter(enumerate(paths))
-    loaded = _loaded_hashes(con)
+    loaded = known_hashes(con)
     while True:
         while len(pending) < ahead and (item := next(todo, None)) is not None:
             index, path = item
@@ -155,10 +156,6 @@ def apply_in_order(
             remove_staged(staged)
         if on_records:
             on_records(staged.records)
-
-
-def _loaded_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.execute("select sha256 from ingested_files").fetchall()}
 
 
 @contextmanager

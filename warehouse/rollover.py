@@ -15,7 +15,7 @@ import duckdb
 
 from warehouse import aggregates
 from warehouse.errors import ConfigError
-from warehouse.ledger import DeletionReason, FileStatus
+from warehouse.ledger import DeletionReason, last_source_file, loaded_file_keys
 from warehouse.removal import remove_pmids
 from warehouse.schema import read_sql
 from warehouse.transaction import transaction
@@ -25,14 +25,7 @@ log = logging.getLogger(__name__)
 
 def missing_baseline_files(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> list[str]:
     """Baseline file order keys not yet loaded; an empty list means the baseline is complete."""
-    loaded = {
-        row[0]
-        for row in con.execute(
-            "select distinct file_order_key from ingested_files where status = ?",
-            [FileStatus.LOADED],
-        ).fetchall()
-    }
-    return sorted(set(keys) - loaded)
+    return sorted(set(keys) - loaded_file_keys(con))
 
 
 def drop_baseline_dropouts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) -> int:
@@ -53,10 +46,7 @@ def drop_baseline_dropouts(con: duckdb.DuckDBPyConnection, keys: Sequence[str]) 
     at = datetime.now()
     with transaction(con):
         con.execute(read_sql("load/decide_baseline_dropouts.sql"), {"first_key": first})
-        source = con.execute(
-            "select arg_max(source_file, finished_at) from ingested_files where file_order_key = ?",
-            [last],
-        ).fetchone()[0]
+        source = last_source_file(con, last)
         aggregates.subtract(con, "select pmid from dropout_decisions", at)
         removed = remove_pmids(
             con, "dropout_decisions", source, at, reason=reason, file_order_key=last

@@ -21,15 +21,13 @@ from pathlib import Path
 import duckdb
 
 from warehouse.config import Settings
-from warehouse.db import connect
 from warehouse.errors import DownloadFailed, HostUnreachable
-from warehouse.ingest import LoadOne, load_one_file, publish_quietly, snapshot_is_stale
-from warehouse.ledger import FileStatus
+from warehouse.ledger import FileStatus, known_file_keys
 from warehouse.load import FileResult, ProgressCallback
-from warehouse.lock import writer_lock
 from warehouse.rollover import drop_baseline_dropouts, missing_baseline_files
 from warehouse.sources.download import ByteCallback, MirrorFile, download, http_client, list_folder
 from warehouse.sources.retries import RetryPolicy, retried
+from warehouse.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +64,6 @@ def list_mirror_files(
     return sorted(listed, key=lambda f: f.file_order_key)
 
 
-def known_file_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """File order keys the warehouse has already processed (loaded or rejected)."""
-    rows = con.execute(
-        "select distinct file_order_key from ingested_files where file_order_key is not null"
-    ).fetchall()
-    return {row[0] for row in rows}
-
-
 def download_verified(
     remote: MirrorFile,
     directory: Path,
@@ -106,7 +96,7 @@ class SyncSteps:
     download: Callable[[MirrorFile, Path, float, RetryPolicy, ByteCallback | None], Path]
     load_one: LoadOne
     rollover: Callable[[duckdb.DuckDBPyConnection, list[str]], int]
-    publish: Callable[[duckdb.DuckDBPyConnection, Path], Path | None]
+    publish: Publish
 
 
 PLAIN_STEPS = SyncSteps(
@@ -137,48 +127,47 @@ def sync_mirror(
     folders = [name for name, wanted in (("baseline", baseline), ("updates", updates)) if wanted]
     listed = steps.list_files(settings.mirror_url, folders, timeout, policy)
     result = SyncResult(listed=len(listed))
-    with writer_lock(settings.db, settings.lock_timeout_seconds):
-        con = connect(settings.db, memory_limit=settings.load_memory_limit)
-        try:
-            known = steps.known_keys(con)
-            pending = [f for f in listed if f.file_order_key not in known]
-            result.pending = len(pending)
-            todo = pending[:limit] if limit is not None else pending
-            log.info(
-                "%d files listed, %d not yet ingested, %d to do now",
-                *map(len, (listed, pending, todo)),
-            )
-            for position, remote in enumerate(todo):
-                failure = _download_and_load(
-                    con, remote, result, settings, steps, run_id, on_bytes, on_records
-                )
-                if failure is not None:
-                    result.failed[remote.name] = failure
-                    result.not_attempted = len(todo) - position - 1
-                    log.error("%s: %s; later files wait for the next run", remote.name, failure)
-                    break
-            keys = [f.file_order_key for f in listed if f.folder == "baseline"]
-            if keys and not missing_baseline_files(con, keys):
-                result.baseline_removed = steps.rollover(con, keys)
-            target = settings.snapshot_path()
-            if result.baseline_removed or snapshot_is_stale(result.loaded, target):
-                steps.publish(con, target)
-        finally:
-            con.close()
+    with WriterSession(settings, steps, run_id=run_id, on_records=on_records) as session:
+        known = steps.known_keys(session.con)
+        pending = [f for f in listed if f.file_order_key not in known]
+        result.pending = len(pending)
+        todo = pending[:limit] if limit is not None else pending
+        log.info(
+            "%d files listed, %d not yet ingested, %d to do now", *map(len, (listed, pending, todo))
+        )
+        for position, remote in enumerate(todo):
+            failure = _download_and_load(session, steps.download, remote, result, on_bytes)
+            if failure is not None:
+                result.failed[remote.name] = failure
+                result.not_attempted = len(todo) - position - 1
+                log.error("%s: %s; later files wait for the next run", remote.name, failure)
+                break
+        keys = [f.file_order_key for f in listed if f.folder == "baseline"]
+        if keys and not missing_baseline_files(session.con, keys):
+            result.baseline_removed = steps.rollover(session.con, keys)
+            if result.baseline_removed:
+                session.note_change()
     return result
 
 
-def _download_and_load(con, remote, result, settings, steps, run_id, on_bytes, on_records):
+def _download_and_load(
+    session: WriterSession,
+    download_step: Callable[..., Path],
+    remote: MirrorFile,
+    result: SyncResult,
+    on_bytes: ByteCallback | None,
+) -> str | None:
     """Download and load one file; returns why the run must stop there, else None."""
+    settings = session.settings
     policy, timeout = settings.retry_policy(), settings.download_timeout_seconds
     was_there = (settings.download_dir / remote.name).exists()  # the user's copy: never removed
     try:
-        path = steps.download(remote, settings.download_dir, timeout, policy, on_bytes)
+        path = download_step(remote, settings.download_dir, timeout, policy, on_bytes)
     except HostUnreachable:
         raise
     except DownloadFailed as exc:
         return str(exc)
-    loaded = steps.load_one(con, path, settings, run_id, on_records)
+    loaded = session.load(path)
     result.loaded.append(loaded)
     if loaded.status == FileStatus.FAILED:  # a storage fault: rolled back, the download kept
         return f"{loaded.message or 'not loaded'} (kept in {path.parent})"

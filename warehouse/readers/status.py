@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from warehouse.formats.records import RECORD_TABLES
+from warehouse.ledger import ledger_counts
 
 LEDGER_TABLES = ("rejects", "ingested_files", "changes", "deletions")
 
@@ -20,18 +21,7 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Files ingested, files rejected whole, records rejected in loaded files, the last run's
     time and flow run, and the newest NLM file by the name NLM gives it."""
-    row = con.execute(
-        """
-        select
-            count(*) filter (where status = 'loaded'),
-            count(*) filter (where status = 'rejected'),
-            coalesce(sum(rejected) filter (where status = 'loaded'), 0),
-            max(finished_at),
-            arg_max(flow_run_id, finished_at),
-            regexp_extract(arg_max(source_file, file_order_key), '[^/]+$')
-        from ingested_files
-        """
-    ).fetchone()
+    row = ledger_counts(con)
     mesh = con.execute(
         "select string_agg(kind || ' ' || coalesce(mesh_year::varchar, '?'), ', ' order by kind) "
         "from mesh_vocabularies"

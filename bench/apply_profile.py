@@ -3,7 +3,7 @@
     uv run python -m bench.apply_profile --db bench/out/grown.duckdb --grow-to 1500000
     uv run python -m bench.apply_profile --db bench/out/grown.duckdb --apply 2 --statements
 
-The input is one file staged by `warehouse.staging.stage_file` (built once into
+The input is one file staged by `warehouse.loading.staging.stage_file` (built once into
 `bench/out/staged1` from `bench/out/pubmed26n0001.xml.gz`). `--grow-to N` bulk-inserts
 PMID-shifted copies of its tables (with their `changes` and `ingested_files` rows) until the
 warehouse holds N articles; `--apply K` then applies K further shifted copies through the real
@@ -29,8 +29,8 @@ import duckdb
 
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES
-from warehouse.load import apply_staged
-from warehouse.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
+from warehouse.loading.load import apply_staged
+from warehouse.loading.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"

@@ -44,7 +44,7 @@ def parse_normalize(paths: list[str]) -> int:
 
     from warehouse.formats.registry import parser_for
     from warehouse.inputs import open_input
-    from warehouse.normalize import SourceInfo, normalize_ahead
+    from warehouse.loading.normalize import SourceInfo, normalize_ahead
 
     records = 0
     parse = parser_for("xml")
@@ -62,7 +62,7 @@ def load(paths: list[str], workers: int = 1) -> int:
     """End-to-end load of the files into a fresh DuckDB warehouse, with `workers` parsers."""
     from warehouse.config import Settings
     from warehouse.db import connect
-    from warehouse.parallel import load_files
+    from warehouse.loading.parallel import load_files
 
     limit = Settings().load_memory_limit
     with tempfile.TemporaryDirectory(dir=Path(paths[0]).parent) as folder:

@@ -2,14 +2,14 @@
 
 `uv run --group bench python -m bench.growth [--quick]`
 
-A few scale files (`bench.scale_data`) are staged once with `warehouse.staging.stage_file`, in
-a child process (its wall and CPU seconds are the parse cost per file). The warehouse then
+A few scale files (`bench.scale_data`) are staged once with `warehouse.loading.staging.stage_file`,
+in a child process (its wall and CPU seconds are the parse cost per file). The warehouse then
 grows by applying PMID-shifted copies of them (`bench.growth_copies`, big copies of several
-files each, to reach the sizes fast, with `FILL_MEMORY`) through `warehouse.load.apply_staged`,
-the writer's public apply. At each size (0, 1M, 3M, 10M records; `--quick`: 0, 150k, 300k)
-two baseline-sized copies are applied under the product's load memory limit and the cheaper
-(by CPU) is kept: wall and CPU seconds, peak RSS of the writer process (reset before each
-step), warehouse size on disk, the cost of publishing the readers' copy
+files each, to reach the sizes fast, with `FILL_MEMORY`) through
+`warehouse.loading.load.apply_staged`, the writer's public apply. At each size (0, 1M, 3M, 10M
+records; `--quick`: 0, 150k, 300k) two baseline-sized copies are applied under the product's load
+memory limit and the cheaper (by CPU) is kept: wall and CPU seconds, peak RSS of the writer process
+(reset before each step), warehouse size on disk, the cost of publishing the readers' copy
 (`warehouse.readers.snapshot.publish_snapshot`), and, in a separate reader process, a full scan of
 each view and a few dashboard aggregates (then the same again with the reader's DuckDB memory
 capped at `CAPPED_READER_MEMORY`). Before the curve the scale files' MeSH vocabulary
@@ -53,10 +53,10 @@ from bench.scale_templates import CHECK_TAGS
 from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import WarehouseError
-from warehouse.load import FileResult, apply_staged
-from warehouse.parallel import load_files
+from warehouse.loading.load import FileResult, apply_staged
+from warehouse.loading.parallel import load_files
+from warehouse.loading.staging import StagedFile, remove_staged, stage_file
 from warehouse.readers.snapshot import publish_snapshot
-from warehouse.staging import StagedFile, remove_staged, stage_file
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "growth"

@@ -1,6 +1,6 @@
 """Staged files derived from a staged scale file, to grow a warehouse without parsing again.
 
-A staged file (`warehouse.staging.stage_file`) is a folder of Parquet files, one per table.
+A staged file (`warehouse.loading.staging.stage_file`) is a folder of Parquet files, one per table.
 A copy shifts every `pmid` (and the identifiers built from it: `article_ids` of type pubmed,
 doi and pmc, `articles.doi` and `pmc_id`) and gets its own file name, NLM file number and
 SHA-256, so the writer takes it for a new file. The PMIDs its references and comments or
@@ -25,7 +25,7 @@ from pathlib import Path
 import polars as pl
 
 from warehouse.formats.records import RECORD_TABLES
-from warehouse.staging import DELETIONS, MANIFEST, StagedFile
+from warehouse.loading.staging import DELETIONS, MANIFEST, StagedFile
 
 CITING_TABLES = ("references", "comments_corrections")
 """Tables whose `ref_pmid` names another record of the scale files."""

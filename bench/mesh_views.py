@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bench.run import REPO, bench_file
 from warehouse.db import connect
-from warehouse.parallel import load_files
+from warehouse.loading.parallel import load_files
 
 MESH = REPO.parent / "shared" / "corpus" / "mesh" / "meshrdf"
 EXAMPLES = {

@@ -50,8 +50,8 @@ SCAN_REPEATS = 3
 def build_warehouse(db: Path, articles: int, links_per_article: int) -> None:
     """Articles and their reference lists made in SQL (no records parsed), then every
     aggregate built from them by `aggregates.rebuild`, the rule the loader keeps."""
-    from warehouse import aggregates
     from warehouse.db import connect
+    from warehouse.loading import aggregates
 
     con = connect(db)
     try:
@@ -138,7 +138,7 @@ def run_build(db: str, articles: str, links_per_article: str) -> dict:
 def run_load(db: str, archive: str, memory_limit: str) -> dict:
     """Child: load the zip as the CLI's load does (one file, `--load-memory`)."""
     from warehouse.db import connect
-    from warehouse.load import load_file
+    from warehouse.loading.load import load_file
 
     con = connect(Path(db), memory_limit=memory_limit)
     try:
@@ -155,8 +155,8 @@ def run_load(db: str, archive: str, memory_limit: str) -> dict:
 def run_refresh(db: str, articles: str, memory_limit: str) -> dict:
     """Child: the aggregate upkeep of a baseline-sized file replacing 30,000 articles spread over
     the range (subtract, add, apply), in a transaction rolled back afterwards."""
-    from warehouse import aggregates
     from warehouse.db import connect
+    from warehouse.loading import aggregates
 
     con = connect(Path(db), memory_limit=memory_limit)
     step = max(1, int(articles) // 30_000)

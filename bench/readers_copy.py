@@ -25,7 +25,7 @@ import duckdb
 from bench.run import OUT, RECORDS, bench_file
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.readers.snapshot import publish_readers_copy
 
 FIRST_PMID = 1_000_001

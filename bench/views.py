@@ -6,7 +6,7 @@
 2. grows it to `--records` articles by bulk `insert ... select` of PMID-shifted copies of those
    rows, varying names so that keys keep growing (author names and ORCIDs change every 3
    copies; descriptor and substance names take one of 9 variants, half of them the real one;
-   publication years spread over 30 years), then `warehouse.aggregates.rebuild`;
+   publication years spread over 30 years), then `warehouse.loading.aggregates.rebuild`;
 3. applies, through the loader, a file of 30,000 new records and then an update file of 30,000
    replacements spread over the whole PMID range with a DeleteCitation of 10,000 PMIDs (200MB
    DuckDB memory, as a load runs), timing the aggregate refresh inside each file's transaction;
@@ -27,11 +27,11 @@ from pathlib import Path
 import duckdb
 from lxml import etree
 
-from warehouse import aggregates
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES
 from warehouse.inputs import discover
-from warehouse.load import load_file
+from warehouse.loading import aggregates
+from warehouse.loading.load import load_file
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "views"

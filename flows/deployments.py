@@ -13,7 +13,7 @@ from prefect.runner import Runner
 from flows.inbox import inbox
 from flows.sync import sync
 from warehouse.config import Settings
-from warehouse.interrupts import stop_on_signals
+from warehouse.runs.interrupts import stop_on_signals
 
 
 def deployments(settings: Settings) -> list[RunnerDeployment]:
@@ -67,7 +67,7 @@ def serve_deployments(settings: Settings, started: Callable[[list[str]], None]) 
                 runner.add_deployment(deployment)
             started([f"{d.flow_name}/{d.name}" for d in served])
             asyncio.run(runner.start())
-    except KeyboardInterrupt as exc:  # warehouse.interrupts.Interrupted carries its signal
+    except KeyboardInterrupt as exc:  # warehouse.runs.interrupts.Interrupted carries its signal
         return getattr(exc, "signum", signal.SIGINT)
     except TerminationSignal as exc:
         return exc.signal

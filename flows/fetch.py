@@ -1,7 +1,7 @@
-"""The `fetch` flow: the steps of `warehouse.fetch_run` as Prefect tasks, one per batch.
+"""The `fetch` flow: the steps of `warehouse.runs.fetch` as Prefect tasks, one per batch.
 
 PubMed records by PMID from NCBI E-utilities, loaded like any other file; see
-`warehouse/fetch_run.py` for the batches, the retries and the resume. The CLI runs this flow
+`warehouse/runs/fetch.py` for the batches, the retries and the resume. The CLI runs this flow
 when a Prefect API is configured, else the same steps as plain calls.
 """
 
@@ -15,10 +15,10 @@ from prefect.runtime import flow_run
 
 from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
-from warehouse.fetch_run import FetchResult, FetchSteps, describe_download, fetch_records
-from warehouse.fetch_run import absent_pmids as absent_pmids_of
 from warehouse.ledger import loaded_file_names
-from warehouse.load import ProgressCallback
+from warehouse.loading.load import ProgressCallback
+from warehouse.runs.fetch import FetchResult, FetchSteps, describe_download, fetch_records
+from warehouse.runs.fetch import absent_pmids as absent_pmids_of
 from warehouse.sources.eutils import (
     Batch,
     BatchDownload,

@@ -1,4 +1,4 @@
-"""The `inbox` flow: the steps of `warehouse.inbox.load_inbox` as Prefect tasks."""
+"""The `inbox` flow: the steps of `warehouse.runs.inbox.load_inbox` as Prefect tasks."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from prefect.runtime import flow_run
 
 from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
-from warehouse.inbox import InboxSteps, file_loaded, load_inbox, new_inbox_files
-from warehouse.load import FileResult
+from warehouse.loading.load import FileResult
+from warehouse.runs.inbox import InboxSteps, file_loaded, load_inbox, new_inbox_files
 
 
 @task(name="find-inbox-files")

@@ -1,4 +1,4 @@
-"""The `ingest` flow: the steps of `warehouse.ingest` as Prefect tasks, one task run per file.
+"""The `ingest` flow: the steps of `warehouse.runs.ingest` as Prefect tasks, one task run per file.
 
 Small inputs load in this process; files of a baseline's size (or any with `workers` > 1) parse
 in child processes, one per core unless `workers` says otherwise; with a Dask
@@ -16,13 +16,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from warehouse.config import Settings
-from warehouse.ingest import IngestSteps, ingest_files, load_in_processes
 from warehouse.inputs import discover
 from warehouse.ledger import FileStatus
-from warehouse.load import FileResult, ProgressCallback
-from warehouse.parallel import AHEAD_PER_WORKER, apply_in_order, staging_root
-from warehouse.staging import StagedFile, stage_file
-from warehouse.writer import describe, load_one_file, publish_quietly
+from warehouse.loading.load import FileResult, ProgressCallback
+from warehouse.loading.parallel import AHEAD_PER_WORKER, apply_in_order, staging_root
+from warehouse.loading.staging import StagedFile, stage_file
+from warehouse.runs.ingest import IngestSteps, ingest_files, load_in_processes
+from warehouse.runs.writer import describe, load_one_file, publish_quietly
 
 CLUSTER_WORKERS = 4
 """Files parsed ahead on a Dask cluster: `AHEAD_PER_WORKER` times this (or `workers`)."""

@@ -1,7 +1,7 @@
-"""The `mesh-sync` flow: the steps of `warehouse.mesh_sync_run` as Prefect tasks.
+"""The `mesh-sync` flow: the steps of `warehouse.runs.mesh_sync` as Prefect tasks.
 
 Loads the MeSH year a MeSH folder serves when it is newer than the loaded one; see
-`warehouse/mesh_sync_run.py`. The CLI runs this flow when a Prefect API is configured, else the
+`warehouse/runs/mesh_sync.py`. The CLI runs this flow when a Prefect API is configured, else the
 same steps as plain calls.
 """
 
@@ -15,8 +15,8 @@ from prefect.runtime import flow_run
 
 from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
-from warehouse.load import FileResult
-from warehouse.mesh_sync_run import (
+from warehouse.loading.load import FileResult
+from warehouse.runs.mesh_sync import (
     MeshSyncSteps,
     download_mesh_checked,
     list_mesh_files,

@@ -16,7 +16,7 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.fetch import FetchResult, fetch
 from warehouse.config import Settings
-from warehouse.load import ProgressCallback
+from warehouse.loading.load import ProgressCallback
 from warehouse.sources.esearch import SearchPlan, search
 from warehouse.sources.eutils import EfetchSettings
 

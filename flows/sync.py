@@ -1,7 +1,7 @@
-"""The `sync` flow: the steps of `warehouse.sync_run` as Prefect tasks, one per download.
+"""The `sync` flow: the steps of `warehouse.runs.sync` as Prefect tasks, one per download.
 
 Brings the warehouse up to date with an NLM mirror (baseline, then updates); see
-`warehouse/sync_run.py` for the order, the retries and the baseline rollover. The CLI runs this
+`warehouse/runs/sync.py` for the order, the retries and the baseline rollover. The CLI runs this
 flow when a Prefect API is configured (and `serve` deploys it), else the same steps as plain
 calls.
 """
@@ -17,10 +17,8 @@ from prefect.runtime import flow_run
 from flows.ingest import load_one, publish_reader_snapshot
 from warehouse.config import Settings
 from warehouse.ledger import known_file_keys
-from warehouse.load import ProgressCallback
-from warehouse.sources.download import ByteCallback, MirrorFile
-from warehouse.sources.retries import RetryPolicy
-from warehouse.sync_run import (
+from warehouse.loading.load import ProgressCallback
+from warehouse.runs.sync import (
     SyncResult,
     SyncSteps,
     download_verified,
@@ -28,6 +26,8 @@ from warehouse.sync_run import (
     remove_baseline_dropouts,
     sync_mirror,
 )
+from warehouse.sources.download import ByteCallback, MirrorFile
+from warehouse.sources.retries import RetryPolicy
 
 __all__ = ["SyncResult", "sync"]
 

@@ -81,7 +81,7 @@ def xml_corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.D
     """A warehouse holding every XML file of the corpus (loaded once per session)."""
     from warehouse.db import connect
     from warehouse.inputs import discover
-    from warehouse.load import load_file
+    from warehouse.loading.load import load_file
 
     con = connect(tmp_path_factory.mktemp("xml-corpus") / "corpus.duckdb")
     for path in discover([CORPUS / "xml"]):
@@ -190,7 +190,7 @@ def running_serve_sql(
 def served_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """A warehouse of one corpus file and its readers' copy: (warehouse file, copy)."""
     from warehouse.db import connect
-    from warehouse.load import load_file
+    from warehouse.loading.load import load_file
     from warehouse.readers.snapshot import publish_snapshot
 
     folder = tmp_path_factory.mktemp("served")

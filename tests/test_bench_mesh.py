@@ -13,9 +13,9 @@ from bench.growth_reader import measure
 from bench.scale_data import write_scale_file
 from bench.scale_mesh import common_action, populated_node, write_mesh
 from warehouse.db import connect
-from warehouse.load import apply_staged
-from warehouse.parallel import load_files
-from warehouse.staging import stage_file
+from warehouse.loading.load import apply_staged
+from warehouse.loading.parallel import load_files
+from warehouse.loading.staging import stage_file
 
 RECORDS = 300
 

@@ -11,8 +11,8 @@ import pytest
 from bench.growth_copies import PmidMap, first_pmid, write_copy, write_deletions
 from bench.scale_data import orcid, write_scale_file
 from warehouse.db import connect
-from warehouse.load import apply_staged
-from warehouse.staging import stage_file
+from warehouse.loading.load import apply_staged
+from warehouse.loading.staging import stage_file
 
 RECORDS = 400
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from tests.conftest import CORPUS
 from warehouse.cli import app
 from warehouse.db import connect
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.readers.checks import check_files, run_checks
 
 runner = CliRunner()

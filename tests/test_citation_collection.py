@@ -22,7 +22,7 @@ from tests.conftest import CLI, CORPUS, TEST_DATA
 from tests.test_citations import GRAPH_FILES, expected_links, graph_citations
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.readers.checks import run_checks
 from warehouse.readers.snapshot import publish_readers_copy
 

@@ -16,7 +16,7 @@ from tests import xml_facts as facts
 from tests.conftest import CORPUS, REPO, TEST_DATA, XML_FILES, corpus_files
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 EXAMPLES = REPO / "sql" / "examples"
 RETRACTION = TEST_DATA / "retraction"

@@ -23,7 +23,7 @@ from tests.conftest import CLI, CORPUS
 from tests.states import read_state
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.readers.checks import run_checks
 
 SOURCES = {

@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import CORPUS
 from tests.pubmed_saves import csv_save, medline_records, summary_save
 from warehouse.db import connect
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 PAIRS = CORPUS / "pairs"
 MOJIBAKE_PMIDS = {28711570}

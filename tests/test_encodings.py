@@ -13,7 +13,7 @@ from warehouse.db import connect
 from warehouse.errors import UndecodableText
 from warehouse.formats.records import RECORD_TABLES
 from warehouse.inputs import text_encoding
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 ACCENTED_NBIB = CORPUS / "medline/zotero/testcase05_35128459.nbib"  # "à"
 COPYRIGHT_NBIB = CORPUS / "medline/zotero/testcase08_36216673.nbib"  # "©"

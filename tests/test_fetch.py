@@ -16,7 +16,7 @@ from tests.eutils_server import Eutils, Fault, serve_eutils
 from warehouse.cli import app
 from warehouse.config import Settings
 from warehouse.db import connect
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.sources.eutils import Batch, EfetchClient, EfetchSettings, download_batch
 
 MEDLINE = CORPUS / "pairs/30034368/30034368.medline.txt"

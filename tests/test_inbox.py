@@ -12,7 +12,7 @@ import duckdb
 from flows.inbox import inbox
 from tests.conftest import CORPUS
 from warehouse.config import Settings
-from warehouse.inbox import new_inbox_files
+from warehouse.runs.inbox import new_inbox_files
 
 PUBMED1 = CORPUS / "xml/biopython/pubmed1.xml"
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from warehouse.formats.records import RECORD_TABLES
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 PUBMED4 = CORPUS / "xml/biopython/pubmed4.xml"
 PUBMED4_OLDER = CORPUS / "xml/biopython/title_with_html_tags.xml"

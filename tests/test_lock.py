@@ -16,14 +16,14 @@ from tests.states import read_state
 from warehouse.db import connect
 from warehouse.errors import StorageError, WarehouseLocked
 from warehouse.inputs import discover
-from warehouse.load import load_file
-from warehouse.lock import holder_pid, lock_path, writer_lock
+from warehouse.loading.load import load_file
 from warehouse.readers.checks import run_checks
 from warehouse.readers.snapshot import default_snapshot_path
+from warehouse.runs.lock import holder_pid, lock_path, writer_lock
 
 HOLD = """
 import sys, time
-from warehouse.lock import writer_lock
+from warehouse.runs.lock import writer_lock
 with writer_lock(sys.argv[1]):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -31,7 +31,7 @@ with writer_lock(sys.argv[1]):
 WRITE = """
 import sys, time
 from warehouse.db import connect
-from warehouse.lock import writer_lock
+from warehouse.runs.lock import writer_lock
 with writer_lock(sys.argv[1]):
     con = connect(sys.argv[1])
     con.begin()

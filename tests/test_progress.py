@@ -11,8 +11,8 @@ from rich.console import Console
 
 from tests.conftest import CORPUS
 from warehouse.config import Settings
-from warehouse.ingest import PLAIN_STEPS, ingest_files
-from warehouse.progress import load_progress
+from warehouse.runs.ingest import PLAIN_STEPS, ingest_files
+from warehouse.runs.progress import load_progress
 
 
 def test_the_line_counts_files_records_and_bytes_of_a_real_load(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import BIN, CORPUS
 from tests.test_snapshot import process_holding
 from warehouse.db import connect
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.readers import snapshot
 from warehouse.readers.snapshot import (
     READERS_STORAGE_VERSION,

@@ -28,7 +28,7 @@ from tests.test_mesh_rollups import DESC, SUPP, article_headings, expected_nodes
 from tests.test_report import render
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.report import charts
 from warehouse.report.page import chart_specs
 from warehouse.report.sections import MOST_CITED, SUBTREES, render_report, report_data

@@ -10,8 +10,8 @@ import pytest
 from tests.conftest import CORPUS
 from tests.nlm_mirror import gzipped
 from warehouse.errors import ConfigError
-from warehouse.load import load_file
-from warehouse.rollover import drop_baseline_dropouts, missing_baseline_files
+from warehouse.loading.load import load_file
+from warehouse.loading.rollover import drop_baseline_dropouts, missing_baseline_files
 
 PUBMED1 = CORPUS / "xml/biopython/pubmed1.xml"  # PMIDs 9997, 12091962
 PUBMED2 = CORPUS / "xml/biopython/pubmed2.xml"  # PMIDs 11748933, 11700088

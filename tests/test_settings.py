@@ -15,7 +15,7 @@ from flows.sync import sync
 from tests.conftest import CORPUS
 from warehouse.config import Settings
 from warehouse.errors import ConfigError
-from warehouse.ingest import ingest_files
+from warehouse.runs.ingest import ingest_files
 
 PUBMED1 = CORPUS / "xml/biopython/pubmed1.xml"
 

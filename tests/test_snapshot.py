@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import CORPUS
 from warehouse.db import connect
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.readers.snapshot import default_snapshot_path, publish_snapshot
 
 CLI = [sys.executable, "-c", "from warehouse.cli import main; main()"]

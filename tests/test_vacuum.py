@@ -1,5 +1,5 @@
-"""Compaction of deleted rows (`warehouse.vacuum`): deferred while DuckDB could not reclaim them,
-done by the checkpoint of the load or publish that finds a table due."""
+"""Compaction of deleted rows (`warehouse.loading.vacuum`): deferred while DuckDB could not reclaim
+them, done by the checkpoint of the load or publish that finds a table due."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 
 from tests.conftest import CORPUS
 from tests.test_aggregates import UPDATE_SOURCE, update_file
-from warehouse import vacuum
 from warehouse.db import connect
-from warehouse.load import load_file
+from warehouse.loading import vacuum
+from warehouse.loading.load import load_file
 from warehouse.readers.snapshot import publish_snapshot
 
 ROWS = 2_000_000  # about 16 row groups

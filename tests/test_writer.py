@@ -13,12 +13,12 @@ import pytest
 from tests.conftest import CORPUS, REPO
 from warehouse.config import Settings
 from warehouse.ledger import FileStatus
-from warehouse.lock import lock_path, writer_lock
-from warehouse.writer import WriterSession
+from warehouse.runs.lock import lock_path, writer_lock
+from warehouse.runs.writer import WriterSession
 
 PUBMED1 = CORPUS / "xml/biopython/pubmed1.xml"
 PUBMED2 = CORPUS / "xml/biopython/pubmed2.xml"
-WRITING_COMMANDS = ("ingest", "sync_run", "mesh_sync_run", "inbox", "fetch_run")
+WRITING_COMMANDS = ("ingest", "sync", "mesh_sync", "inbox", "fetch")
 """The core modules of `load`, `sync`, the MeSH sync, `inbox` and `fetch`."""
 HOLDS_THE_WAREHOUSE = {"writer_lock", "publish_readers_copy", "publish_snapshot"}
 
@@ -49,15 +49,15 @@ def test_only_the_writer_takes_the_lock_opens_for_loading_and_publishes() -> Non
             ):
                 callers.setdefault(name, set()).add(str(path))
     assert callers == {
-        "writer_lock": {"warehouse/writer.py"},
-        "connect": {"warehouse/writer.py"},
-        "publish_readers_copy": {"warehouse/writer.py", "warehouse/readers/snapshot.py"},
+        "writer_lock": {"warehouse/runs/writer.py"},
+        "connect": {"warehouse/runs/writer.py"},
+        "publish_readers_copy": {"warehouse/runs/writer.py", "warehouse/readers/snapshot.py"},
     }
 
 
 @pytest.mark.parametrize("module", WRITING_COMMANDS)
 def test_each_writing_command_opens_a_writer_session(module: str) -> None:
-    tree = ast.parse((REPO / "warehouse" / f"{module}.py").read_text(encoding="utf-8"))
+    tree = ast.parse((REPO / "warehouse" / "runs" / f"{module}.py").read_text(encoding="utf-8"))
     assert "WriterSession" in {_name(call) for call in _called(tree)}
 
 

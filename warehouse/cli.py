@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from flows.fetch import FetchResult
     from warehouse.config import Settings
-    from warehouse.load import FileResult
+    from warehouse.loading.load import FileResult
     from warehouse.sources.esearch import SearchPlan
     from warehouse.sources.eutils import EfetchSettings
 
@@ -225,9 +225,9 @@ def _run_load(targets: list[str], settings: Settings, inputs: list[Path]) -> lis
     """Lock, open and load: as the Prefect flow `ingest` when an API is configured."""
     from dataclasses import replace
 
-    from warehouse.interrupts import stop_on_signals
-    from warehouse.progress import load_progress
-    from warehouse.writer import holding_warehouse
+    from warehouse.runs.interrupts import stop_on_signals
+    from warehouse.runs.progress import load_progress
+    from warehouse.runs.writer import holding_warehouse
 
     with (
         stop_on_signals(),
@@ -239,7 +239,7 @@ def _run_load(targets: list[str], settings: Settings, inputs: list[Path]) -> lis
             from flows.ingest import run_ingest
 
             return run_ingest(targets, settings, progress.on_records)
-        from warehouse.ingest import PLAIN_STEPS, ingest_files
+        from warehouse.runs.ingest import PLAIN_STEPS, ingest_files
 
         steps = replace(PLAIN_STEPS, load_one=progress.counting(PLAIN_STEPS.load_one))
         return ingest_files(targets, settings, progress.on_records, steps=steps)
@@ -249,7 +249,7 @@ def _interrupt_signal(exc: BaseException) -> int | None:
     """The signal behind an interrupt (Ctrl-C, SIGTERM, Prefect's termination), else None."""
     import signal
 
-    from warehouse.interrupts import received_signal
+    from warehouse.runs.interrupts import received_signal
 
     if isinstance(exc, KeyboardInterrupt):
         return getattr(exc, "signum", signal.SIGINT)
@@ -267,7 +267,7 @@ def _interrupted(
     """
     import duckdb
 
-    from warehouse.interrupts import ignore_signals, load_tally
+    from warehouse.runs.interrupts import ignore_signals, load_tally
 
     with ignore_signals():
         try:
@@ -654,7 +654,7 @@ def _run_mesh_sync(settings: Settings) -> list[FileResult]:
         from flows.mesh_sync import mesh_sync
 
         return mesh_sync(settings)
-    from warehouse.mesh_sync_run import sync_mesh
+    from warehouse.runs.mesh_sync import sync_mesh
 
     return sync_mesh(settings)
 
@@ -690,7 +690,7 @@ def sync(
         raise _fail("--limit must be 0 or more")
     _check_db_path(settings.db)
     started, since = time.perf_counter(), datetime.now()
-    from warehouse.interrupts import stop_on_signals
+    from warehouse.runs.interrupts import stop_on_signals
 
     try:
         with stop_on_signals():
@@ -725,8 +725,8 @@ def sync(
 def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | None):
     """Sync with progress bars, holding the writer lock: as the Prefect flow `sync` when an API
     is configured, else its steps as plain calls."""
-    from warehouse.progress import download_progress, file_progress
-    from warehouse.writer import holding_warehouse
+    from warehouse.runs.progress import download_progress, file_progress
+    from warehouse.runs.writer import holding_warehouse
 
     with (
         holding_warehouse(settings),
@@ -738,7 +738,7 @@ def _run_sync(settings: Settings, baseline: bool, updates: bool, limit: int | No
             from flows.sync import sync as sync_flow
 
             return sync_flow(settings, baseline, updates, limit, on_bytes, on_records)
-        from warehouse.sync_run import sync_mirror
+        from warehouse.runs.sync import sync_mirror
 
         return sync_mirror(settings, baseline, updates, limit, on_bytes, on_records)
 
@@ -883,9 +883,9 @@ def _check_reachable(url: str | None, settings: Settings) -> None:
 
 def _run_fetch(pmids: list[int], efetch, settings: Settings, refetch: bool):
     """Lock, open and fetch: as the Prefect flow `fetch` when an API is configured."""
-    from warehouse.interrupts import stop_on_signals
-    from warehouse.progress import file_progress
-    from warehouse.writer import holding_warehouse
+    from warehouse.runs.interrupts import stop_on_signals
+    from warehouse.runs.progress import file_progress
+    from warehouse.runs.writer import holding_warehouse
 
     with (
         stop_on_signals(),
@@ -897,7 +897,7 @@ def _run_fetch(pmids: list[int], efetch, settings: Settings, refetch: bool):
             from flows.fetch import fetch as fetch_flow
 
             return fetch_flow(pmids, efetch, settings, refetch=refetch, on_records=on_records)
-        from warehouse.fetch_run import fetch_records
+        from warehouse.runs.fetch import fetch_records
 
         return fetch_records(pmids, efetch, settings, refetch, on_records)
 
@@ -935,7 +935,7 @@ def _search_query(
 
 def _search_plan(efetch: EfetchSettings, query: str, with_pmids: bool) -> SearchPlan:
     """esearch's plan of the query (count, date parts, their PMIDs); stops on Ctrl-C/SIGTERM."""
-    from warehouse.interrupts import stop_on_signals
+    from warehouse.runs.interrupts import stop_on_signals
     from warehouse.sources.esearch import search
 
     with stop_on_signals():
@@ -1036,8 +1036,8 @@ def serve_sql(
 
     Example: PUBMED_WAREHOUSE_SQL_PASSWORD=secret pubmed-warehouse serve-sql --port 5433
     """
-    from warehouse.sql_listener import serve
-    from warehouse.sql_server import ServerConfig
+    from warehouse.serving.listener import serve
+    from warehouse.serving.sql_server import ServerConfig
 
     settings = _settings(
         db=db, sql_tls_cert=tls_cert, sql_tls_key=tls_key, sql_require_tls=require_tls
@@ -1106,8 +1106,8 @@ def report(
     Example: pubmed-warehouse report report.html --term "migraine disorders"
     """
     from warehouse.destinations import check_file, replacing
-    from warehouse.interrupts import stop_on_signals
     from warehouse.report.sections import is_report, render_report
+    from warehouse.runs.interrupts import stop_on_signals
 
     try:
         check_file(out, overwrite, owned=is_report)  # an earlier report is replaced, nothing else

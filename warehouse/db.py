@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import aggregates, vacuum
 from warehouse.errors import ConfigError, StorageError, WarehouseError, WarehouseLocked
+from warehouse.loading import aggregates, vacuum
 
 DISK_FULL = ("no space left", "disk full", "quota exceeded")
 READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")

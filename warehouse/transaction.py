@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import duckdb
 
-from warehouse.memory import rollback_quietly
+from warehouse.loading.memory import rollback_quietly
 
 
 @contextmanager
@@ -16,8 +16,8 @@ def transaction(con: duckdb.DuckDBPyConnection, *, commit: bool = True) -> Itera
     (Ctrl-C included) and re-raise.
 
     With `commit=False` the transaction stays open after the block for the caller to commit
-    (a file's ledger row is written in it, `warehouse.load`). The rollback is quiet: a failed
-    commit has already ended the transaction, and the error raised is the one that ended it.
+    (a file's ledger row is written in it, `warehouse.loading.load`). The rollback is quiet: a
+    failed commit has already ended the transaction, and the error raised is the one that ended it.
     """
     con.begin()
     try:

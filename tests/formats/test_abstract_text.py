@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import CORPUS, corpus_files
 from warehouse.formats import abstract_text
 from warehouse.formats.registry import detect_format
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 SEED = CORPUS / "abstract-text/seed/000_c38d207a938d1e54.txt"
 EFETCH = CORPUS / "abstract-text/edirectcheminfo/17630804_abstract.txt"

@@ -14,7 +14,7 @@ from typing import ClassVar
 import pytest
 
 from tests.conftest import CORPUS, free_port
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 RECORD = (CORPUS / "xml/biopython/pubmed4.xml").read_text()
 BODY = RECORD[RECORD.index("<PubmedArticle>") : RECORD.rindex("</PubmedArticleSet>")]

@@ -12,7 +12,7 @@ from tests.conftest import CORPUS, corpus_files
 from warehouse.formats import medline
 from warehouse.formats.records import ParsedBatch
 from warehouse.formats.registry import detect_format
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 MEDLINE_FILES = corpus_files("medline", "*.txt", "*.nbib") + corpus_files(
     "pairs", "*.nbib", "*.medline.txt", "pubmed_result.txt"

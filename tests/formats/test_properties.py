@@ -27,8 +27,8 @@ from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats.records import CHILD_TABLES
 from warehouse.formats.registry import RECORD_FORMATS, detect_format, parser_for
 from warehouse.inputs import read_head
-from warehouse.load import load_file
-from warehouse.normalize import SourceInfo, normalize
+from warehouse.loading.load import load_file
+from warehouse.loading.normalize import SourceInfo, normalize
 from warehouse.readers.checks import run_checks
 from warehouse.schema import create_schema
 
@@ -309,7 +309,7 @@ def test_gzip_damage_is_a_damaged_file(tmp_path_factory, data: bytes) -> None:
 def test_odd_publication_dates(raw: str, expected: str | None) -> None:
     import polars as pl
 
-    from warehouse.normalize import pub_date
+    from warehouse.loading.normalize import pub_date
 
     value = pl.DataFrame({"raw": [raw]}).select(pub_date(pl.col("raw"))).item()
     assert (value.isoformat() if value else None) == expected

@@ -16,7 +16,7 @@ from warehouse.formats import pubmed_csv, summary_text
 from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch
 from warehouse.formats.registry import detect_format
 from warehouse.inputs import read_head
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 EXPORTS = CORPUS / "exports/p1m-ortho"
 CURRENT_CSVS = [EXPORTS / "csv-2020dpspre-set.csv", EXPORTS / "csv-googletipa-set.csv"]

@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from tests.conftest import CORPUS, XML_FILES
-from warehouse.load import load_file
+from warehouse.loading.load import load_file
 
 RECORD_XPATHS = {
     "authors": (

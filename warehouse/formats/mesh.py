@@ -296,4 +296,5 @@ FORMATS = tuple(
     InputFormat(name=f"mesh-{kind}", recognises=partial(_is_kind, kind), markup=True)
     for kind in KINDS.values()
 )
-"""`mesh-descriptors`, `mesh-qualifiers`, `mesh-supplementary`: read by `warehouse.vocabulary`."""
+"""`mesh-descriptors`, `mesh-qualifiers`, `mesh-supplementary`: read by
+`warehouse.loading.vocabulary`."""

@@ -1,7 +1,7 @@
 """The NIH Open Citation Collection's file: a `citing,referenced` CSV, plain, gzipped or zipped.
 
 Recognised from the file itself, before any text is decoded (a zip is not text, and the CSV is
-too large to scan for its encoding); `warehouse.citation_collection` loads it.
+too large to scan for its encoding); `warehouse.loading.citation_collection` loads it.
 """
 
 from __future__ import annotations

@@ -29,8 +29,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse.aggregates import grain_keys
-from warehouse.memory import raise_limit_to, removal_need, table_rows
+from warehouse.loading.aggregates import grain_keys
+from warehouse.loading.memory import raise_limit_to, removal_need, table_rows
 from warehouse.schema import quoted, read_sql
 from warehouse.transaction import transaction
 

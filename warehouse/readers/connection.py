@@ -13,7 +13,7 @@ import duckdb
 
 from warehouse.db import connect
 from warehouse.errors import WarehouseError, WarehouseLocked
-from warehouse.lock import holder_pid
+from warehouse.runs.lock import holder_pid
 
 
 def age(path: Path) -> str:

@@ -27,7 +27,8 @@ from pathlib import Path
 import duckdb
 
 from warehouse.errors import ConfigError
-from warehouse.memory import within_memory
+from warehouse.loading.memory import within_memory
+from warehouse.loading.vacuum import vacuum_when_due
 from warehouse.readers.catchup import (
     COPY,
     CatchUp,
@@ -38,7 +39,6 @@ from warehouse.readers.catchup import (
     warehouse_name,
 )
 from warehouse.schema import quoted
-from warehouse.vacuum import vacuum_when_due
 
 log = logging.getLogger(__name__)
 

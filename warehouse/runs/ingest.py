@@ -15,12 +15,12 @@ import duckdb
 
 from warehouse.config import Settings
 from warehouse.inputs import discover, warehouse_own
-from warehouse.interrupts import queries_cut_short_interrupt
 from warehouse.ledger import FileStatus
-from warehouse.load import FileResult, ProgressCallback
-from warehouse.parallel import load_files, parse_processes
-from warehouse.vocabulary import superseded_vocabularies
-from warehouse.writer import (
+from warehouse.loading.load import FileResult, ProgressCallback
+from warehouse.loading.parallel import load_files, parse_processes
+from warehouse.loading.vocabulary import superseded_vocabularies
+from warehouse.runs.interrupts import queries_cut_short_interrupt
+from warehouse.runs.writer import (
     LoadMany,
     LoadOne,
     Publish,

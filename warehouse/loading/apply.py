@@ -1,7 +1,7 @@
 """Apply a file staged in the `stage_<table>` temp tables: decide per PMID, move the rows.
 
-`warehouse.load` owns the file (format, staging, whole-file rejects, ledger row, transaction);
-this module owns what the staged file does to the warehouse, inside the file's open
+`warehouse.loading.load` owns the file (format, staging, whole-file rejects, ledger row,
+transaction); this module owns what the staged file does to the warehouse, inside the file's open
 transaction: the SQL in `sql/load/` decides per PMID (insert, replace, unchanged, skipped),
 rows move between the staged file and the tables, names take their UIs, and `changes` and
 `deletions` log it. Every statement reads the staged file and only the rows of the PMIDs, names
@@ -17,12 +17,12 @@ from datetime import datetime
 
 import duckdb
 
-from warehouse import aggregates
 from warehouse.errors import MemoryLimitTooLow
 from warehouse.formats.records import RECORD_TABLES
 from warehouse.formats.registry import format_ranks
 from warehouse.ledger import Action, DeletionReason
-from warehouse.memory import (
+from warehouse.loading import aggregates
+from warehouse.loading.memory import (
     INDEX_MIB_PER_MILLION,
     KIB_PER_TOUCHED_BLOCK,
     MEMORY_CEILING_FRACTION,
@@ -32,7 +32,7 @@ from warehouse.memory import (
     removal_need,
     table_rows,
 )
-from warehouse.removal import PMID_TABLES, log_deletes, remove_rows
+from warehouse.loading.removal import PMID_TABLES, log_deletes, remove_rows
 from warehouse.schema import read_sql
 
 APPLY_TABLES = (

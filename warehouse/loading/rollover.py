@@ -13,10 +13,10 @@ from datetime import datetime
 
 import duckdb
 
-from warehouse import aggregates
 from warehouse.errors import ConfigError
 from warehouse.ledger import DeletionReason, last_source_file, loaded_file_keys
-from warehouse.removal import remove_pmids
+from warehouse.loading import aggregates
+from warehouse.loading.removal import remove_pmids
 from warehouse.schema import read_sql
 from warehouse.transaction import transaction
 

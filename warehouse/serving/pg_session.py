@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse import pgwire
-from warehouse.sql_server import (
+from warehouse.serving import pgwire
+from warehouse.serving.sql_server import (
     PG_SETTINGS,
     STARTUP_SETTINGS,
     NotPermitted,

@@ -15,8 +15,8 @@ import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from warehouse.pg_session import handle_client
-from warehouse.sql_server import ReadersCopy, ServerConfig
+from warehouse.serving.pg_session import handle_client
+from warehouse.serving.sql_server import ReadersCopy, ServerConfig
 
 log = logging.getLogger(__name__)
 

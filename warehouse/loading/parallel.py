@@ -23,14 +23,14 @@ import duckdb
 
 from warehouse.inputs import sha256_of
 from warehouse.ledger import known_hashes
-from warehouse.load import (
+from warehouse.loading.load import (
     FileResult,
     ProgressCallback,
     apply_staged,
     earlier_result,
     load_file,
 )
-from warehouse.staging import StagedFile, remove_staged, stage_file
+from warehouse.loading.staging import StagedFile, remove_staged, stage_file
 
 AHEAD_PER_WORKER = 2
 ISOLATE_BYTES = 8 * 2**20

@@ -7,7 +7,7 @@ the `pmid` column against a filter built from the PMIDs, so a file's removals re
 column, never whole tables. Removing an article (or replacing it: the loader deletes and inserts
 its `articles` row) also removes its key from the primary-key index of `articles`, which DuckDB
 then holds in memory for the part of the PMID range touched (see
-`warehouse.apply.check_removal_memory`).
+`warehouse.loading.apply.check_removal_memory`).
 """
 
 from __future__ import annotations

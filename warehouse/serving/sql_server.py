@@ -25,9 +25,9 @@ from pathlib import Path
 import duckdb
 from duckdb.sqltypes import INTEGER, VARCHAR
 
-from warehouse import pgwire
 from warehouse.errors import ConfigError, WarehouseError
 from warehouse.schema import quoted, sql_dir
+from warehouse.serving import pgwire
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,11 @@ from pathlib import Path
 from warehouse.config import Settings
 from warehouse.errors import DownloadFailed, HostUnreachable
 from warehouse.ledger import FileStatus
-from warehouse.load import FileResult
+from warehouse.loading.load import FileResult
+from warehouse.runs.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 from warehouse.sources.download import http_client
 from warehouse.sources.mesh_mirror import MeshFile, download_mesh, list_current_year
 from warehouse.sources.retries import RetryPolicy, retried
-from warehouse.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 
 log = logging.getLogger(__name__)
 

@@ -2,8 +2,8 @@
 
 Parsers run in parallel processes (or on Dask workers) and never touch DuckDB: each writes its
 file's normalized tables (one Parquet file per table, one row group per batch), its deletions,
-its rejects and a `manifest.json`. The single writer in `warehouse.load` applies staged files in
-`file_order_key` order, whatever order they finish in.
+its rejects and a `manifest.json`. The single writer in `warehouse.loading.load` applies staged
+files in `file_order_key` order, whatever order they finish in.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from warehouse.formats.records import RECORD_TABLES, Reject
 from warehouse.formats.registry import input_format, read_batches
 from warehouse.inputs import file_order_key, sha256_of
 from warehouse.ledger import StagedStatus
-from warehouse.normalize import SourceInfo, normalize_ahead
+from warehouse.loading.normalize import SourceInfo, normalize_ahead
 from warehouse.schema import table_schemas
 
 MANIFEST = "manifest.json"

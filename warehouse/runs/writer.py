@@ -1,7 +1,7 @@
 """The writer session: how every command that writes the warehouse holds it.
 
 `load`, `sync` (PubMed and MeSH), `inbox` and `fetch` each open one `WriterSession`: it takes the
-writer lock (`warehouse.lock`), opens the warehouse with `load_memory_limit`, loads files one
+writer lock (`warehouse.runs.lock`), opens the warehouse with `load_memory_limit`, loads files one
 transaction each in the order given, stops at the first file that failed for a storage fault
 (the files before it stay loaded), and on a normal close publishes the readers' copy when the
 session changed the warehouse or no copy exists yet. An exception (an interrupt, an unreachable
@@ -25,11 +25,11 @@ import duckdb
 from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import StorageError
-from warehouse.interrupts import queries_cut_short_interrupt
 from warehouse.ledger import FileStatus
-from warehouse.load import FileResult, ProgressCallback, load_file
-from warehouse.lock import writer_lock
+from warehouse.loading.load import FileResult, ProgressCallback, load_file
 from warehouse.readers.snapshot import publish_readers_copy
+from warehouse.runs.interrupts import queries_cut_short_interrupt
+from warehouse.runs.lock import writer_lock
 
 log = logging.getLogger(__name__)
 

@@ -23,11 +23,11 @@ import duckdb
 from warehouse.config import Settings
 from warehouse.errors import DownloadFailed, HostUnreachable
 from warehouse.ledger import FileStatus, known_file_keys
-from warehouse.load import FileResult, ProgressCallback
-from warehouse.rollover import drop_baseline_dropouts, missing_baseline_files
+from warehouse.loading.load import FileResult, ProgressCallback
+from warehouse.loading.rollover import drop_baseline_dropouts, missing_baseline_files
+from warehouse.runs.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 from warehouse.sources.download import ByteCallback, MirrorFile, download, http_client, list_folder
 from warehouse.sources.retries import RetryPolicy, retried
-from warehouse.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 
 log = logging.getLogger(__name__)
 

@@ -26,10 +26,10 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import aggregates
 from warehouse.errors import DamagedFile, UnsupportedFormat
 from warehouse.formats.occ import ZIP_MAGIC, zip_member
 from warehouse.inputs import GZIP_MAGIC
+from warehouse.loading import aggregates
 from warehouse.schema import read_sql
 
 COPY_CHUNK_BYTES = 8 << 20

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 
 import duckdb
 
-from warehouse.memory import table_rows
+from warehouse.loading.memory import table_rows
 from warehouse.schema import quoted
 
 log = logging.getLogger(__name__)

@@ -24,7 +24,8 @@ import duckdb
 from warehouse.config import Settings
 from warehouse.errors import DownloadFailed, HostUnreachable
 from warehouse.ledger import FileStatus, loaded_file_names
-from warehouse.load import FileResult, ProgressCallback
+from warehouse.loading.load import FileResult, ProgressCallback
+from warehouse.runs.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 from warehouse.sources.eutils import (
     Batch,
     BatchDownload,
@@ -33,7 +34,6 @@ from warehouse.sources.eutils import (
     download_batch,
     plan_batches,
 )
-from warehouse.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from warehouse.config import Settings
 from warehouse.errors import WarehouseError
 from warehouse.inputs import load_order
 from warehouse.ledger import FileStatus
-from warehouse.load import FileResult
-from warehouse.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
+from warehouse.loading.load import FileResult
+from warehouse.runs.writer import LoadOne, Publish, WriterSession, load_one_file, publish_quietly
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 This module owns the file: an earlier load of the same bytes, its format, its staging (batches
 from a parser are normalized and staged through Arrow into temporary tables, or a staging
 folder's Parquet files are), whole-file rejects, the `ingested_files` row and the transaction.
-Once the whole file is staged, `warehouse.apply` decides per PMID and applies it in the same
+Once the whole file is staged, `warehouse.loading.apply` decides per PMID and applies it in the same
 transaction. A file that cannot be read to its end changes nothing but a reject row.
 """
 
@@ -18,9 +18,6 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from warehouse import aggregates, vacuum
-from warehouse.apply import apply_staging_tables
-from warehouse.citation_collection import load_citation_collection
 from warehouse.db import database_path, storage_fault
 from warehouse.errors import DamagedFile, OlderVocabulary, UnsupportedFormat
 from warehouse.formats.occ import OCC_FORMAT
@@ -28,10 +25,12 @@ from warehouse.formats.records import RECORD_TABLES, ParsedBatch, Reject
 from warehouse.formats.registry import input_format, read_batches
 from warehouse.inputs import file_order_key, read_excerpt, sha256_of
 from warehouse.ledger import FileStatus, StagedStatus
-from warehouse.memory import rollback_quietly, within_memory
-from warehouse.normalize import SourceInfo, normalize_ahead
-from warehouse.schema import read_sql
-from warehouse.staging import (
+from warehouse.loading import aggregates, vacuum
+from warehouse.loading.apply import apply_staging_tables
+from warehouse.loading.citation_collection import load_citation_collection
+from warehouse.loading.memory import rollback_quietly, within_memory
+from warehouse.loading.normalize import SourceInfo, normalize_ahead
+from warehouse.loading.staging import (
     DELETIONS,
     REJECTS,
     WHOLE_FILE_ERRORS,
@@ -39,8 +38,9 @@ from warehouse.staging import (
     SupersededRecords,
     rejects_frame,
 )
+from warehouse.loading.vocabulary import load_vocabulary
+from warehouse.schema import read_sql
 from warehouse.transaction import transaction
-from warehouse.vocabulary import load_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -215,8 +215,8 @@ def apply_staged(
 def _compacting_when_due(
     con: duckdb.DuckDBPyConnection, load: Callable[[], FileResult]
 ) -> FileResult:
-    """Run a file's load; when tables are due for compaction (`warehouse.vacuum`), its commit's
-    checkpoint compacts the tables the file wrote."""
+    """Run a file's load; when tables are due for compaction (`warehouse.loading.vacuum`), its
+    commit's checkpoint compacts the tables the file wrote."""
     with vacuum.vacuum_when_due(con) as compacting:
         result = load()
         if compacting:

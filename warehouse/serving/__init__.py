@@ -1,0 +1,2 @@
+"""`serve-sql`: the readers' copy over the PostgreSQL wire protocol, read-only, one session per
+client."""

@@ -351,5 +351,5 @@ def render_page(data: ReportData) -> str:
         "SPECS": specs,
         "VEGA": vega_bundle(),
     }
-    template = (files("warehouse.report.sections") / "page.html").read_text(encoding="utf-8")
+    template = (files("warehouse") / "report" / "page.html").read_text(encoding="utf-8")
     return re.sub(r"\{\{([A-Z]+)\}\}", lambda m: fields[m.group(1)], template)

@@ -11,7 +11,9 @@ replacements spread evenly over the whole PMID range (the growth curve's update 
 - whole: one staged file, one `apply_staged`, one commit;
 - in `CHUNKS` (6) staged files of 5,000 PMIDs each, the update's slices in PMID order,
   each its own `apply_staged` (its own commit);
-- the same chunks with `checkpoint` after each.
+- the same chunks with `checkpoint` after each;
+- the same chunks with DuckDB's automatic checkpoint at commit held off (`checkpoint_threshold`
+  raised while they run), so that a commit is only a commit.
 
 Each variant replaces another 30,000 PMIDs of the same spread (same stride, another phase), so
 none replays a change already made. Per apply: wall and CPU seconds, the writer's peak RSS
@@ -42,9 +44,14 @@ REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "chunked"
 UPDATE_RECORDS = 30_000
 CHUNKS = 6
-VARIANTS = (("whole", 1, False, 0.25), ("chunks", CHUNKS, False, 0.5))
-"""Name, chunks, checkpoint after each, phase of the spread (the chunked one with checkpoints
-follows, at phase 0.75)."""
+AFTER_COMMIT = ("", "checkpoint", "no automatic checkpoint")
+VARIANTS = (
+    ("whole", 1, "", 0.2),
+    ("chunks", CHUNKS, "", 0.4),
+    ("chunks, checkpoint after each", CHUNKS, "checkpoint", 0.6),
+    ("chunks, no automatic checkpoint", CHUNKS, "no automatic checkpoint", 0.8),
+)
+"""Name, chunks, what follows each commit (`AFTER_COMMIT`), phase of the spread."""
 
 
 @dataclass
@@ -93,44 +100,52 @@ def duckdb_mib(con: duckdb.DuckDBPyConnection) -> float:
     return con.execute("select sum(memory_usage_bytes) from duckdb_memory()").fetchone()[0] / 2**20
 
 
-def apply_variant(grower: Grower, chunks: int, checkpoint: bool, phase: float) -> list[ChunkStep]:
+def apply_variant(grower: Grower, chunks: int, after: str, phase: float) -> list[ChunkStep]:
     """The spread update at `phase`, as `chunks` staged files applied one after the other."""
+    con = grower.con
+    con.execute("checkpoint")
+    threshold = con.execute("select current_setting('checkpoint_threshold')").fetchone()[0]
+    if after == "no automatic checkpoint":
+        con.execute("set checkpoint_threshold = '1TB'")
+    try:
+        return [apply_chunk(grower, chunks, chunk, after, phase) for chunk in range(chunks)]
+    finally:
+        con.execute(f"set checkpoint_threshold = '{threshold}'")
+
+
+def apply_chunk(grower: Grower, chunks: int, chunk: int, after: str, phase: float) -> ChunkStep:
+    """Chunk `chunk` of the spread update at `phase`: apply it, then what `after` says."""
     size = UPDATE_RECORDS // chunks
-    grower.con.execute("checkpoint")
-    steps = []
-    for chunk in range(chunks):
-        pmid_map = grower.spread_map(UPDATE_RECORDS, phase, chunk * size, size)
-        staged = grower.write_update(pmid_map)
-        need = removal_need_for(table_rows(grower.con), size).mib
-        try:
-            result, cost = timed(lambda staged=staged: apply_staged(grower.con, staged))
-        finally:
-            remove_staged(staged)
-        if result.status != "loaded":
-            raise CurveError(f"{staged.source_file}: {result.status} {result.message}")
-        done = None
-        if checkpoint:
-            _, done = timed(lambda: grower.con.execute("checkpoint"))
-        wal = grower.db.with_name(grower.db.name + ".wal")
-        wal_mib = wal.stat().st_size / 2**20 if wal.exists() else 0.0
-        step = ChunkStep(
-            size, result.replaced, cost, done, need, rss_mib(), duckdb_mib(grower.con), wal_mib
-        )
-        log(
-            f"chunk {chunk + 1}/{chunks}: {cost.cpu:.1f} CPU s, peak {cost.peak_rss_mib:.0f} "
-            f"MiB, after: RSS {step.rss_after_mib:.0f}, DuckDB {step.duckdb_after_mib:.0f} MiB"
-        )
-        steps.append(step)
-    return steps
+    pmid_map = grower.spread_map(UPDATE_RECORDS, phase, chunk * size, size)
+    staged = grower.write_update(pmid_map)
+    need = removal_need_for(table_rows(grower.con), size).mib
+    try:
+        result, cost = timed(lambda staged=staged: apply_staged(grower.con, staged))
+    finally:
+        remove_staged(staged)
+    if result.status != "loaded":
+        raise CurveError(f"{staged.source_file}: {result.status} {result.message}")
+    done = None
+    if after == "checkpoint":
+        _, done = timed(lambda: grower.con.execute("checkpoint"))
+    wal = grower.db.with_name(grower.db.name + ".wal")
+    wal_mib = wal.stat().st_size / 2**20 if wal.exists() else 0.0
+    step = ChunkStep(
+        size, result.replaced, cost, done, need, rss_mib(), duckdb_mib(grower.con), wal_mib
+    )
+    log(
+        f"chunk {chunk + 1}/{chunks}: {cost.cpu:.1f} CPU s, peak {cost.peak_rss_mib:.0f} "
+        f"MiB, after: RSS {step.rss_after_mib:.0f}, DuckDB {step.duckdb_after_mib:.0f} MiB"
+    )
+    return step
 
 
 def run_chunked(grower: Grower) -> ChunkedRun:
     """Whole, chunked, chunked with checkpoints, on the grower's warehouse."""
     run = ChunkedRun(grower.loaded, UPDATE_RECORDS, CHUNKS)
-    variants = [*VARIANTS, ("chunks, checkpoint after each", CHUNKS, True, 0.75)]
-    for name, chunks, checkpoint, phase in variants:
+    for name, chunks, after, phase in VARIANTS:
         log(f"spread update of {UPDATE_RECORDS:,}: {name}")
-        steps = apply_variant(grower, chunks, checkpoint, phase)
+        steps = apply_variant(grower, chunks, after, phase)
         run.variants[name] = [asdict(s) for s in steps]
     return run
 

@@ -212,9 +212,11 @@ class Daily:
 
 
 def folder_mib(folder: Path) -> float:
-    """Disk used by the files directly in `folder` (warehouse, WAL, both readers' copies)."""
-    used = sum(os.lstat(p).st_blocks * 512 for p in folder.iterdir() if not p.is_dir())
-    return used / 2**20
+    """Disk used by the files directly in `folder` (warehouse, WAL, both readers' copies), a
+    file with several names (the published copy is a hard link) counted once."""
+    stats = (os.lstat(path) for path in folder.iterdir() if not path.is_dir())
+    files = {(st.st_dev, st.st_ino): st.st_blocks for st in stats}
+    return sum(files.values()) * 512 / 2**20
 
 
 def run_daily(records: int, files: int, daily_records: int, chunked: bool) -> dict:

@@ -33,8 +33,9 @@ from pathlib import Path
 
 import duckdb
 
-from bench.growth import FULL, Cost, CurveError, Grower, log, staged_bases, timed
+from bench.growth import FULL, Cost, CurveError, Grower, log, peak_rss_mib, staged_bases, timed
 from warehouse import aggregates
+from warehouse.errors import WarehouseError
 from warehouse.load import apply_staged
 from warehouse.memory import RemovalNeed, removal_need, table_rows
 from warehouse.removal import PMID_TABLES
@@ -66,6 +67,8 @@ class ChunkStep:
     rss_after_mib: float
     duckdb_after_mib: float
     wal_after_mib: float
+    error: str | None = None
+    """What `apply_staged` raised; `replaced` then counts the chunk's articles committed."""
 
 
 @dataclass
@@ -108,9 +111,15 @@ def apply_variant(grower: Grower, chunks: int, after: str, phase: float) -> list
     if after == "no automatic checkpoint":
         con.execute("set checkpoint_threshold = '1TB'")
     try:
-        return [apply_chunk(grower, chunks, chunk, after, phase) for chunk in range(chunks)]
+        steps = []
+        for chunk in range(chunks):
+            steps.append(apply_chunk(grower, chunks, chunk, after, phase))
+            if steps[-1].error:
+                break
+        return steps
     finally:
         con.execute(f"set checkpoint_threshold = '{threshold}'")
+        con.execute("checkpoint")
 
 
 def apply_chunk(grower: Grower, chunks: int, chunk: int, after: str, phase: float) -> ChunkStep:
@@ -119,25 +128,39 @@ def apply_chunk(grower: Grower, chunks: int, chunk: int, after: str, phase: floa
     pmid_map = grower.spread_map(UPDATE_RECORDS, phase, chunk * size, size)
     staged = grower.write_update(pmid_map)
     need = removal_need_for(table_rows(grower.con), size).mib
+    error = None
     try:
         result, cost = timed(lambda staged=staged: apply_staged(grower.con, staged))
+        replaced = result.replaced
+        if result.status != "loaded":
+            raise CurveError(f"{staged.source_file}: {result.status} {result.message}")
+    except (duckdb.Error, WarehouseError) as exc:
+        error = str(exc).splitlines()[0]
+        log(f"chunk {chunk + 1}/{chunks}: {error}")
+        cost = Cost(float("nan"), float("nan"), peak_rss_mib())
+        replaced = rows_from(grower.con, staged.source_file)
     finally:
         remove_staged(staged)
-    if result.status != "loaded":
-        raise CurveError(f"{staged.source_file}: {result.status} {result.message}")
     done = None
     if after == "checkpoint":
         _, done = timed(lambda: grower.con.execute("checkpoint"))
     wal = grower.db.with_name(grower.db.name + ".wal")
     wal_mib = wal.stat().st_size / 2**20 if wal.exists() else 0.0
     step = ChunkStep(
-        size, result.replaced, cost, done, need, rss_mib(), duckdb_mib(grower.con), wal_mib
+        size, replaced, cost, done, need, rss_mib(), duckdb_mib(grower.con), wal_mib, error
     )
     log(
         f"chunk {chunk + 1}/{chunks}: {cost.cpu:.1f} CPU s, peak {cost.peak_rss_mib:.0f} "
         f"MiB, after: RSS {step.rss_after_mib:.0f}, DuckDB {step.duckdb_after_mib:.0f} MiB"
     )
     return step
+
+
+def rows_from(con: duckdb.DuckDBPyConnection, source_file: str) -> int:
+    """Articles the warehouse holds from a file (committed, whether or not its load was
+    recorded in `ingested_files`)."""
+    query = "select count(*) from articles where source_file = ?"
+    return con.execute(query, [source_file]).fetchone()[0]
 
 
 def run_chunked(grower: Grower) -> ChunkedRun:
@@ -172,6 +195,13 @@ def chunk_report(run: ChunkedRun) -> list[str]:
             f"| {cpu:.1f} | {peak:.0f} | {max(s['need_mib'] for s in steps):,.0f} "
             f"| {steps[-1]['rss_after_mib']:.0f} | {steps[-1]['duckdb_after_mib']:.0f} |"
         )
+    errors = [
+        f"- {name}, apply {n}: {s['error']} ({s['replaced']:,} of its articles committed)"
+        for name, steps in run.variants.items()
+        for n, s in enumerate(steps, 1)
+        if s.get("error")
+    ]
+    lines += ["", "Raised:", *errors] if errors else []
     lines += [
         "",
         "| variant | apply | CPU s | peak RSS MiB | checkpoint CPU s | RSS after MiB "

@@ -188,7 +188,8 @@ def dashboard_descriptor(base: StagedFile) -> str:
 
 
 class Grower:
-    """The growing warehouse: one writer connection, the next PMID slot and file number."""
+    """The growing warehouse in `out`: one writer connection, the next PMID slot and file
+    number."""
 
     def __init__(
         self,
@@ -196,12 +197,14 @@ class Grower:
         fill_records: int,
         reader_limit: float,
         profile: int = 0,
+        out: Path = OUT,
     ) -> None:
-        shutil.rmtree(OUT / "work", ignore_errors=True)
+        self.out = out
+        shutil.rmtree(out / "work", ignore_errors=True)
         for name in ("warehouse.duckdb", "warehouse.duckdb.wal", "warehouse.snapshot.duckdb"):
-            (OUT / name).unlink(missing_ok=True)
-        self.db = OUT / "warehouse.duckdb"
-        self.snapshot = OUT / "warehouse.snapshot.duckdb"
+            (out / name).unlink(missing_ok=True)
+        self.db = out / "warehouse.duckdb"
+        self.snapshot = out / "warehouse.snapshot.duckdb"
         self.memory_limit = Settings().load_memory_limit
         self.con = connect(self.db, memory_limit=self.memory_limit)
         self.bases = bases
@@ -219,7 +222,7 @@ class Grower:
     def load_mesh(self, base: StagedFile) -> dict[str, str]:
         """Load the scale vocabulary (not measured); the tree node and action to ask for."""
         started = time.perf_counter()
-        for result in load_files(self.con, list(write_mesh(OUT / "mesh"))):
+        for result in load_files(self.con, list(write_mesh(self.out / "mesh"))):
             if result.status != "loaded":
                 raise CurveError(f"{result.source_file}: {result.status} {result.message}")
         node = populated_node(pl.scan_parquet(base.table_path("terms")))
@@ -238,7 +241,7 @@ class Grower:
             for i, b in enumerate(picks)
         ]
         number = self._next()
-        folder = OUT / "work" / f"copy-{number}"
+        folder = self.out / "work" / f"copy-{number}"
         staged = write_copy([self.bases[b] for b in picks], maps, folder, number, rehash=False)
         self.copies += count
         self.loaded += count * self.per_file
@@ -251,9 +254,9 @@ class Grower:
             raise CurveError(f"{staged.source_file}: {result.status} {result.message}")
         return result
 
-    def fill_to(self, target: int) -> None:
+    def fill_to(self, target: int, *, publish: bool = True) -> None:
         """Apply big copies until the warehouse holds `target` records (less than a file
-        short at most), then checkpoint.
+        short at most), then checkpoint and (with `publish`) bring the readers' copies past them.
 
         Copies of several files need more memory than one file: the fill runs with
         `FILL_MEMORY`; measured steps run with the product's load memory limit.
@@ -270,7 +273,8 @@ class Grower:
             self.con.execute("checkpoint")
         finally:
             self.con.execute(f"set memory_limit = '{self.memory_limit}'")
-        self.publish_fill()
+        if publish:
+            self.publish_fill()
 
     def publish_fill(self) -> None:
         """Bring both readers' copies (blue and green) past the filling copies, unmeasured:
@@ -341,20 +345,33 @@ class Grower:
 
     def measure_update(self) -> Point:
         """30,000 replacements spread evenly over every PMID loaded so far."""
-        stride = max(1, self.loaded // UPDATE_RECORDS)
-        base = self.copies % len(self.bases)
-        pmid_map = PmidMap(self.firsts[base], stride, 1 + stride // 2)
-        number = self._next()
-        folder = OUT / "work" / f"update-{number}"
-        staged = write_copy([self.bases[base]], [pmid_map], folder, number, rehash=True)
+        staged = self.write_update(self.spread_map(UPDATE_RECORDS, 0.5))
         return self.measure(f"update of {UPDATE_RECORDS:,} at {self.loaded:,}", staged, self.loaded)
+
+    def spread_map(
+        self, records: int, phase: float, skip: int = 0, count: int | None = None
+    ) -> PmidMap:
+        """A map of the next base's records onto `records` PMIDs spread evenly over every PMID
+        loaded so far, `phase` of a stride past each stride's start; `skip` and `count` take a
+        slice of them."""
+        stride = max(1, self.loaded // records)
+        base = self.copies % len(self.bases)
+        offset = 1 + int(stride * phase)
+        return PmidMap(self.firsts[base], stride, offset, skip, count)
+
+    def write_update(self, pmid_map: PmidMap) -> StagedFile:
+        """The records of `pmid_map` as replacements (changed record hashes), one staged file."""
+        base = self.bases[self.firsts.index(pmid_map.base_first)]
+        number = self._next()
+        folder = self.out / "work" / f"update-{number}"
+        return write_copy([base], [pmid_map], folder, number, rehash=True)
 
     def measure_delete(self) -> Point:
         """A DeleteCitation of 10,000 PMIDs spread over the whole range."""
         stride = max(1, self.loaded // DELETED_PMIDS)
         pmids = pl.int_range(0, DELETED_PMIDS, eager=True) * stride + 1 + stride // 3
         number = self._next()
-        staged = write_deletions(pmids, OUT / "work" / f"delete-{number}", number)
+        staged = write_deletions(pmids, self.out / "work" / f"delete-{number}", number)
         label = f"delete {DELETED_PMIDS:,} at {self.loaded:,}"
         return self.measure(label, staged, self.loaded, read=False)
 

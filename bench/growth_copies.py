@@ -9,9 +9,10 @@ so the citation graph holds in every copy: copies of the base files fill consecu
 base order, so a link into an earlier base file lands in the copy of that file just before; a
 link the map sends below PMID 1 (an update copy's, into an earlier file) becomes NULL. An
 update copy maps the records onto PMIDs already loaded, spread over the whole range, with
-changed record hashes (a replacement for each). A delete file holds only a `DeleteCitation`
-list. Columns are rewritten with polars expressions and streamed to Parquet (`sink_parquet`);
-nothing is parsed again.
+changed record hashes (a replacement for each). A copy may take a slice of a base file, so one
+staged file can mix new records, revisions and a `DeleteCitation`, as NLM's daily update files
+do. A delete file holds only a `DeleteCitation` list. Columns are rewritten with polars
+expressions and streamed to Parquet (`sink_parquet`); nothing is parsed again.
 """
 
 from __future__ import annotations
@@ -37,14 +38,24 @@ class UnusableBase(Exception):
 
 @dataclass
 class PmidMap:
-    """New PMID = (pmid - base_first) * stride + offset, for one copy of a base file."""
+    """New PMID = (pmid - base_first) * stride + offset, for one copy of a base file; with
+    `count`, only the base's records `skip` to `skip + count` (in PMID order) are copied."""
 
     base_first: int
     stride: int
     offset: int
+    skip: int = 0
+    count: int | None = None
 
     def expr(self, column: str = "pmid") -> pl.Expr:
         return (pl.col(column) - self.base_first) * self.stride + self.offset
+
+    def kept(self) -> pl.Expr:
+        """The base's rows this copy takes (all of them without `count`)."""
+        low = self.base_first + self.skip
+        if self.count is None:
+            return pl.col("pmid") >= low
+        return pl.col("pmid").is_between(low, low + self.count, closed="left")
 
     def cited(self) -> pl.Expr:
         """`ref_pmid` mapped like the records; NULL when it falls below PMID 1."""
@@ -120,9 +131,16 @@ def nlm_name(number: int) -> tuple[str, str]:
 
 
 def write_copy(
-    bases: list[StagedFile], maps: list[PmidMap], folder: Path, number: int, *, rehash: bool
+    bases: list[StagedFile],
+    maps: list[PmidMap],
+    folder: Path,
+    number: int,
+    *,
+    rehash: bool,
+    deleted: pl.Series | None = None,
 ) -> StagedFile:
-    """One staged file holding base `i` mapped by `maps[i]` for each i (streamed to Parquet)."""
+    """One staged file holding base `i` mapped by `maps[i]` for each i (streamed to Parquet),
+    ending in a DeleteCitation of `deleted` when given, as NLM's update files do."""
     folder.mkdir(parents=True, exist_ok=True)
     name, key = nlm_name(number)
     for table in RECORD_TABLES:
@@ -130,7 +148,8 @@ def write_copy(
         for base, pmid_map in zip(bases, maps, strict=True):
             path = base.table_path(table)
             if path is not None:
-                frame = pl.scan_parquet(path).with_columns(pmid_map.expr())
+                frame = pl.scan_parquet(path).filter(pmid_map.kept())
+                frame = frame.with_columns(pmid_map.expr())
                 if table in CITING_TABLES:
                     frame = frame.with_columns(pmid_map.cited())
                 parts.append(_restamp(table, frame, name, key))
@@ -139,7 +158,11 @@ def write_copy(
             if rehash and table == "articles":
                 frame = frame.with_columns(record_hash=pl.col("record_hash") + "-update")
             frame.sink_parquet(folder / f"{table}.parquet")
-    records = sum(b.records for b in bases)
+    if deleted is not None:
+        pl.DataFrame({"pmid": deleted.cast(pl.Int64)}).write_parquet(folder / DELETIONS)
+    records = sum(
+        b.records - m.skip if m.count is None else m.count for b, m in zip(bases, maps, strict=True)
+    )
     return _manifest(folder, name, key, records)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from bench.daily import corpus_shape
 from bench.growth_copies import PmidMap, first_pmid, write_copy, write_deletions
 from bench.scale_data import orcid, write_scale_file
 from warehouse.db import connect
@@ -87,3 +88,34 @@ def test_copies_apply_as_new_replaced_and_deleted_records(staged_scale, tmp_path
         assert con.execute("select count(*) from articles").fetchone()[0] == 2 * count - 3
     finally:
         con.close()
+
+
+def test_daily_copy_mixes_new_revised_and_deleted_records(staged_scale, tmp_path: Path) -> None:
+    low, count = first_pmid(staged_scale)
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        base = write_copy([staged_scale], [PmidMap(low, 1, 1)], tmp_path / "base", 1, rehash=False)
+        apply_staged(con, base)
+        maps = [PmidMap(low, 1, 1 + count, 0, 50), PmidMap(low, 2, 2, 100, 60)]
+        daily = write_copy(
+            [staged_scale] * 2,
+            maps,
+            tmp_path / "daily",
+            2,
+            rehash=True,
+            deleted=pl.Series([1, 3, 5]),
+        )
+        assert daily.records == 110
+        result = apply_staged(con, daily)
+        assert (result.inserted, result.replaced, result.deleted) == (50, 60, 3)
+    finally:
+        con.close()
+
+
+def test_corpus_update_shape() -> None:
+    shape = corpus_shape()
+    assert (shape.records, shape.deletions) == (604, 1)
+    assert 0 < shape.revisions < shape.records
+    new, revisions, deletions = shape.scaled(15_000)
+    assert new + revisions == 15_000
+    assert deletions >= 1

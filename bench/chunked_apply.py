@@ -4,8 +4,8 @@
 (`python -m bench.daily --chunked` runs the same on the daily bench's warehouse)
 
 Until a transaction commits, DuckDB pins memory for every 2,048-row vector it deletes from or
-updates (`warehouse.memory.removal_need`). The loader applies a file in one transaction; this
-bench emulates a loader that would commit in chunks, without changing it: an update of 30,000
+updates (`warehouse.loading.memory.removal_need`). The loader applies a file in one transaction;
+this bench emulates a loader that would commit in chunks, without changing it: an update of 30,000
 replacements spread evenly over the whole PMID range (the growth curve's update copy) is applied
 
 - whole: one staged file, one `apply_staged`, one commit;
@@ -34,12 +34,12 @@ from pathlib import Path
 import duckdb
 
 from bench.growth import FULL, Cost, CurveError, Grower, log, peak_rss_mib, staged_bases, timed
-from warehouse import aggregates
 from warehouse.errors import WarehouseError
-from warehouse.load import apply_staged
-from warehouse.memory import RemovalNeed, removal_need, table_rows
-from warehouse.removal import PMID_TABLES
-from warehouse.staging import remove_staged
+from warehouse.loading import aggregates
+from warehouse.loading.load import apply_staged
+from warehouse.loading.memory import RemovalNeed, removal_need, table_rows
+from warehouse.loading.removal import PMID_TABLES
+from warehouse.loading.staging import remove_staged
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "chunked"
@@ -82,8 +82,8 @@ class ChunkedRun:
 
 
 def removal_need_for(rows: dict[str, int], removed: int) -> RemovalNeed:
-    """The loader's removal need (`warehouse.load.check_removal_memory`'s rule) for a file that
-    replaces or deletes `removed` PMIDs spread over a warehouse of `rows` rows per table: one
+    """The loader's removal need (`warehouse.loading.load.check_removal_memory`'s rule) for a file
+    that replaces or deletes `removed` PMIDs spread over a warehouse of `rows` rows per table: one
     vector per PMID in each record table and per-article aggregate, every vector of the other
     aggregates."""
     touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}

@@ -13,15 +13,15 @@ The warehouse grows to `--records` (default 10M, `--quick` 3M) with the growth c
 (`bench.growth.Grower`, PMID-shifted copies of staged scale files), with one daily file applied
 halfway (its apply timed, the second point of the time model), and the readers' copy is
 published once. Then `--files` daily files (default 20) are applied through
-`warehouse.load.apply_staged`, each followed by `warehouse.snapshot.publish_snapshot`, as a
-scheduled sync does. Each daily file: new records at the next PMIDs, revisions (changed record
-hashes) spread evenly over the whole PMID range (a different phase each file), and deletions
-drawn at random over the range. Per file: wall and CPU seconds of the apply and the publish,
-the writer's peak RSS (reset per step), the need the loader's removal check computes
-(`warehouse.memory.removal_need`), disk of the warehouse after the apply and of the whole folder
-after the publish. Then the last five files against the first five and a projection to the
-40M-record baseline. `--chunked` then runs `bench.chunked_apply` on the same warehouse.
-Results go to `bench/out/daily/`.
+`warehouse.loading.load.apply_staged`, each followed by
+`warehouse.readers.snapshot.publish_snapshot`, as a scheduled sync does. Each daily file: new
+records at the next PMIDs, revisions (changed record hashes) spread evenly over the whole PMID range
+(a different phase each file), and deletions drawn at random over the range. Per file: wall and CPU
+seconds of the apply and the publish, the writer's peak RSS (reset per step), the need the loader's
+removal check computes (`warehouse.loading.memory.removal_need`), disk of the warehouse after the
+apply and of the whole folder after the publish. Then the last five files against the first five and
+a projection to the 40M-record baseline. `--chunked` then runs `bench.chunked_apply` on the same
+warehouse. Results go to `bench/out/daily/`.
 """
 
 from __future__ import annotations
@@ -56,10 +56,10 @@ from bench.growth import (
 from bench.growth_copies import PmidMap, write_copy
 from warehouse.config import Settings
 from warehouse.errors import WarehouseError
-from warehouse.load import apply_staged
-from warehouse.memory import MEMORY_CEILING_FRACTION, table_rows
-from warehouse.snapshot import publish_snapshot
-from warehouse.staging import StagedFile, remove_staged
+from warehouse.loading.load import apply_staged
+from warehouse.loading.memory import MEMORY_CEILING_FRACTION, table_rows
+from warehouse.loading.staging import StagedFile, remove_staged
+from warehouse.readers.snapshot import publish_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "daily"

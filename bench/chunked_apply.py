@@ -82,7 +82,7 @@ class ChunkedRun:
 
 
 def removal_need_for(rows: dict[str, int], removed: int) -> RemovalNeed:
-    """The loader's removal need (`warehouse.loading.load.check_removal_memory`'s rule) for a file
+    """The loader's removal need (`warehouse.loading.apply.check_removal_memory`'s rule) for a file
     that replaces or deletes `removed` PMIDs spread over a warehouse of `rows` rows per table: one
     vector per PMID in each record table and per-article aggregate, every vector of the other
     aggregates."""

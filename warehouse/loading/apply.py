@@ -214,10 +214,11 @@ def _apply_chunk(con: duckdb.DuckDBPyConnection, chunk: int, at: datetime) -> No
                 [chunk],
             )
         _find_changed_rows(con)
-        check_removal_memory(con)
+        check_removal_memory(con, aggregate_rows={})
         aggregates.subtract(con, "select pmid from pmids_removed", at)
         _move_rows(con)
         aggregates.add(con, "select pmid from pmids_inserted", at)
+        check_removal_memory(con, aggregate_rows=aggregates.pending_rows(con))
         aggregates.apply(con, at)
 
 
@@ -248,8 +249,14 @@ def _drop_apply_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop table if exists {table}")
 
 
-def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
+def check_removal_memory(
+    con: duckdb.DuckDBPyConnection, aggregate_rows: dict[str, int] | None = None
+) -> None:
     """Refuse, before any row moves, a file whose removals cannot fit the memory limit.
+
+    A chunk (`_apply_chunk`) is checked twice, with `aggregate_rows`: before its rows move,
+    without the aggregate counts (`{}`), then before they merge, with the change rows pending
+    per aggregate table (`aggregates.pending_rows`), which bound the rows the merge updates.
 
     Until the commit DuckDB pins `KIB_PER_TOUCHED_BLOCK` KiB per 2,048-row block in which a row
     is deleted or updated, per table, and removing an article's key loads its part of the PMID
@@ -268,6 +275,8 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
         return
     rows = table_rows(con)
     touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
+    if aggregate_rows is not None:
+        touched = {table: min(n, aggregate_rows.get(table, 0)) for table, n in touched.items()}
     touched |= {f"agg_{name}": gone + changed["articles"] for name in aggregates.ARTICLE_TABLES}
     touched |= {table: gone + changed.get(table, 0) for table in PMID_TABLES}
     need = removal_need(rows, touched, gone + changed["articles"])

@@ -35,6 +35,8 @@ CORRUPTIONS = {
     "no_surrogate_duplicates": "insert into articles (pmid, title, journal_abbrev, pub_year, "
     "source_format, is_book) select -42, title, journal_abbrev, pub_year, 'abstract-text', false "
     "from articles where pmid = 27797938",
+    "no_file_half_applied": "update ingested_files set status = 'applying' "
+    "where source_file like '%pubmed4.xml'",
 }
 
 

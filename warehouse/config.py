@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     staging_dir: Path | None = setting("staging_dir")
     dask_address: str | None = setting("dask_address")
     load_memory_limit: str = setting("load_memory_limit")
+    apply_chunk_pmids: int = setting("apply_chunk_pmids")
     mirror_url: str | None = setting("mirror_url")
     mesh_url: str | None = setting("mesh_url")
     download_dir: Path = setting("download_dir")

@@ -70,6 +70,10 @@ class MemoryLimitTooLow(StorageError):
     """A file's apply needs more memory than the load memory limit allows; nothing was changed."""
 
 
+class HalfAppliedFile(StorageError):
+    """A file applied in chunks was stopped between chunks: only a load of it may run next."""
+
+
 class OlderVocabulary(WarehouseError):
     """A MeSH file of an earlier year than the vocabulary already loaded; it is not applied."""
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import duckdb
@@ -29,10 +29,11 @@ class Action(StrEnum):
 
 
 class FileStatus(StrEnum):
-    """What became of one input file (`ingested_files.status` holds the first two)."""
+    """What became of one input file (`ingested_files.status` holds the first three)."""
 
     LOADED = "loaded"
     REJECTED = "rejected"
+    APPLYING = "applying"  # applied in chunks, its plan committed, rows still to move
     ALREADY_LOADED = "already-loaded"
     REJECTED_BEFORE = "rejected-before"  # the same bytes were rejected whole by an earlier load
     SKIPPED = "skipped"  # a MeSH file superseded by a newer year of its kind in the same run
@@ -69,10 +70,39 @@ class DeletionReason(StrEnum):
         return f"not in baseline {year}"
 
 
-def known_file_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """File order keys the warehouse has already processed (loaded or rejected)."""
+class HalfApplied(NamedTuple):
+    """A file applied in chunks whose load stopped between chunks (status `applying`)."""
+
+    source_file: str
+    sha256: str
+
+
+def half_applied_files(con: duckdb.DuckDBPyConnection) -> list[HalfApplied]:
+    """Files left half applied: a load of the same bytes finishes them."""
     rows = con.execute(
-        "select distinct file_order_key from ingested_files where file_order_key is not null"
+        "select source_file, sha256 from ingested_files where status = ? order by started_at",
+        [FileStatus.APPLYING],
+    ).fetchall()
+    return [HalfApplied(*row) for row in rows]
+
+
+def half_applied_message(files: Sequence[HalfApplied]) -> str:
+    """What to run when files are half applied."""
+    names = ", ".join(f.source_file for f in files)
+    return (
+        f"{names} is half applied (a load applying it in chunks stopped): run "
+        f"`pubmed-warehouse load {files[0].source_file}` again, or the sync that was loading "
+        "it, to finish it; until then no other file loads and the readers' copy is not published"
+    )
+
+
+def known_file_keys(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """File order keys the warehouse has already processed (loaded or rejected); a file half
+    applied is not, so that a sync loads it again (which finishes it)."""
+    rows = con.execute(
+        "select distinct file_order_key from ingested_files"
+        " where file_order_key is not null and status <> ?",
+        [FileStatus.APPLYING],
     ).fetchall()
     return {key for (key,) in rows}
 
@@ -94,8 +124,9 @@ def last_source_file(con: duckdb.DuckDBPyConnection, file_order_key: str) -> str
 
 
 def known_hashes(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """SHA-256 of every file the ledger holds (loaded or rejected)."""
-    return {sha256 for (sha256,) in con.execute("select sha256 from ingested_files").fetchall()}
+    """SHA-256 of every file the ledger holds (loaded or rejected; not half applied)."""
+    query = "select sha256 from ingested_files where status <> ?"
+    return {sha256 for (sha256,) in con.execute(query, [FileStatus.APPLYING]).fetchall()}
 
 
 def loaded_file_names(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> set[str]:

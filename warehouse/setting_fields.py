@@ -64,6 +64,12 @@ FIELDS: dict[str, SettingField] = {
         "200MB",
         "DuckDB memory limit while loading (it spills beyond it).",
     ),
+    "apply_chunk_pmids": SettingField(
+        2000,
+        "A file replacing or deleting more PMIDs than this is applied in transactions of at "
+        "most this many (bounds the memory DuckDB pins until each commits).",
+        {"ge": 1},
+    ),
     "mirror_url": SettingField(
         None,
         "NLM mirror root (baseline/, updatefiles/).",

@@ -20,7 +20,7 @@ create table if not exists ingested_files (
 comment on table ingested_files is 'One row per input file processed (grain: sha256): the ledger that makes a second load of the same file a no-op.';
 comment on column ingested_files.source_file is 'Path of the file as given to the load.';
 comment on column ingested_files.sha256 is 'SHA-256 of the file''s bytes as stored (compressed for .gz); the idempotency key.';
-comment on column ingested_files.status is 'loaded, or rejected when the whole file could not be read (see rejects); either way the same bytes are not read again.';
+comment on column ingested_files.status is 'loaded; rejected when the whole file could not be read (see rejects); either way the same bytes are not read again. applying while a file applied in chunks has rows still to move (a load of the same bytes finishes it).';
 comment on column ingested_files.format is 'Detected format: xml, medline, abstract-text, csv or summary-text; mesh-descriptors, mesh-qualifiers or mesh-supplementary for MeSH; occ for an NIH Open Citation Collection snapshot (records then counts its citation pairs).';
 comment on column ingested_files.file_order_key is 'Sortable NLM file number (e.g. 26n01335) for pubmedYYnNNNN files, else NULL; files load in this order.';
 comment on column ingested_files.records is 'Records read from the file (articles and deletions, rejects included).';

@@ -201,6 +201,18 @@ def apply(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     _drop_file_tables(con)
 
 
+def pending_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Per aggregate table, at most how many of its rows `apply` would write now: the change
+    rows of its counts (or of the counts it rolls up), the articles added for a dictionary."""
+    _create_deltas(con)
+    deltas = {
+        c.table: con.execute(f"select count(*) from delta_{c.name}").fetchone()[0] for c in COUNTS
+    }
+    rows = deltas | {r.table: sum(deltas[f"agg_{source}"] for source in r.sources) for r in ROLLUPS}
+    added = con.execute("select count(*) from agg_added").fetchone()[0]
+    return rows | {f"agg_{name}": added for name, _ in DICTIONARIES}
+
+
 def _drop_file_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temp tables of the file's change."""
     for counts in COUNTS:

@@ -8,19 +8,28 @@ rows move between the staged file and the tables, names take their UIs, and `cha
 and citations it brings. Once `_decide` has run, two temp tables hold the file's effect:
 `pmids_removed` (rows to take out: replaced versions, merged surrogates, DeleteCitations) and
 `pmids_inserted` (staged records to put in); the rows move between them in `_move_rows`.
+
+A file that removes more PMIDs than its `chunk_pmids` is applied in chunks instead: DuckDB pins
+memory per block a transaction deletes from until it commits, so a file's removals spread over
+the PMID range would hold memory in proportion to their number. Its plan transaction decides,
+logs `changes` and `deletions`, learns and fills UIs and keeps the plan in `apply_plans`
+(`apply_staging_tables` returns `planned`); `apply_chunks` then moves the rows, at most
+`chunk_pmids` removed PMIDs per transaction, and marks the file loaded. A rerun after a stop
+between chunks reads the plan back (`resume_staging_tables`) and moves only the rest.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import partial
 
 import duckdb
 
 from warehouse.errors import MemoryLimitTooLow
 from warehouse.formats.records import RECORD_TABLES
 from warehouse.formats.registry import format_ranks
-from warehouse.ledger import Action, DeletionReason
+from warehouse.ledger import Action, DeletionReason, FileStatus
 from warehouse.loading import aggregates
 from warehouse.loading.memory import (
     INDEX_MIB_PER_MILLION,
@@ -31,9 +40,11 @@ from warehouse.loading.memory import (
     raise_limit_to,
     removal_need,
     table_rows,
+    within_memory,
 )
 from warehouse.loading.removal import PMID_TABLES, log_deletes, remove_rows
 from warehouse.schema import read_sql
+from warehouse.transaction import transaction
 
 APPLY_TABLES = (
     "decisions",
@@ -50,6 +61,7 @@ APPLY_TABLES = (
     "learned_uis",
     "new_uis",
     "resolved_uis",
+    "file_moves",
 )
 """Temporary tables an apply creates beside the staging tables."""
 
@@ -88,27 +100,34 @@ class AppliedCounts:
     unchanged: int
     skipped: int
     deleted: int
+    planned: bool = False
+    """True when the rows are still to move, chunk by chunk (`apply_chunks`)."""
+
+    def ledger_counts(self) -> dict[str, int]:
+        """The counts, by `ingested_files` column."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "planned"}
 
 
 def apply_staging_tables(
-    con: duckdb.DuckDBPyConnection, source_file: str, key: str | None, at: datetime
+    con: duckdb.DuckDBPyConnection,
+    source_file: str,
+    key: str | None,
+    at: datetime,
+    *,
+    chunk_pmids: int | None = None,
+    sha256: str | None = None,
 ) -> AppliedCounts:
     """Decide per PMID, replace whole records, apply deletions, log changes (in the caller's
     open transaction), then drop the apply's temp tables; the staging tables are left.
 
-    `key` is the file's `file_order_key` and `at` the time its rows are stamped with.
+    `key` is the file's `file_order_key` and `at` the time its rows are stamped with. A file
+    removing more than `chunk_pmids` PMIDs is only planned (kept in `apply_plans` under its
+    `sha256`; `planned` is True): its rows move in `apply_chunks`, after the caller commits.
     """
     _ensure_derived_tables(con)
     counts = _decide(con, key)
     _fill_staged_uis(con)
     _find_changed_rows(con)
-    check_removal_memory(con)
-    aggregates.subtract(con, "select pmid from pmids_removed", at)
-    _move_rows(con)
-    aggregates.add(con, "select pmid from pmids_inserted", at)
-    _log_changes(con, source_file, key, at)
-    _fill_pending_uis(con, at)
-    aggregates.apply(con, at)
     applied = AppliedCounts(
         inserted=counts.get(Action.INSERT, 0),
         replaced=counts.get(Action.REPLACE, 0),
@@ -116,13 +135,128 @@ def apply_staging_tables(
         skipped=counts.get(Action.SKIPPED_OLDER, 0) + counts.get(Action.SKIPPED_POORER, 0),
         deleted=con.execute("select count(*) from delete_decisions").fetchone()[0],
     )
-    for table in APPLY_TABLES:
-        con.execute(f"drop table if exists {table}")
+    if chunk_pmids is not None and _removed_count(con) > chunk_pmids:
+        _plan_file(con, source_file, sha256, key, at)
+        return AppliedCounts(**applied.ledger_counts(), planned=True)
+    check_removal_memory(con)
+    aggregates.subtract(con, "select pmid from pmids_removed", at)
+    _move_rows(con)
+    aggregates.add(con, "select pmid from pmids_inserted", at)
+    _log_changes(con, source_file, key, at)
+    _fill_pending_uis(con, at)
+    aggregates.apply(con, at)
+    _drop_apply_tables(con)
     return applied
 
 
-def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
+def resume_staging_tables(con: duckdb.DuckDBPyConnection, sha256: str) -> None:
+    """Read back the plan of a file half applied (in the caller's open transaction), with the
+    file staged again: the warehouse has changed under it, so nothing is decided anew.
+
+    Its `changes`, `deletions` and learnt UIs were committed with the plan; the staged names
+    take their UIs as they did then.
+    """
+    con.execute(read_sql("load/citation_key.sql"))
+    _map_surrogates(con)
+    plan = "from apply_plans where sha256 = $sha256"
+    con.execute(
+        "create or replace temp table decisions as select pmid, record_hash, step as action, "
+        f"null::boolean as newer_file {plan} and step in ('insert', 'replace')",
+        {"sha256": sha256},
+    )
+    con.execute(
+        f"create or replace temp table delete_decisions as select pmid {plan} and step = 'delete'",
+        {"sha256": sha256},
+    )
+    con.execute(
+        "create or replace temp table merged_surrogates as select pmid as surrogate_pmid, "
+        f"merged_into as pmid {plan} and step = 'merge'",
+        {"sha256": sha256},
+    )
+    for sql_file in ("staged_citations", "pmids_removed", "pmids_inserted"):
+        con.execute(read_sql(f"load/{sql_file}.sql"))
+    _fill_staged_uis(con)
+
+
+def apply_chunks(
+    con: duckdb.DuckDBPyConnection, sha256: str, at: datetime, chunk_pmids: int
+) -> int:
+    """Move the rows of a planned file, each chunk in its own transaction, then mark the file
+    loaded and drop its plan; returns how many chunks moved.
+
+    A chunk takes out the rows of at most `chunk_pmids` removed PMIDs (in PMID order) and puts
+    in their staged rows, keeping the aggregates in step as a whole file does; the PMIDs only
+    inserted go last, together. PMIDs already moved (by a run stopped between chunks) are left.
+    """
+    con.execute(read_sql("load/file_moves.sql"), {"chunk_pmids": chunk_pmids})
+    chunks = con.execute("select coalesce(max(chunk) + 1, 0) from file_moves").fetchone()[0]
+    for chunk in range(chunks):
+        within_memory(con, partial(_apply_chunk, con, chunk, at), f"chunk {chunk + 1}/{chunks}")
+    with transaction(con):
+        con.execute(
+            "update ingested_files set status = ?, finished_at = now()"
+            " where sha256 = ? and status = ?",
+            [FileStatus.LOADED, sha256, FileStatus.APPLYING],
+        )
+        con.execute("delete from apply_plans where sha256 = ?", [sha256])
+    _drop_apply_tables(con)
+    return chunks
+
+
+def _apply_chunk(con: duckdb.DuckDBPyConnection, chunk: int, at: datetime) -> None:
+    """Move one chunk of `file_moves` in its own transaction, through the whole file's steps
+    with `pmids_removed` and `pmids_inserted` holding the chunk's PMIDs."""
+    with transaction(con):
+        for table, column in (("pmids_removed", "removed"), ("pmids_inserted", "inserted")):
+            con.execute(
+                f"create or replace temp table {table} as"
+                f" select pmid from file_moves where chunk = ? and {column}",
+                [chunk],
+            )
+        _find_changed_rows(con)
+        check_removal_memory(con, aggregate_rows={})
+        aggregates.subtract(con, "select pmid from pmids_removed", at)
+        _move_rows(con)
+        aggregates.add(con, "select pmid from pmids_inserted", at)
+        check_removal_memory(con, aggregate_rows=aggregates.pending_rows(con))
+        aggregates.apply(con, at)
+
+
+def _plan_file(
+    con: duckdb.DuckDBPyConnection,
+    source_file: str,
+    sha256: str | None,
+    key: str | None,
+    at: datetime,
+) -> None:
+    """What a file applied in chunks does before any row moves: keep its plan, log its changes,
+    fill the older rows waiting for the UIs it brought (the names it taught are known now, and
+    only now: a rerun learns nothing new)."""
+    if sha256 is None:
+        raise ValueError("a file applied in chunks needs its sha256")
+    con.execute(read_sql("load/plan_file.sql"), {"sha256": sha256})
+    _log_changes(con, source_file, key, at)
+    _fill_pending_uis(con, at)
+    aggregates.apply(con, at)
+
+
+def _removed_count(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("select count(*) from pmids_removed").fetchone()[0]
+
+
+def _drop_apply_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for table in APPLY_TABLES:
+        con.execute(f"drop table if exists {table}")
+
+
+def check_removal_memory(
+    con: duckdb.DuckDBPyConnection, aggregate_rows: dict[str, int] | None = None
+) -> None:
     """Refuse, before any row moves, a file whose removals cannot fit the memory limit.
+
+    A chunk (`_apply_chunk`) is checked twice, with `aggregate_rows`: before its rows move,
+    without the aggregate counts (`{}`), then before they merge, with the change rows pending
+    per aggregate table (`aggregates.pending_rows`), which bound the rows the merge updates.
 
     Until the commit DuckDB pins `KIB_PER_TOUCHED_BLOCK` KiB per 2,048-row block in which a row
     is deleted or updated, per table, and removing an article's key loads its part of the PMID
@@ -141,6 +275,8 @@ def check_removal_memory(con: duckdb.DuckDBPyConnection) -> None:
         return
     rows = table_rows(con)
     touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
+    if aggregate_rows is not None:
+        touched = {table: min(n, aggregate_rows.get(table, 0)) for table, n in touched.items()}
     touched |= {f"agg_{name}": gone + changed["articles"] for name in aggregates.ARTICLE_TABLES}
     touched |= {table: gone + changed.get(table, 0) for table in PMID_TABLES}
     need = removal_need(rows, touched, gone + changed["articles"])

@@ -1,5 +1,10 @@
 """Load one input file into the warehouse: one transaction, newest wins, nothing half-loaded.
 
+A file that replaces or deletes more PMIDs than `apply_chunk_pmids` commits its plan first
+(ledger status `applying`), then its rows in chunks (`warehouse.loading.apply.apply_chunks`),
+then its `loaded` status. A load stopped between chunks leaves the file half applied: a load of
+the same bytes finishes it (`_resume`), and no other file loads until then (`HalfAppliedFile`).
+
 This module owns the file: an earlier load of the same bytes, its format, its staging (batches
 from a parser are normalized and staged through Arrow into temporary tables, or a staging
 folder's Parquet files are), whole-file rejects, the `ingested_files` row and the transaction.
@@ -19,14 +24,14 @@ import duckdb
 import polars as pl
 
 from warehouse.db import database_path, storage_fault
-from warehouse.errors import DamagedFile, OlderVocabulary, UnsupportedFormat
+from warehouse.errors import DamagedFile, HalfAppliedFile, OlderVocabulary, UnsupportedFormat
 from warehouse.formats.occ import OCC_FORMAT
 from warehouse.formats.records import RECORD_TABLES, ParsedBatch, Reject
 from warehouse.formats.registry import input_format, read_batches
 from warehouse.inputs import file_order_key, read_excerpt, sha256_of
-from warehouse.ledger import FileStatus, StagedStatus
+from warehouse.ledger import FileStatus, StagedStatus, half_applied_files, half_applied_message
 from warehouse.loading import aggregates, vacuum
-from warehouse.loading.apply import apply_staging_tables
+from warehouse.loading.apply import apply_chunks, apply_staging_tables, resume_staging_tables
 from warehouse.loading.citation_collection import load_citation_collection
 from warehouse.loading.memory import rollback_quietly, within_memory
 from warehouse.loading.normalize import SourceInfo, normalize_ahead
@@ -40,11 +45,13 @@ from warehouse.loading.staging import (
 )
 from warehouse.loading.vocabulary import load_vocabulary
 from warehouse.schema import read_sql
+from warehouse.setting_fields import FIELDS
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 300
+APPLY_CHUNK_PMIDS: int = FIELDS["apply_chunk_pmids"].default
 
 
 @dataclass
@@ -71,6 +78,9 @@ class FileResult:
 
 
 ProgressCallback = Callable[[int], None]
+StageAgain = Callable[[FileResult, datetime], None]
+"""Stage a half-applied file's bytes again into the staging tables (rows stamped with the
+time given, no rejects written: its first load wrote them)."""
 
 
 def load_file(
@@ -78,10 +88,12 @@ def load_file(
     path: Path,
     *,
     batch_size: int = 1000,
+    apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> FileResult:
-    """Load one file in one transaction; a file already in `ingested_files` is skipped.
+    """Load one file in one transaction (in chunks when it removes more than
+    `apply_chunk_pmids` PMIDs); a file already in `ingested_files` is skipped.
 
     A DuckDB error caused by the warehouse file or its disk (full, read-only, damaged) rolls the
     file back and is raised as a `StorageError`; everything committed before it is kept.
@@ -92,13 +104,28 @@ def load_file(
     try:
         if (earlier := earlier_result(con, source, sha256)) is not None:
             return earlier
+        if _half_applied(con, sha256):
 
-        def attempt() -> FileResult:
-            result = _load_or_reject(con, path, started, batch_size, on_records, sha256)
-            _record_file(con, result, sha256, started, flow_run_id)
-            return result
+            def stage_again(scratch: FileResult, at: datetime) -> None:
+                batches = read_batches(path, scratch.format, batch_size)
+                _stage_batches(con, batches, scratch, at, on_records, rejects=False)
 
-        result = _compacting_when_due(con, lambda: within_memory(con, attempt, source))
+            result = _resume(con, sha256, stage_again, apply_chunk_pmids)
+        else:
+
+            def attempt() -> FileResult:
+                result = _load_or_reject(
+                    con, path, started, batch_size, on_records, sha256, apply_chunk_pmids
+                )
+                _record_file(con, result, sha256, started, flow_run_id)
+                return result
+
+            result = _compacting_when_due(
+                con,
+                lambda: _apply_planned(
+                    con, within_memory(con, attempt, source), sha256, started, apply_chunk_pmids
+                ),
+            )
     except duckdb.Error as exc:
         rollback_quietly(con)
         fault = storage_fault(database_path(con), exc)
@@ -116,6 +143,7 @@ def _load_or_reject(
     batch_size: int,
     on_records: ProgressCallback | None,
     sha256: str,
+    chunk_pmids: int,
 ) -> FileResult:
     """Detect the format and load the file, or reject it whole (the transaction stays open)."""
     key = file_order_key(path)
@@ -127,7 +155,10 @@ def _load_or_reject(
         return _load_vocabulary(con, path, fmt, started, batch_size)
     if fmt == OCC_FORMAT:
         return _load_citation_collection(con, path, sha256, started, on_records)
-    return _load_in_transaction(con, path, fmt, key, started, batch_size, on_records)
+    staged = FileResult(str(path), FileStatus.LOADED, fmt, key)
+    return _load_in_transaction(
+        con, path, staged, started, batch_size, on_records, chunk_pmids, sha256
+    )
 
 
 def _load_vocabulary(
@@ -168,33 +199,45 @@ def _load_citation_collection(
 def _load_in_transaction(
     con: duckdb.DuckDBPyConnection,
     path: Path,
-    fmt: str,
-    key: str | None,
+    result: FileResult,
     started: datetime,
     batch_size: int,
     on_records: ProgressCallback | None,
+    chunk_pmids: int,
+    sha256: str,
 ) -> FileResult:
-    """Stage and apply a whole file; on a damaged file roll back and reject it instead."""
-    result = FileResult(str(path), FileStatus.LOADED, fmt, key)
+    """Stage and apply (or plan) a whole file into RESULT; on a damaged file roll back and
+    reject it instead."""
+    fmt, key = result.format, result.file_order_key
     try:
         with transaction(con, commit=False):
             _stage_batches(con, read_batches(path, fmt, batch_size), result, started, on_records)
-            _apply_staged(con, result, key, started)
+            _apply_staged(con, result, started, chunk_pmids, sha256)
     except DamagedFile as exc:
         return _reject_file(con, path, fmt, key, str(exc), started)
     return result
 
 
 def apply_staged(
-    con: duckdb.DuckDBPyConnection, staged: StagedFile, *, flow_run_id: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    *,
+    flow_run_id: str | None = None,
+    apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
 ) -> FileResult:
-    """Apply a file parsed into a staging folder, in one transaction, like `load_file` does."""
+    """Apply a file parsed into a staging folder, like `load_file` does."""
     path = Path(staged.source_file)
     if (earlier := earlier_result(con, staged.source_file, staged.sha256)) is not None:
         return earlier
     key, started = staged.file_order_key, staged.started
     if staged.status == StagedStatus.VOCABULARY:
         return load_file(con, path, flow_run_id=flow_run_id)
+    if _half_applied(con, staged.sha256):
+
+        def stage_again(scratch: FileResult, at: datetime) -> None:
+            _stage_parquet(con, staged, scratch, rejects=False)
+
+        return _resume(con, staged.sha256, stage_again, apply_chunk_pmids)
 
     def attempt() -> FileResult:
         if staged.status == StagedStatus.REJECTED:
@@ -203,11 +246,74 @@ def apply_staged(
             result = FileResult(staged.source_file, FileStatus.LOADED, staged.format, key)
             with transaction(con, commit=False):
                 _stage_parquet(con, staged, result)
-                _apply_staged(con, result, key, started)
+                _apply_staged(con, result, started, apply_chunk_pmids, staged.sha256)
         _record_file(con, result, staged.sha256, started, flow_run_id)
         return result
 
-    result = _compacting_when_due(con, lambda: within_memory(con, attempt, staged.source_file))
+    result = _compacting_when_due(
+        con,
+        lambda: _apply_planned(
+            con,
+            within_memory(con, attempt, staged.source_file),
+            staged.sha256,
+            started,
+            apply_chunk_pmids,
+        ),
+    )
+    result.seconds = (datetime.now() - started).total_seconds()
+    return result
+
+
+def _half_applied(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    """True when these bytes are half applied (the load finishes them); raises
+    `HalfAppliedFile` when another file is."""
+    files = half_applied_files(con)
+    if any(f.sha256 == sha256 for f in files):
+        return True
+    if files:
+        raise HalfAppliedFile(half_applied_message(files))
+    return False
+
+
+def _apply_planned(
+    con: duckdb.DuckDBPyConnection,
+    result: FileResult,
+    sha256: str,
+    at: datetime,
+    chunk_pmids: int,
+) -> FileResult:
+    """Move the rows of a file whose plan was just committed (status `applying`), chunk by
+    chunk, and mark it loaded; any other result is returned as it is."""
+    if result.status != FileStatus.APPLYING:
+        return result
+    chunks = apply_chunks(con, sha256, at, chunk_pmids)
+    _drop_staging(con)
+    log.info(
+        "%s: applied in %d chunks of at most %d PMIDs", result.source_file, chunks, chunk_pmids
+    )
+    result.status = FileStatus.LOADED
+    return result
+
+
+def _resume(
+    con: duckdb.DuckDBPyConnection, sha256: str, stage_again: StageAgain, chunk_pmids: int
+) -> FileResult:
+    """Finish a file left half applied: stage its bytes again, read back the plan its first
+    load committed, move the rows still to move. Its ledger row, `changes` and `deletions` are
+    the first load's; its rows are stamped with the first load's start."""
+    row = con.execute(
+        "select source_file, format, file_order_key, records, inserted, replaced, unchanged,"
+        " skipped, deleted, rejected, started_at from ingested_files"
+        " where sha256 = ? and status = ?",
+        [sha256, FileStatus.APPLYING],
+    ).fetchone()
+    result = FileResult(row[0], FileStatus.APPLYING, *row[1:10])
+    result.message = "finished a file left half applied"
+    started, at = datetime.now(), row[10]
+    with transaction(con):
+        stage_again(FileResult(row[0], FileStatus.APPLYING, row[1], row[2]), at)
+        resume_staging_tables(con, sha256)
+    result = _apply_planned(con, result, sha256, at, chunk_pmids)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
 
@@ -229,13 +335,14 @@ def earlier_result(con: duckdb.DuckDBPyConnection, source: str, sha256: str) -> 
 
     Bytes loaded before are `already-loaded`; bytes rejected whole before are
     `rejected-before`, a reject again (with the earlier reason), so that a rerun tells the truth.
+    Bytes half applied are new to it: loading them again finishes them.
     """
     earlier = con.execute(
         "select status, source_file from ingested_files where sha256 = ?"
         " order by started_at desc limit 1",
         [sha256],
     ).fetchone()
-    if earlier is None:
+    if earlier is None or earlier[0] == FileStatus.APPLYING:
         return None
     if earlier[0] != FileStatus.REJECTED:
         return FileResult(source, FileStatus.ALREADY_LOADED, message="same bytes already loaded")
@@ -258,15 +365,19 @@ def _stage_batches(
     result: FileResult,
     started: datetime,
     on_records: ProgressCallback | None,
+    *,
+    rejects: bool = True,
 ) -> None:
-    """Normalize every batch and insert it into the staging tables."""
+    """Normalize every batch and insert it into the staging tables (and its rejects into
+    `rejects`, unless told not to)."""
     info = SourceInfo(result.format, result.source_file, result.file_order_key, started)
     _create_staging(con)
     superseded = SupersededRecords()
     for batch, frames in normalize_ahead(batches, info):
         superseded.note(frames)
         _stage(con, frames, batch)
-        _stage_rejects(con, batch, result.source_file, result.format, started)
+        if rejects:
+            _stage_rejects(con, batch, result.source_file, result.format, started)
         result.records += batch.records
         result.rejected += len(batch.rejects)
         if on_records:
@@ -274,7 +385,9 @@ def _stage_batches(
     _drop_superseded(con, superseded.superseded)
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, staged: StagedFile, result: FileResult) -> None:
+def _stage_parquet(
+    con: duckdb.DuckDBPyConnection, staged: StagedFile, result: FileResult, *, rejects: bool = True
+) -> None:
     """Fill the staging tables from a staging folder (the parallel path's `_stage_batches`)."""
     _create_staging(con)
     for table in RECORD_TABLES:
@@ -287,12 +400,12 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, staged: StagedFile, result: F
         con.execute(
             "insert into stage_deletions select pmid from read_parquet(?)", [str(deletions)]
         )
-    rejects = staged.extra_path(REJECTS)
-    if rejects is not None:
+    rejected = staged.extra_path(REJECTS)
+    if rejects and rejected is not None:
         _insert_rejects(
             con,
             "read_parquet(?)",
-            [str(rejects)],
+            [str(rejected)],
             staged.source_file,
             staged.format,
             staged.started,
@@ -319,13 +432,24 @@ def _drop_superseded(
 
 
 def _apply_staged(
-    con: duckdb.DuckDBPyConnection, result: FileResult, key: str | None, at: datetime
+    con: duckdb.DuckDBPyConnection,
+    result: FileResult,
+    at: datetime,
+    chunk_pmids: int,
+    sha256: str,
 ) -> None:
     """Decide and apply what is in the staging tables (the one apply path of both loaders), in
-    the open transaction (`_record_file` commits); its counts go to RESULT."""
-    applied = apply_staging_tables(con, result.source_file, key, at)
-    for name, count in asdict(applied).items():
+    the open transaction (`_record_file` commits); its counts go to RESULT. A file planned for
+    chunks gets status `applying` and keeps its staging tables for `_apply_planned`."""
+    key = result.file_order_key
+    applied = apply_staging_tables(
+        con, result.source_file, key, at, chunk_pmids=chunk_pmids, sha256=sha256
+    )
+    for name, count in applied.ledger_counts().items():
         setattr(result, name, count)
+    if applied.planned:
+        result.status = FileStatus.APPLYING
+        return
     _drop_staging(con)
 
 

@@ -24,6 +24,7 @@ import duckdb
 from warehouse.inputs import sha256_of
 from warehouse.ledger import known_hashes
 from warehouse.loading.load import (
+    APPLY_CHUNK_PMIDS,
     FileResult,
     ProgressCallback,
     apply_staged,
@@ -56,6 +57,7 @@ def load_files(
     workers: int | None = 1,
     batch_size: int = 1000,
     staging_dir: Path | None = None,
+    apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
@@ -63,7 +65,14 @@ def load_files(
     processes = parse_processes(paths, workers)
     if processes == 0:
         return [
-            load_file(con, p, batch_size=batch_size, flow_run_id=flow_run_id, on_records=on_records)
+            load_file(
+                con,
+                p,
+                batch_size=batch_size,
+                apply_chunk_pmids=apply_chunk_pmids,
+                flow_run_id=flow_run_id,
+                on_records=on_records,
+            )
             for p in paths
         ]
     context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
@@ -79,6 +88,7 @@ def load_files(
             submit,
             root,
             ahead=processes * AHEAD_PER_WORKER,
+            apply_chunk_pmids=apply_chunk_pmids,
             flow_run_id=flow_run_id,
             on_records=on_records,
         )
@@ -129,6 +139,7 @@ def apply_in_order(
     root: Path,
     *,
     ahead: int,
+    apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
@@ -151,7 +162,11 @@ def apply_in_order(
             continue
         staged = future.result()
         try:
-            results.append(apply_staged(con, staged, flow_run_id=flow_run_id))
+            results.append(
+                apply_staged(
+                    con, staged, flow_run_id=flow_run_id, apply_chunk_pmids=apply_chunk_pmids
+                )
+            )
         finally:
             remove_staged(staged)
         if on_records:

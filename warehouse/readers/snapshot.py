@@ -26,7 +26,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.errors import ConfigError
+from warehouse.errors import ConfigError, HalfAppliedFile
+from warehouse.ledger import half_applied_files, half_applied_message
 from warehouse.loading.memory import within_memory
 from warehouse.loading.vacuum import vacuum_when_due
 from warehouse.readers.catchup import (
@@ -85,11 +86,17 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, target: Path | str) -> Path
 
 
 def publish_readers_copy(con: duckdb.DuckDBPyConnection, target: Path | str) -> Publication:
-    """Bring the idle copy up to date with the warehouse and publish it at TARGET, atomically."""
+    """Bring the idle copy up to date with the warehouse and publish it at TARGET, atomically.
+
+    A warehouse holding a file half applied (`applying`: its `changes` logged, some of its rows
+    not moved) is not published: `HalfAppliedFile` is raised, and the copy stays as it was.
+    """
     started = time.perf_counter()
     target = Path(target)
     if database_file(con).resolve() == target.resolve():
         raise ConfigError(f"the snapshot path {target} is the warehouse itself")
+    if half_applied := half_applied_files(con):
+        raise HalfAppliedFile(half_applied_message(half_applied))
     idle, active = idle_and_active(target)
     method, replayed = within_memory(
         con, lambda: _update_idle(con, idle, active, target), f"readers' copy {target}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from warehouse.formats.records import RECORD_TABLES
-from warehouse.ledger import ledger_counts
+from warehouse.ledger import half_applied_files, half_applied_message, ledger_counts
 
 LEDGER_TABLES = ("rejects", "ingested_files", "changes", "deletions")
 
@@ -26,8 +26,10 @@ def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "select string_agg(kind || ' ' || coalesce(mesh_year::varchar, '?'), ', ' order by kind) "
         "from mesh_vocabularies"
     ).fetchone()[0]
+    half_applied = half_applied_files(con)
     return {
         "files loaded": row[0],
+        "files half applied": half_applied_message(half_applied) if half_applied else "none",
         "files rejected whole": row[1],
         "records rejected (in loaded files)": row[2],
         "last run": row[3],

@@ -47,6 +47,7 @@ def load_in_processes(
             files,
             workers=settings.workers,
             batch_size=settings.batch_size,
+            apply_chunk_pmids=settings.apply_chunk_pmids,
             staging_dir=settings.staging_dir,
             flow_run_id=run_id,
             on_records=on_records,

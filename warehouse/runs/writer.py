@@ -24,7 +24,7 @@ import duckdb
 
 from warehouse.config import Settings
 from warehouse.db import connect
-from warehouse.errors import StorageError
+from warehouse.errors import HalfAppliedFile, StorageError
 from warehouse.ledger import FileStatus
 from warehouse.loading.load import FileResult, ProgressCallback, load_file
 from warehouse.readers.snapshot import publish_readers_copy
@@ -64,17 +64,23 @@ def load_one_file(
     try:
         with queries_cut_short_interrupt():
             return load_file(
-                con, path, batch_size=settings.batch_size, flow_run_id=run_id, on_records=on_records
+                con,
+                path,
+                batch_size=settings.batch_size,
+                apply_chunk_pmids=settings.apply_chunk_pmids,
+                flow_run_id=run_id,
+                on_records=on_records,
             )
     except StorageError as exc:
         return FileResult(str(path), FileStatus.FAILED, message=str(exc))
 
 
 def publish_quietly(con: duckdb.DuckDBPyConnection, target: Path) -> Path | None:
-    """Publish the readers' snapshot; a full or read-only disk keeps the previous one (None)."""
+    """Publish the readers' snapshot; a full or read-only disk, or a file left half applied,
+    keeps the previous one (None)."""
     try:
         published = publish_readers_copy(con, target)
-    except (duckdb.Error, OSError) as exc:
+    except (duckdb.Error, OSError, HalfAppliedFile) as exc:
         log.warning("readers' copy %s not published: %s", target, exc)
         return None
     return published.path

@@ -100,6 +100,7 @@ def _load_on_cluster(
             root,
             ahead=workers * AHEAD_PER_WORKER,
             apply_chunk_pmids=settings.apply_chunk_pmids,
+            apply_chunk_above_mib=settings.apply_chunk_above_mib,
             flow_run_id=run_id,
             on_records=on_records,
         )

@@ -6,6 +6,7 @@ copy know the file is half applied."""
 from __future__ import annotations
 
 import gzip
+import logging
 import random
 import re
 import shutil
@@ -81,16 +82,37 @@ def whole(nlm_files: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
 
 
 def test_chunked_load_equals_one_transaction(
-    nlm_files: tuple[Path, Path], whole: dict, tmp_path: Path
+    nlm_files: tuple[Path, Path], whole: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     con = connect(tmp_path / "chunked.duckdb")
     baseline, update = nlm_files
-    load_file(con, baseline, apply_chunk_pmids=2)
-    result = load_file(con, update, apply_chunk_pmids=100)
+    load_file(con, baseline, apply_chunk_pmids=2, apply_chunk_above_mib=0)
+    with caplog.at_level(logging.INFO, logger="warehouse.loading.load"):
+        result = load_file(con, update, apply_chunk_pmids=100, apply_chunk_above_mib=0)
+    assert [r.getMessage() for r in caplog.records if "chunks of at most" in r.getMessage()] == [
+        f"{update}: applied in 8 chunks of at most 100 PMIDs"
+    ]
     assert (result.status, result.replaced, result.deleted) == ("loaded", 604 - DELETED, DELETED)
     assert warehouse_state(con) == whole
     assert [r.name for r in run_checks(con) if not r.passed] == []
-    assert load_file(con, update, apply_chunk_pmids=100).status == FileStatus.ALREADY_LOADED
+    again = load_file(con, update, apply_chunk_pmids=100, apply_chunk_above_mib=0)
+    assert again.status == FileStatus.ALREADY_LOADED
+    con.close()
+
+
+def test_a_file_whose_removals_fit_in_memory_is_applied_whole(
+    nlm_files: tuple[Path, Path], whole: dict, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Over the PMID count but far under the default memory threshold: no chunks (they cost
+    CPU and would bound nothing)."""
+    con = connect(tmp_path / "small.duckdb")
+    baseline, update = nlm_files
+    load_file(con, baseline)
+    with caplog.at_level(logging.INFO, logger="warehouse.loading.load"):
+        result = load_file(con, update, apply_chunk_pmids=100)
+    assert result.status == FileStatus.LOADED
+    assert not [r for r in caplog.records if "chunks of at most" in r.getMessage()]
+    assert warehouse_state(con) == whole
     con.close()
 
 
@@ -100,7 +122,7 @@ from pathlib import Path
 from warehouse.db import connect
 from warehouse.loading.load import load_file
 con = connect(Path(sys.argv[1]))
-load_file(con, Path(sys.argv[2]), apply_chunk_pmids=40)
+load_file(con, Path(sys.argv[2]), apply_chunk_pmids=40, apply_chunk_above_mib=0)
 """
 
 
@@ -186,7 +208,7 @@ def test_rerun_after_a_kill_between_chunks_equals_an_uninterrupted_load(
     con = connect(half_applied)
     moved = con.execute("select count(*) from apply_plans").fetchone()[0]
     assert moved > 0
-    result = load_file(con, nlm_files[1], apply_chunk_pmids=50)
+    result = load_file(con, nlm_files[1], apply_chunk_pmids=50, apply_chunk_above_mib=0)
     assert (result.status, result.replaced, result.deleted, result.inserted) == (
         "loaded",
         604 - DELETED,

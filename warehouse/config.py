@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     dask_address: str | None = setting("dask_address")
     load_memory_limit: str = setting("load_memory_limit")
     apply_chunk_pmids: int = setting("apply_chunk_pmids")
+    apply_chunk_above_mib: float = setting("apply_chunk_above_mib")
     mirror_url: str | None = setting("mirror_url")
     mesh_url: str | None = setting("mesh_url")
     download_dir: Path = setting("download_dir")

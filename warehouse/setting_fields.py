@@ -66,9 +66,16 @@ FIELDS: dict[str, SettingField] = {
     ),
     "apply_chunk_pmids": SettingField(
         2000,
-        "A file replacing or deleting more PMIDs than this is applied in transactions of at "
-        "most this many (bounds the memory DuckDB pins until each commits).",
+        "A file replacing or deleting more PMIDs than this, whose removals would pin more than "
+        "APPLY_CHUNK_ABOVE_MIB in one transaction, is applied in transactions of at most this "
+        "many (bounds the memory DuckDB pins until each commits).",
         {"ge": 1},
+    ),
+    "apply_chunk_above_mib": SettingField(
+        1024.0,
+        "Memory (MiB) a file's removals may pin in one transaction before it is applied in "
+        "chunks (chunks cost 1.5-3x the CPU; 0: chunk whenever APPLY_CHUNK_PMIDS is passed).",
+        {"ge": 0},
     ),
     "mirror_url": SettingField(
         None,

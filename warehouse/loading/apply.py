@@ -35,6 +35,7 @@ from warehouse.loading.memory import (
     INDEX_MIB_PER_MILLION,
     KIB_PER_TOUCHED_BLOCK,
     MEMORY_CEILING_FRACTION,
+    RemovalNeed,
     memory_ceiling_mib,
     memory_limit_mib,
     raise_limit_to,
@@ -115,13 +116,15 @@ def apply_staging_tables(
     at: datetime,
     *,
     chunk_pmids: int | None = None,
+    chunk_above_mib: float = 0.0,
     sha256: str | None = None,
 ) -> AppliedCounts:
     """Decide per PMID, replace whole records, apply deletions, log changes (in the caller's
     open transaction), then drop the apply's temp tables; the staging tables are left.
 
     `key` is the file's `file_order_key` and `at` the time its rows are stamped with. A file
-    removing more than `chunk_pmids` PMIDs is only planned (kept in `apply_plans` under its
+    removing more than `chunk_pmids` PMIDs whose removals would pin more than `chunk_above_mib`
+    MiB in one transaction is only planned (kept in `apply_plans` under its
     `sha256`; `planned` is True): its rows move in `apply_chunks`, after the caller commits.
     """
     _ensure_derived_tables(con)
@@ -135,7 +138,7 @@ def apply_staging_tables(
         skipped=counts.get(Action.SKIPPED_OLDER, 0) + counts.get(Action.SKIPPED_POORER, 0),
         deleted=con.execute("select count(*) from delete_decisions").fetchone()[0],
     )
-    if chunk_pmids is not None and _removed_count(con) > chunk_pmids:
+    if chunk_pmids is not None and _chunking_pays(con, chunk_pmids, chunk_above_mib):
         _plan_file(con, source_file, sha256, key, at)
         return AppliedCounts(**applied.ledger_counts(), planned=True)
     check_removal_memory(con)
@@ -244,9 +247,43 @@ def _removed_count(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("select count(*) from pmids_removed").fetchone()[0]
 
 
+def _chunking_pays(con: duckdb.DuckDBPyConnection, chunk_pmids: int, above_mib: float) -> bool:
+    """Chunks cost 1.5-3x the CPU of one transaction (a commit and an aggregate merge each), so
+    a file is chunked only when it removes more than `chunk_pmids` PMIDs and applying it whole
+    would pin more than `above_mib` MiB (`removal_need_of_file`)."""
+    if _removed_count(con) <= chunk_pmids:
+        return False
+    found = removal_need_of_file(con)
+    return found is not None and found[0].mib > above_mib
+
+
 def _drop_apply_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table in APPLY_TABLES:
         con.execute(f"drop table if exists {table}")
+
+
+def removal_need_of_file(
+    con: duckdb.DuckDBPyConnection, aggregate_rows: dict[str, int] | None = None
+) -> tuple[RemovalNeed, str] | None:
+    """The memory DuckDB would pin applying the decided file (or chunk) in one transaction, and
+    the file's removals in words; None when it replaces and removes nothing."""
+    gone = con.execute("select count(*) from pmids_gone").fetchone()[0]
+    changed = {
+        table: con.execute(f"select count(*) from changed_{table}").fetchone()[0]
+        for table in CHANGED_ROWS
+    }
+    changed["articles"] = con.execute("select count(*) from pmids_replaced").fetchone()[0]
+    if not gone + changed["articles"]:
+        return None
+    rows = table_rows(con)
+    touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
+    if aggregate_rows is not None:
+        touched = {table: min(n, aggregate_rows.get(table, 0)) for table, n in touched.items()}
+    touched |= {f"agg_{name}": gone + changed["articles"] for name in aggregates.ARTICLE_TABLES}
+    touched |= {table: gone + changed.get(table, 0) for table in PMID_TABLES}
+    need = removal_need(rows, touched, gone + changed["articles"])
+    what = f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs"
+    return need, what
 
 
 def check_removal_memory(
@@ -265,22 +302,10 @@ def check_removal_memory(
     and the counts' refresh may touch every block of the other aggregates, so the need grows
     with the file's replaced and deleted PMIDs, up to about 12 bytes per warehouse row.
     """
-    gone = con.execute("select count(*) from pmids_gone").fetchone()[0]
-    changed = {
-        table: con.execute(f"select count(*) from changed_{table}").fetchone()[0]
-        for table in CHANGED_ROWS
-    }
-    changed["articles"] = con.execute("select count(*) from pmids_replaced").fetchone()[0]
-    if not gone + changed["articles"]:
+    found = removal_need_of_file(con, aggregate_rows)
+    if found is None:
         return
-    rows = table_rows(con)
-    touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
-    if aggregate_rows is not None:
-        touched = {table: min(n, aggregate_rows.get(table, 0)) for table, n in touched.items()}
-    touched |= {f"agg_{name}": gone + changed["articles"] for name in aggregates.ARTICLE_TABLES}
-    touched |= {table: gone + changed.get(table, 0) for table in PMID_TABLES}
-    need = removal_need(rows, touched, gone + changed["articles"])
-    what = f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs"
+    need, what = found
     if raise_limit_to(con, need.mib, what):
         return
     raise MemoryLimitTooLow(

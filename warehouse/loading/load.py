@@ -52,6 +52,16 @@ log = logging.getLogger(__name__)
 
 EXCERPT_CHARS = 300
 APPLY_CHUNK_PMIDS: int = FIELDS["apply_chunk_pmids"].default
+APPLY_CHUNK_ABOVE_MIB: float = FIELDS["apply_chunk_above_mib"].default
+
+
+@dataclass(frozen=True)
+class ApplyChunks:
+    """When a file is applied in chunks: it removes more than `pmids` PMIDs and applying it
+    whole would pin more than `above_mib` MiB; then at most `pmids` removed PMIDs a chunk."""
+
+    pmids: int = APPLY_CHUNK_PMIDS
+    above_mib: float = APPLY_CHUNK_ABOVE_MIB
 
 
 @dataclass
@@ -89,11 +99,13 @@ def load_file(
     *,
     batch_size: int = 1000,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
+    apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> FileResult:
     """Load one file in one transaction (in chunks when it removes more than
-    `apply_chunk_pmids` PMIDs); a file already in `ingested_files` is skipped.
+    `apply_chunk_pmids` PMIDs and would pin more than `apply_chunk_above_mib` MiB whole); a
+    file already in `ingested_files` is skipped.
 
     A DuckDB error caused by the warehouse file or its disk (full, read-only, damaged) rolls the
     file back and is raised as a `StorageError`; everything committed before it is kept.
@@ -101,6 +113,7 @@ def load_file(
     started = datetime.now()
     source = str(path)
     sha256 = sha256_of(path)
+    chunks = ApplyChunks(apply_chunk_pmids, apply_chunk_above_mib)
     try:
         if (earlier := earlier_result(con, source, sha256)) is not None:
             return earlier
@@ -110,20 +123,18 @@ def load_file(
                 batches = read_batches(path, scratch.format, batch_size)
                 _stage_batches(con, batches, scratch, at, on_records, rejects=False)
 
-            result = _resume(con, sha256, stage_again, apply_chunk_pmids)
+            result = _resume(con, sha256, stage_again, chunks)
         else:
 
             def attempt() -> FileResult:
-                result = _load_or_reject(
-                    con, path, started, batch_size, on_records, sha256, apply_chunk_pmids
-                )
+                result = _load_or_reject(con, path, started, batch_size, on_records, sha256, chunks)
                 _record_file(con, result, sha256, started, flow_run_id)
                 return result
 
             result = _compacting_when_due(
                 con,
                 lambda: _apply_planned(
-                    con, within_memory(con, attempt, source), sha256, started, apply_chunk_pmids
+                    con, within_memory(con, attempt, source), sha256, started, chunks
                 ),
             )
     except duckdb.Error as exc:
@@ -143,7 +154,7 @@ def _load_or_reject(
     batch_size: int,
     on_records: ProgressCallback | None,
     sha256: str,
-    chunk_pmids: int,
+    chunks: ApplyChunks,
 ) -> FileResult:
     """Detect the format and load the file, or reject it whole (the transaction stays open)."""
     key = file_order_key(path)
@@ -156,9 +167,7 @@ def _load_or_reject(
     if fmt == OCC_FORMAT:
         return _load_citation_collection(con, path, sha256, started, on_records)
     staged = FileResult(str(path), FileStatus.LOADED, fmt, key)
-    return _load_in_transaction(
-        con, path, staged, started, batch_size, on_records, chunk_pmids, sha256
-    )
+    return _load_in_transaction(con, path, staged, started, batch_size, on_records, chunks, sha256)
 
 
 def _load_vocabulary(
@@ -203,7 +212,7 @@ def _load_in_transaction(
     started: datetime,
     batch_size: int,
     on_records: ProgressCallback | None,
-    chunk_pmids: int,
+    chunks: ApplyChunks,
     sha256: str,
 ) -> FileResult:
     """Stage and apply (or plan) a whole file into RESULT; on a damaged file roll back and
@@ -212,7 +221,7 @@ def _load_in_transaction(
     try:
         with transaction(con, commit=False):
             _stage_batches(con, read_batches(path, fmt, batch_size), result, started, on_records)
-            _apply_staged(con, result, started, chunk_pmids, sha256)
+            _apply_staged(con, result, started, chunks, sha256)
     except DamagedFile as exc:
         return _reject_file(con, path, fmt, key, str(exc), started)
     return result
@@ -224,8 +233,10 @@ def apply_staged(
     *,
     flow_run_id: str | None = None,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
+    apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
 ) -> FileResult:
     """Apply a file parsed into a staging folder, like `load_file` does."""
+    chunks = ApplyChunks(apply_chunk_pmids, apply_chunk_above_mib)
     path = Path(staged.source_file)
     if (earlier := earlier_result(con, staged.source_file, staged.sha256)) is not None:
         return earlier
@@ -237,7 +248,7 @@ def apply_staged(
         def stage_again(scratch: FileResult, at: datetime) -> None:
             _stage_parquet(con, staged, scratch, rejects=False)
 
-        return _resume(con, staged.sha256, stage_again, apply_chunk_pmids)
+        return _resume(con, staged.sha256, stage_again, chunks)
 
     def attempt() -> FileResult:
         if staged.status == StagedStatus.REJECTED:
@@ -246,7 +257,7 @@ def apply_staged(
             result = FileResult(staged.source_file, FileStatus.LOADED, staged.format, key)
             with transaction(con, commit=False):
                 _stage_parquet(con, staged, result)
-                _apply_staged(con, result, started, apply_chunk_pmids, staged.sha256)
+                _apply_staged(con, result, started, chunks, staged.sha256)
         _record_file(con, result, staged.sha256, started, flow_run_id)
         return result
 
@@ -257,7 +268,7 @@ def apply_staged(
             within_memory(con, attempt, staged.source_file),
             staged.sha256,
             started,
-            apply_chunk_pmids,
+            chunks,
         ),
     )
     result.seconds = (datetime.now() - started).total_seconds()
@@ -280,23 +291,23 @@ def _apply_planned(
     result: FileResult,
     sha256: str,
     at: datetime,
-    chunk_pmids: int,
+    chunks: ApplyChunks,
 ) -> FileResult:
     """Move the rows of a file whose plan was just committed (status `applying`), chunk by
     chunk, and mark it loaded; any other result is returned as it is."""
     if result.status != FileStatus.APPLYING:
         return result
-    chunks = apply_chunks(con, sha256, at, chunk_pmids)
+    applied = apply_chunks(con, sha256, at, chunks.pmids)
     _drop_staging(con)
     log.info(
-        "%s: applied in %d chunks of at most %d PMIDs", result.source_file, chunks, chunk_pmids
+        "%s: applied in %d chunks of at most %d PMIDs", result.source_file, applied, chunks.pmids
     )
     result.status = FileStatus.LOADED
     return result
 
 
 def _resume(
-    con: duckdb.DuckDBPyConnection, sha256: str, stage_again: StageAgain, chunk_pmids: int
+    con: duckdb.DuckDBPyConnection, sha256: str, stage_again: StageAgain, chunks: ApplyChunks
 ) -> FileResult:
     """Finish a file left half applied: stage its bytes again, read back the plan its first
     load committed, move the rows still to move. Its ledger row, `changes` and `deletions` are
@@ -313,7 +324,7 @@ def _resume(
     with transaction(con):
         stage_again(FileResult(row[0], FileStatus.APPLYING, row[1], row[2]), at)
         resume_staging_tables(con, sha256)
-    result = _apply_planned(con, result, sha256, at, chunk_pmids)
+    result = _apply_planned(con, result, sha256, at, chunks)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
 
@@ -435,7 +446,7 @@ def _apply_staged(
     con: duckdb.DuckDBPyConnection,
     result: FileResult,
     at: datetime,
-    chunk_pmids: int,
+    chunks: ApplyChunks,
     sha256: str,
 ) -> None:
     """Decide and apply what is in the staging tables (the one apply path of both loaders), in
@@ -443,7 +454,13 @@ def _apply_staged(
     chunks gets status `applying` and keeps its staging tables for `_apply_planned`."""
     key = result.file_order_key
     applied = apply_staging_tables(
-        con, result.source_file, key, at, chunk_pmids=chunk_pmids, sha256=sha256
+        con,
+        result.source_file,
+        key,
+        at,
+        chunk_pmids=chunks.pmids,
+        chunk_above_mib=chunks.above_mib,
+        sha256=sha256,
     )
     for name, count in applied.ledger_counts().items():
         setattr(result, name, count)

@@ -24,6 +24,7 @@ import duckdb
 from warehouse.inputs import sha256_of
 from warehouse.ledger import known_hashes
 from warehouse.loading.load import (
+    APPLY_CHUNK_ABOVE_MIB,
     APPLY_CHUNK_PMIDS,
     FileResult,
     ProgressCallback,
@@ -58,6 +59,7 @@ def load_files(
     batch_size: int = 1000,
     staging_dir: Path | None = None,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
+    apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
@@ -70,6 +72,7 @@ def load_files(
                 p,
                 batch_size=batch_size,
                 apply_chunk_pmids=apply_chunk_pmids,
+                apply_chunk_above_mib=apply_chunk_above_mib,
                 flow_run_id=flow_run_id,
                 on_records=on_records,
             )
@@ -89,6 +92,7 @@ def load_files(
             root,
             ahead=processes * AHEAD_PER_WORKER,
             apply_chunk_pmids=apply_chunk_pmids,
+            apply_chunk_above_mib=apply_chunk_above_mib,
             flow_run_id=flow_run_id,
             on_records=on_records,
         )
@@ -140,6 +144,7 @@ def apply_in_order(
     *,
     ahead: int,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
+    apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
@@ -164,7 +169,11 @@ def apply_in_order(
         try:
             results.append(
                 apply_staged(
-                    con, staged, flow_run_id=flow_run_id, apply_chunk_pmids=apply_chunk_pmids
+                    con,
+                    staged,
+                    flow_run_id=flow_run_id,
+                    apply_chunk_pmids=apply_chunk_pmids,
+                    apply_chunk_above_mib=apply_chunk_above_mib,
                 )
             )
         finally:

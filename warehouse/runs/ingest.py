@@ -48,6 +48,7 @@ def load_in_processes(
             workers=settings.workers,
             batch_size=settings.batch_size,
             apply_chunk_pmids=settings.apply_chunk_pmids,
+            apply_chunk_above_mib=settings.apply_chunk_above_mib,
             staging_dir=settings.staging_dir,
             flow_run_id=run_id,
             on_records=on_records,

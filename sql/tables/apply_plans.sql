@@ -7,7 +7,7 @@ create table if not exists apply_plans (
     merged_into bigint
 );
 
-comment on table apply_plans is 'The plan of a file applied in chunks (grain: sha256, pmid, step): what its decision moves, written with its changes rows while its ingested_files row is applying, read again by a rerun that finishes it, deleted once it is loaded.';
+comment on table apply_plans is 'One row per PMID (and step) a file applied in chunks moves (grain: sha256, pmid, step): the file''s plan, written with its changes rows while its ingested_files row is applying, read again by a rerun that finishes it, deleted once it is loaded.';
 comment on column apply_plans.sha256 is 'SHA-256 of the file''s bytes (its ingested_files row).';
 comment on column apply_plans.pmid is 'PMID the file inserts, replaces or deletes, or surrogate PMID it merges into a real article.';
 comment on column apply_plans.step is 'insert or replace (the file''s record goes in), delete (its DeleteCitation takes the PMID out), merge (a surrogate leaves for merged_into).';

@@ -99,8 +99,7 @@ def _load_on_cluster(
             lambda path, folder: stage.submit(path, folder, settings.batch_size),
             root,
             ahead=workers * AHEAD_PER_WORKER,
-            apply_chunk_pmids=settings.apply_chunk_pmids,
-            apply_chunk_above_mib=settings.apply_chunk_above_mib,
+            **settings.chunking(),
             flow_run_id=run_id,
             on_records=on_records,
         )

@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     sql_tls_key: Path | None = setting("sql_tls_key")
     sql_require_tls: bool = setting("sql_require_tls")
 
+    def chunking(self) -> dict[str, float]:
+        """The loader's keyword arguments for applying a big file in chunks."""
+        return {
+            "apply_chunk_pmids": self.apply_chunk_pmids,
+            "apply_chunk_above_mib": self.apply_chunk_above_mib,
+        }
+
     def snapshot_path(self) -> Path:
         """Where the read-only snapshot is published: the setting, else beside the warehouse."""
         from warehouse.readers.snapshot import default_snapshot_path

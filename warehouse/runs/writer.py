@@ -67,8 +67,7 @@ def load_one_file(
                 con,
                 path,
                 batch_size=settings.batch_size,
-                apply_chunk_pmids=settings.apply_chunk_pmids,
-                apply_chunk_above_mib=settings.apply_chunk_above_mib,
+                **settings.chunking(),
                 flow_run_id=run_id,
                 on_records=on_records,
             )

@@ -70,11 +70,12 @@ def _label(sql: str) -> str:
     return re.sub(r"\s+", " ", " ".join(lines))[:90]
 
 
-def staged_source() -> StagedFile:
-    """The staged bench file, staged once."""
-    manifest = STAGED / MANIFEST
+def staged_source(source: Path = SOURCE) -> StagedFile:
+    """The staged input file, staged once (beside the bench's output, one folder per input)."""
+    folder = STAGED if source == SOURCE else OUT / f"staged-{source.parent.name}-{source.stem}"
+    manifest = folder / MANIFEST
     if not manifest.exists():
-        return stage_file(SOURCE, STAGED)
+        return stage_file(source, folder)
     fields = json.loads(manifest.read_text())
     fields["started"] = datetime.fromisoformat(fields["started"])
     fields["superseded"] = [tuple(s) for s in fields["superseded"]]
@@ -192,8 +193,15 @@ def main() -> None:
         "--spread", action="store_true", help="apply replacements spread over the loaded range"
     )
     parser.add_argument("--memory-limit", default="200MB")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=SOURCE,
+        help="the file to stage and copy (default: the bench file; bench/out/scale/... for "
+        "values spread like PubMed's)",
+    )
     args = parser.parse_args()
-    staged = staged_source()
+    staged = staged_source(args.source)
     con = connect(args.db, memory_limit=args.memory_limit)
     if args.grow_to:
         grow(con, staged, args.grow_to)

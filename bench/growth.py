@@ -561,33 +561,58 @@ def ratios(points: list[Point]) -> list[str]:
     return lines
 
 
-def projection(points: list[Point], stage_costs: list[Cost]) -> list[str]:
+def baseline_hours(writer: float, parse: float, cpu: float, cores: int, workers: int) -> float:
+    """Hours for the whole baseline when `workers` parse processes feed one writer.
+
+    `writer` and `parse` are the hours each takes alone on one core (wall), `cpu` the CPU hours of
+    both together. Parsing overlaps the writer's apply (each file is parsed ahead in a child), so
+    the run takes as long as the slower of the two streams, and never less than the CPU it needs
+    spread over the machine's cores. A cluster's parse workers run elsewhere: pass `cpu=0`.
+    """
+    return max(writer, parse / workers, cpu / cores)
+
+
+def projection(points: list[Point], stage_costs: list[Cost], cores: int | None = None) -> list[str]:
     """Whole-baseline hours from a straight line fitted to apply cost against size."""
+    cores = cores or os.cpu_count() or 1
     files = [p for p in points if p.label.startswith("file") and p.error is None]
     sizes = np.array([p.records_before for p in files], dtype=float)
-    lines = []
-    parse_wall = float(np.mean([c.wall for c in stage_costs]))
-    parse_cpu = float(np.mean([c.cpu for c in stage_costs]))
+    parse_cost = {
+        "wall": float(np.mean([c.wall for c in stage_costs])),
+        "cpu": float(np.mean([c.cpu for c in stage_costs])),
+    }
     step = BASELINE_RECORDS / BASELINE_FILES
     at = np.arange(BASELINE_FILES) * step
+    hours, lines = {}, []
     for kind in ("wall", "cpu"):
         cost = np.array([getattr(p.apply, kind) for p in files])
         slope, intercept = np.polyfit(sizes, cost, 1) if len(files) > 1 else (0.0, cost[0])
         writer = float(np.sum(intercept + slope * at)) / 3600
-        parse = BASELINE_FILES * (parse_wall if kind == "wall" else parse_cpu) / 3600
-        fit = (
+        parse = BASELINE_FILES * parse_cost[kind] / 3600
+        hours[kind] = (writer, parse)
+        lines.append(
             f"- {kind}: apply per file = {intercept:.2f} s + {slope * 1e6:.2f} s per million "
             f"records in the warehouse; over the baseline ({BASELINE_FILES:,} files, "
-            f"{BASELINE_RECORDS / 1e6:.0f}M records) the writer takes {writer:.1f} h"
+            f"{BASELINE_RECORDS / 1e6:.0f}M records) the writer takes {writer:.1f} h, "
+            f"parsing {parse:.1f} h"
         )
-        if kind == "wall":
-            lines.append(
-                f"{fit}, parsing {parse:.1f} h in 1 worker; with parsing overlapping the writer "
-                f"at least {max(writer, parse):.1f} h with 1 parse worker, "
-                f"{max(writer, parse / 2):.1f} h with 2."
-            )
-        else:
-            lines.append(f"{fit}, parsing {parse:.1f} h: {writer + parse:.1f} CPU h in all.")
+    writer, parse = hours["wall"]
+    cpu = sum(hours["cpu"])
+    local = ", ".join(
+        f"{baseline_hours(writer, parse, cpu, cores, workers):.1f} h with {workers} parse "
+        f"worker{'s' if workers > 1 else ''}"
+        for workers in (1, 2)
+    )
+    bound = math.ceil(parse / writer - 1e-9) if writer else 1
+    cluster = ", ".join(
+        f"{workers} workers {baseline_hours(writer, parse, 0.0, cores, workers):.1f} h"
+        for workers in sorted({2, 4, 8, bound})
+    )
+    lines += [
+        f"- this machine ({cores} cores, {cpu:.1f} CPU h in all): {local}",
+        f"- a Dask cluster of N parse workers feeding this writer: {cluster}; from {bound} "
+        f"workers on the writer ({writer:.1f} h) is the bound",
+    ]
     return ["Projection fitted to the measured curve (not to an empty warehouse):", *lines]
 
 

@@ -8,6 +8,7 @@ import duckdb
 
 from warehouse.errors import ConfigError, StorageError, WarehouseError, WarehouseLocked
 from warehouse.loading import aggregates, vacuum
+from warehouse.storage import new_file_config
 
 DISK_FULL = ("no space left", "disk full", "quota exceeded")
 READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
@@ -20,7 +21,8 @@ def connect(
     """Open the warehouse; a writable connection creates or updates the schema.
 
     `memory_limit` (e.g. `300MB`) caps DuckDB's buffers: a load then spills its staging to disk
-    instead of holding a whole file's rows in memory.
+    instead of holding a whole file's rows in memory. A new file's storage version is chosen by
+    `warehouse.storage.new_file_config`.
     """
     path = Path(path)
     if read_only and not path.exists():
@@ -28,7 +30,8 @@ def connect(
             f"no warehouse at {path}: run `pubmed-warehouse load` first, or pass --db PATH"
         )
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        config = {} if read_only else new_file_config(path)
+        con = duckdb.connect(str(path), read_only=read_only, config=config)
     except duckdb.Error as exc:
         raise storage_error(path, exc) from exc
     if memory_limit is not None:

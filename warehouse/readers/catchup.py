@@ -74,6 +74,14 @@ def warehouse_name(con: duckdb.DuckDBPyConnection) -> str:
     return con.execute("select current_database()").fetchone()[0]
 
 
+def storage_version_of(con: duckdb.DuckDBPyConnection, database: str) -> str:
+    """The storage version tag of an attached database, e.g. `v1.3.0+`."""
+    return con.execute(
+        "select tags['storage_version'] from duckdb_databases() where database_name = ?",
+        [database],
+    ).fetchone()[0]
+
+
 def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     """Columns of every table of the warehouse."""
     rows = con.execute(
@@ -119,9 +127,7 @@ def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> None:
     """Raise `CopyOutOfStep` with the reason when the attached copy cannot be caught up by
     replaying changes: it is in another DuckDB storage version than STORAGE_VERSION, it has
     another schema, or it holds another MeSH vocabulary (`VOCABULARY_TABLE`)."""
-    tag = con.execute(
-        "select tags['storage_version'] from duckdb_databases() where database_name = ?", [COPY]
-    ).fetchone()[0]
+    tag = storage_version_of(con, COPY)
     if tag != f"{storage_version}+":
         raise CopyOutOfStep(f"the copy is in storage version {tag}, not {storage_version}")
     warehouse = warehouse_name(con)

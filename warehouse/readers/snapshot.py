@@ -13,6 +13,11 @@ yet, or its schema differs from the warehouse's, it is rebuilt from the warehous
 
 The copies are written in DuckDB storage version `READERS_STORAGE_VERSION`, so DuckDB clients
 from 1.3 on open them as well as 2.x; a copy in an older storage version is rebuilt once.
+
+Where the file system clones files by sharing their blocks (`warehouse.storage`) and the
+warehouse itself is in that storage version (it is created so there), the idle copy is instead
+a clone of the checkpointed warehouse, made anew at each publish: nothing is replayed, and the
+two copies take only the blocks the warehouse has rewritten since they were cloned.
 """
 
 from __future__ import annotations
@@ -36,24 +41,23 @@ from warehouse.readers.catchup import (
     CopyOutOfStep,
     catch_up,
     recreate_views,
+    storage_version_of,
     table_columns,
     warehouse_name,
 )
 from warehouse.schema import quoted
+from warehouse.storage import READERS_STORAGE_VERSION, clone_file
 
 log = logging.getLogger(__name__)
-
-READERS_STORAGE_VERSION = "v1.3.0"
-"""DuckDB 1.3 and every later version read this format. It is the oldest with dictionary-FSST
-string compression, which halves the copy of `articles` (titles and abstracts) against 1.0's."""
 
 COLOURS = ("blue", "green")
 
 
 @dataclass
 class Publication:
-    """How a publish went: `caught-up` (replayed what changed), `copied` (the idle copy was
-    held by a reader: the published file was copied first) or `rebuilt` (from the warehouse)."""
+    """How a publish went: `cloned` (the warehouse cloned, see `warehouse.storage`), `caught-up`
+    (replayed what changed), `copied` (the idle copy was held by a reader: the published file
+    was copied first) or `rebuilt` (from the warehouse)."""
 
     path: Path
     method: str
@@ -134,6 +138,8 @@ def _update_idle(
     con: duckdb.DuckDBPyConnection, idle: Path, active: Path | None, target: Path
 ) -> tuple[str, CatchUp]:
     """Bring the idle copy up to date; returns how (see `Publication.method`) and what moved."""
+    if _clone_warehouse(con, idle):
+        return "cloned", CatchUp()
     method = "caught-up"
     if active is None:
         return "rebuilt", rebuild(con, idle)
@@ -154,6 +160,22 @@ def _update_idle(
         _abandon(con)
         raise
     return method, replayed
+
+
+def _clone_warehouse(con: duckdb.DuckDBPyConnection, idle: Path) -> bool:
+    """Make IDLE a clone of the checkpointed warehouse, when its storage version is the readers'
+    and the file system clones (False otherwise: nothing was written). A reader holding the old
+    IDLE keeps it: the clone is a new file moved over the name."""
+    if storage_version_of(con, warehouse_name(con)) != f"{READERS_STORAGE_VERSION}+":
+        return False
+    con.execute("checkpoint")
+    partial = idle.with_name(f"{idle.name}.partial")
+    if not clone_file(database_file(con), partial):
+        return False
+    # a WAL left by an abandoned catch-up belongs to the old file, not to the clone
+    idle.with_name(f"{idle.name}.wal").unlink(missing_ok=True)
+    os.replace(partial, idle)
+    return True
 
 
 def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> bool:

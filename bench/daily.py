@@ -213,22 +213,27 @@ class Daily:
 
 def folder_mib(folder: Path) -> float:
     """Disk used by the files directly in `folder` (warehouse, WAL, both readers' copies), a
-    file with several names (the published copy is a hard link) counted once."""
+    file with several names (the published copy is a hard link) counted once. When `folder` is
+    a file system of its own (`--out` on a mount point), the file system's own count of used
+    blocks instead: blocks the readers' copies share with the warehouse (clones) count once."""
+    if os.path.ismount(folder):
+        stat = os.statvfs(folder)
+        return (stat.f_blocks - stat.f_bfree) * stat.f_frsize / 2**20
     stats = (os.lstat(path) for path in folder.iterdir() if not path.is_dir())
     files = {(st.st_dev, st.st_ino): st.st_blocks for st in stats}
     return sum(files.values()) * 512 / 2**20
 
 
-def run_daily(records: int, files: int, daily_records: int, chunked: bool) -> dict:
+def run_daily(records: int, files: int, daily_records: int, chunked: bool, out: Path = OUT) -> dict:
     """Grow, apply one daily file halfway, grow on, publish, then the daily files."""
     shape = corpus_shape()
     log(
         f"corpus update file: {shape}; a daily file of {daily_records:,}: "
         f"{shape.scaled(daily_records)} (new, revisions, deletions)"
     )
-    OUT.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     bases, _ = staged_bases(FULL.base_files)
-    grower = Grower(bases, FULL.fill_records, 0.0, out=OUT)
+    grower = Grower(bases, FULL.fill_records, 0.0, out=out)
     daily = Daily(grower, shape.scaled(daily_records))
     try:
         grower.fill_to(records // 2, publish=False)
@@ -387,12 +392,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--chunked", action="store_true", help="then run bench.chunked_apply on the warehouse"
     )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=OUT,
+        help="folder of the warehouse and its readers' copies (a mount point: disk is the file "
+        "system's used blocks, e.g. an XFS image with reflinks)",
+    )
     args = parser.parse_args(argv)
     records = args.records or (3_000_000 if args.quick else 10_000_000)
     if args.files < 2 * COMPARED:
         parser.error(f"--files must be at least {2 * COMPARED}")
     started = time.perf_counter()
-    result = run_daily(records, args.files, args.daily_records, args.chunked)
+    result = run_daily(records, args.files, args.daily_records, args.chunked, args.out)
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "results.json").write_text(json.dumps(result, indent=1))
     text = report(result, records, args.files)
     text += (

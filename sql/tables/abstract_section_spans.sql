@@ -9,7 +9,7 @@ create table if not exists abstract_section_spans (
     text varchar
 );
 
-comment on table abstract_section_spans is 'Storage behind the view abstract_sections (internal bookkeeping: query abstract_sections): one row per section of an article''s abstract (grain: pmid, position), whose text is stored once, in articles.abstract, and found there by its span. Parent: articles.pmid.';
+comment on table abstract_section_spans is 'One row per section of an article''s abstract (grain: pmid, position), kept for the view abstract_sections (internal bookkeeping: query that view): the text is stored once, in articles.abstract, and found there by the section''s span. Parent: articles.pmid.';
 comment on column abstract_section_spans.pmid is 'Article (articles.pmid).';
 comment on column abstract_section_spans.position is 'Order of the section in the abstract, from 1.';
 comment on column abstract_section_spans.label is 'Section label as printed (AbstractText/@Label), e.g. METHODS.';

@@ -77,10 +77,13 @@ def test_a_loaded_file_keeps_no_section_text_twice(loaded: Path) -> None:
     assert stored > 500 and labelled > 100
     assert kept == 0
     # every section's text, as the view gives it, is in its abstract where the span says
-    assert con.execute(
-        "select count(*) from abstract_sections as s join articles using (pmid) "
-        "where s.text is not null and position(s.text in articles.abstract) = 0"
-    ).fetchone()[0] == 0
+    assert (
+        con.execute(
+            "select count(*) from abstract_sections as s join articles using (pmid) "
+            "where s.text is not null and position(s.text in articles.abstract) = 0"
+        ).fetchone()[0]
+        == 0
+    )
 
 
 def test_an_older_warehouse_gets_its_sections_as_spans(loaded: Path) -> None:

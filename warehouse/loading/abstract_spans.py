@@ -21,9 +21,10 @@ def abstract_spans(sections: str, articles: str) -> str:
 
 
 def stage_spans(con: duckdb.DuckDBPyConnection) -> None:
-    """The staged abstract sections as rows of `abstract_section_spans` (a temp view)."""
+    """The staged abstract sections as rows of `abstract_section_spans` (a temp table, made
+    once: the loader reads it twice)."""
     con.execute(
-        "create or replace temp view stage_abstract_section_spans as "
+        "create or replace temp table stage_abstract_section_spans as "
         + abstract_spans("stage_abstract_sections", "stage_articles")
     )
 

@@ -53,7 +53,7 @@ CHANGED_ROWS = {
     "citation_keys": "(select pmid, citation_hash from staged_citations)",
 }
 """Tables whose rows of a replaced PMID are replaced only when they differ, and their staged
-rows (`stage_abstract_section_spans` is a view of the staged sections, `stage_spans`)."""
+rows (`stage_abstract_section_spans` holds the staged sections as spans, `stage_spans`)."""
 
 APPLY_TABLES = (
     "decisions",
@@ -261,7 +261,7 @@ def _chunking_pays(con: duckdb.DuckDBPyConnection, chunk_pmids: int, above_mib: 
 def _drop_apply_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table in APPLY_TABLES:
         con.execute(f"drop table if exists {table}")
-    con.execute("drop view if exists stage_abstract_section_spans")
+    con.execute("drop table if exists stage_abstract_section_spans")
 
 
 def removal_need_of_file(

@@ -28,7 +28,8 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import connect
-from warehouse.formats.records import RECORD_TABLES
+from warehouse.formats.records import RECORD_TABLES, STORED_AS
+from warehouse.loading.abstract_spans import abstract_spans
 from warehouse.loading.load import apply_staged
 from warehouse.loading.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
 
@@ -126,10 +127,13 @@ def grow(con: duckdb.DuckDBPyConnection, staged: StagedFile, target: int) -> int
             path = Path(staged.folder) / f"{table}.parquet"
             if not path.exists():
                 continue
+            rows = f"read_parquet('{path}')"
+            if table in STORED_AS:  # kept in another form: converted as the loader does
+                articles = f"read_parquet('{Path(staged.folder) / 'articles.parquet'}')"
+                rows = f"({abstract_spans(rows, articles)})"
             con.execute(
-                f'insert into "{table}" select s.* replace (s.pmid + k.shift as pmid) '
-                f"from read_parquet(?) as s, ({shifts}) as k",
-                [str(path)],
+                f'insert into "{STORED_AS.get(table, table)}" select s.* replace '
+                f"(s.pmid + k.shift as pmid) from {rows} as s, ({shifts}) as k"
             )
         con.execute(
             "insert into changes select s.pmid + k.shift, 'pubmed26n' || lpad((k.shift // "

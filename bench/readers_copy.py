@@ -24,7 +24,7 @@ import duckdb
 
 from bench.run import OUT, RECORDS, bench_file
 from warehouse.db import connect
-from warehouse.formats.records import RECORD_TABLES
+from warehouse.formats.records import STORED_RECORD_TABLES
 from warehouse.loading.load import load_file
 from warehouse.readers.snapshot import publish_readers_copy
 
@@ -45,7 +45,7 @@ def timed(label: str, step: Callable[[], object]) -> tuple[float, float]:
 def grow(con: duckdb.DuckDBPyConnection, copies: int) -> None:
     """Copy the first file's rows COPIES - 1 times with shifted PMIDs (ledgers included)."""
     last = FIRST_PMID + RECORDS - 1
-    for table in (*RECORD_TABLES, "changes"):
+    for table in (*STORED_RECORD_TABLES, "changes"):
         con.execute(
             f"""
             insert into "{table}"

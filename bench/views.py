@@ -28,7 +28,7 @@ import duckdb
 from lxml import etree
 
 from warehouse.db import connect
-from warehouse.formats.records import RECORD_TABLES
+from warehouse.formats.records import STORED_RECORD_TABLES
 from warehouse.inputs import discover
 from warehouse.loading import aggregates
 from warehouse.loading.load import load_file
@@ -88,11 +88,11 @@ def grow(con: duckdb.DuckDBPyConnection, records: int) -> int:
     """Copy the seed rows with shifted PMIDs until the warehouse holds about `records`."""
     seed = con.execute("select count(*) from articles").fetchone()[0]
     copies = max(records // seed - 1, 0)
-    for table in RECORD_TABLES:
+    for table in STORED_RECORD_TABLES:
         con.execute(f'create temp table seed_{table} as from "{table}"')
     for first in range(1, copies + 1, COPIES_PER_INSERT):
         last = min(first + COPIES_PER_INSERT, copies + 1)
-        for table in RECORD_TABLES:
+        for table in STORED_RECORD_TABLES:
             con.execute(
                 f'insert into "{table}" select seed_{table}.* replace ({copy_columns(table)}) '
                 f"from seed_{table}, range({first}, {last}) as copies(k)"

@@ -65,7 +65,7 @@ def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def table_schemas() -> dict[str, pl.Schema]:
-    """Polars schema of every table, in column order, as DuckDB creates it."""
+    """Polars schema of every table and view, in column order, as DuckDB creates it."""
     return _declared_tables()[0]
 
 
@@ -76,12 +76,14 @@ def required_columns() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _declared_tables() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]]:
-    """Every table of `sql/tables/` as DuckDB creates it: polars schemas, `not null` columns."""
+    """Every table of `sql/tables/` and view of `sql/views/` as DuckDB creates it: polars
+    schemas; `not null` columns (tables only)."""
     con = duckdb.connect(":memory:")
     try:
-        for path in table_files():
-            con.execute(path.read_text(encoding="utf-8"))
+        create_schema(con)
         names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+        views = con.execute("select view_name from duckdb_views() where not internal")
+        names += [r[0] for r in views.fetchall()]
         schemas = {
             name: pl.from_arrow(con.sql(f'select * from "{name}" limit 0').to_arrow_table()).schema
             for name in names

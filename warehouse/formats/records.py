@@ -77,6 +77,12 @@ PARSED_COLUMNS: dict[str, tuple[str, ...]] = {
 RECORD_TABLES: tuple[str, ...] = tuple(PARSED_COLUMNS)
 CHILD_TABLES: tuple[str, ...] = RECORD_TABLES[1:]
 
+STORED_AS: dict[str, str] = {"abstract_sections": "abstract_section_spans"}
+"""Record tables the warehouse keeps in another form, behind a view of their own name: an
+abstract section's text is stored once, in `articles.abstract` (`loading/abstract_spans.py`)."""
+STORED_RECORD_TABLES: tuple[str, ...] = tuple(STORED_AS.get(t, t) for t in RECORD_TABLES)
+"""The tables that hold the record tables' rows, one per record table, in the same order."""
+
 
 def empty_rows() -> dict[str, list[tuple]]:
     """One empty row list per record table."""

@@ -24,6 +24,7 @@ from datetime import datetime
 
 import duckdb
 
+from warehouse.loading.abstract_spans import store_sections_once
 from warehouse.schema import columns_of, create_schema, main_tables, read_sql, table_schemas
 from warehouse.transaction import transaction
 
@@ -357,6 +358,7 @@ def create_schema_and_aggregates(con: duckdb.DuckDBPyConnection) -> None:
     Aggregates are derived data: one whose columns differ from `sql/tables/` is dropped and
     recomputed from the base tables, one that `sql/tables/` no longer defines is dropped.
     """
+    store_sections_once(con)
     existing = main_tables(con)
     for table in {t for t in existing if t.startswith("agg_")}:
         if table not in table_schemas() or columns_of(con, table) != list(table_schemas()[table]):

@@ -27,10 +27,11 @@ from functools import partial
 import duckdb
 
 from warehouse.errors import MemoryLimitTooLow
-from warehouse.formats.records import RECORD_TABLES
+from warehouse.formats.records import RECORD_TABLES, STORED_RECORD_TABLES
 from warehouse.formats.registry import format_ranks
 from warehouse.ledger import Action, DeletionReason, FileStatus
 from warehouse.loading import aggregates
+from warehouse.loading.abstract_spans import stage_spans
 from warehouse.loading.memory import (
     INDEX_MIB_PER_MILLION,
     KIB_PER_TOUCHED_BLOCK,
@@ -47,6 +48,13 @@ from warehouse.loading.removal import PMID_TABLES, log_deletes, remove_rows
 from warehouse.schema import read_sql
 from warehouse.transaction import transaction
 
+CHANGED_ROWS = {
+    **{table: f"stage_{table}" for table in STORED_RECORD_TABLES[1:]},
+    "citation_keys": "(select pmid, citation_hash from staged_citations)",
+}
+"""Tables whose rows of a replaced PMID are replaced only when they differ, and their staged
+rows (`stage_abstract_section_spans` holds the staged sections as spans, `stage_spans`)."""
+
 APPLY_TABLES = (
     "decisions",
     "surrogate_map",
@@ -58,20 +66,13 @@ APPLY_TABLES = (
     "pmids_gone",
     "pmids_replaced",
     "pmids_new",
-    *(f"changed_{table}" for table in (*RECORD_TABLES[1:], "citation_keys")),
+    *(f"changed_{table}" for table in CHANGED_ROWS),
     "learned_uis",
     "new_uis",
     "resolved_uis",
     "file_moves",
 )
 """Temporary tables an apply creates beside the staging tables."""
-
-CHANGED_ROWS = {
-    **{table: f"stage_{table}" for table in RECORD_TABLES[1:]},
-    "citation_keys": "(select pmid, citation_hash from staged_citations)",
-}
-"""Tables whose rows of a replaced PMID are replaced only when they differ, and their staged
-rows."""
 
 NAMED_UIS = (
     ("descriptor", "terms", "descriptor_ui", "descriptor_name", "descriptor"),
@@ -260,6 +261,7 @@ def _chunking_pays(con: duckdb.DuckDBPyConnection, chunk_pmids: int, above_mib: 
 def _drop_apply_tables(con: duckdb.DuckDBPyConnection) -> None:
     for table in APPLY_TABLES:
         con.execute(f"drop table if exists {table}")
+    con.execute("drop table if exists stage_abstract_section_spans")
 
 
 def removal_need_of_file(
@@ -338,6 +340,7 @@ def _find_changed_rows(con: duckdb.DuckDBPyConnection) -> None:
     (`changed_<table>`)."""
     for sql_file in ("pmids_gone", "pmids_replaced", "pmids_new"):
         con.execute(read_sql(f"load/{sql_file}.sql"))
+    stage_spans(con)
     template = read_sql("load/changed_rows.sql")
     for table, staged in CHANGED_ROWS.items():
         con.execute(template.format(table=table, staged=staged))

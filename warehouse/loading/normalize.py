@@ -16,7 +16,7 @@ from operator import itemgetter
 import polars as pl
 import pyarrow as pa
 
-from warehouse.formats.records import PARSED_COLUMNS, ParsedBatch, Reject
+from warehouse.formats.records import PARSED_COLUMNS, STORED_AS, ParsedBatch, Reject
 from warehouse.schema import required_columns, table_schemas
 
 MONTH_NUMBERS = {
@@ -84,7 +84,8 @@ def _blank_required(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
             "pmid", pl.lit(f"{table}.{column}").alias("column")
         )
         for table, frame in frames.items()
-        for column in required_columns()[table]
+        for column in required_columns()[STORED_AS.get(table, table)]
+        if column in frame.columns
     ]
     return pl.concat(found).unique("pmid", keep="first", maintain_order=True)
 

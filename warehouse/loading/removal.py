@@ -16,12 +16,12 @@ from datetime import datetime
 
 import duckdb
 
-from warehouse.formats.records import RECORD_TABLES
+from warehouse.formats.records import STORED_RECORD_TABLES
 from warehouse.ledger import Action
 
 DERIVED_TABLES = ("pending_uis", "citation_keys")
 """Tables the loader keeps per PMID beside the record tables."""
-PMID_TABLES = (*RECORD_TABLES, *DERIVED_TABLES)
+PMID_TABLES = (*STORED_RECORD_TABLES, *DERIVED_TABLES)
 
 
 def remove_rows(

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.formats.records import RECORD_TABLES
+from warehouse.formats.records import RECORD_TABLES, STORED_AS
 from warehouse.ledger import half_applied_files, half_applied_message, ledger_counts
 
 LEDGER_TABLES = ("rejects", "ingested_files", "changes", "deletions")
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rows per table, record tables first, then the ledger tables."""
+    """Rows per table, record tables first (counted where their rows are kept), then the
+    ledger tables."""
     return {
-        table: con.execute(f'select count(*) from "{table}"').fetchone()[0]
+        table: con.execute(f'select count(*) from "{STORED_AS.get(table, table)}"').fetchone()[0]
         for table in (*RECORD_TABLES, *LEDGER_TABLES)
     }
 

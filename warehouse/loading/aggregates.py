@@ -250,7 +250,14 @@ def _drop_file_tables(con: duckdb.DuckDBPyConnection) -> None:
     for counts in COUNTS:
         con.execute(f"drop table if exists delta_{counts.name}")
         con.execute(f"drop table if exists net_{counts.name}")
-    for table in ("agg_added", "agg_pmids", "agg_keyed_authors", "agg_touched", "agg_rollup_net"):
+    for table in (
+        "agg_added",
+        "agg_pmids",
+        "agg_keyed_authors",
+        "agg_touched",
+        "agg_rollup_net",
+        "agg_batches",
+    ):
         con.execute(f"drop table if exists {table}")
 
 
@@ -303,6 +310,7 @@ def _create_deltas(con: duckdb.DuckDBPyConnection) -> None:
             f"select {columns} from {counts.table} limit 0"
         )
     con.execute("create temp table if not exists agg_added (pmid bigint)")
+    con.execute("create temp table if not exists agg_batches (name varchar)")
 
 
 def _count_contributions(
@@ -319,17 +327,29 @@ def _count_contributions(
             f"select {', '.join(counts.keys)}, {signed} "
             f"from ({read_sql(_contribution(counts.name))})"
         )
+        con.execute("insert into agg_batches values (?)", [counts.name])
 
 
 def _merge_counts(con: duckdb.DuckDBPyConnection, counts: Counts, at: datetime) -> None:
-    """Add the file's net change to a counts table: kept keys incremented, new keys inserted."""
-    sums = ", ".join(f"sum({c})::bigint as {c}" for c in counts.counts)
-    changed = " or ".join(f"sum({c}) != 0" for c in counts.counts)
-    con.execute(
-        f"create or replace temp table net_{counts.name} as "
-        f"select {', '.join(counts.keys)}, {sums} from delta_{counts.name} "
-        f"group by all having {changed}"
-    )
+    """Add the file's net change to a counts table: kept keys incremented, new keys inserted.
+
+    A change of one batch of articles is its net already (a contribution has one row per key,
+    and its first count, a `count(*)`, is not zero): it is renamed, not summed again.
+    """
+    batches = con.execute(
+        "select count(*) from agg_batches where name = ?", [counts.name]
+    ).fetchone()[0]
+    if batches == 1:
+        con.execute(f"drop table if exists net_{counts.name}")
+        con.execute(f"alter table delta_{counts.name} rename to net_{counts.name}")
+    else:
+        sums = ", ".join(f"sum({c})::bigint as {c}" for c in counts.counts)
+        changed = " or ".join(f"sum({c}) != 0" for c in counts.counts)
+        con.execute(
+            f"create or replace temp table net_{counts.name} as "
+            f"select {', '.join(counts.keys)}, {sums} from delta_{counts.name} "
+            f"group by all having {changed}"
+        )
     _upsert(con, counts.table, counts.keys, f"from net_{counts.name}", at, counts.counts)
 
 

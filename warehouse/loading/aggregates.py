@@ -405,9 +405,17 @@ def _upsert(
 
     Columns in `increments` are added to the kept row's values, those in `widens` combined with
     them by the function it names (`least`, `greatest`); the others replace them. The table is
-    joined once, on its key, to find the kept rows; they are then updated by row id.
+    joined once, on its key, to find the kept rows; they are then updated by row id. An empty
+    table keeps no rows: the rows are inserted without the join.
     """
     widens = widens or {}
+    if not con.execute(f"select exists (from {table})").fetchone()[0]:
+        con.execute(
+            f"insert into {table} by name select incoming.*, $at as refreshed_at "
+            f"from ({source}) as incoming",
+            {"at": at},
+        )
+        return
     con.execute(
         "create or replace temp table agg_upsert as "
         f"select incoming.*, kept.rowid as kept_row from ({source}) as incoming "

@@ -6,10 +6,12 @@ just inserted, and `apply` once at the end. Per-article tables (`agg_article_*`)
 PMIDs; the other aggregates are subtractable counts per grain key (`sql/aggregates/*.sql` give
 one batch of articles' contribution), merged as one net change per file. Keys are never
 removed: a row whose counts fall to zero is kept (readers replaying "rows refreshed since T"
-see it) and the views leave it out. Rollups (`agg_term_pairs`, `agg_authors`) hold what is
-not subtractable (first and last year, most frequent spelling) and are recomputed from their
-per-year rows for the keys a file touched. Every row written gets `refreshed_at` = the time
-of the file's transaction.
+see it) and the views leave it out. Rollups (`agg_term_pairs`, `agg_authors`,
+`agg_cited_articles`) hold what is not subtractable (first and last year, most frequent
+spelling) for the keys a file touched: a rollup with a `Span` is the kept row plus the net
+change where no year's count fell (every key of a file that only adds), the other keys are
+recomputed from their per-year rows. Every row written gets `refreshed_at` = the time of the
+file's transaction.
 
 The MeSH roll-ups (`VOCABULARY`) also read the loaded MeSH vocabulary: loading one recomputes
 them for every article (`refresh_vocabulary`), and a file that fills in the UIs of older

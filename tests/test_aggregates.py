@@ -321,3 +321,73 @@ def test_each_aggregate_key_is_the_grain_its_table_states() -> None:
         ):
             stated[table] = tuple(column.strip() for column in grain.split(","))
     assert stated == aggregates.grain_keys()
+
+
+def shifted_file(folder: Path, name: str, years: int) -> tuple[Path, set[int]]:
+    """A newer NLM update only adding articles: the corpus file's first 40 records under new
+    PMIDs, their years moved by `years` (half back, half forward); returns it and its PMIDs."""
+    with gzip.open(UPDATE_SOURCE) as stream:
+        root = etree.parse(stream, etree.XMLParser(resolve_entities=False)).getroot()
+    citations = root.findall("MedlineCitation")
+    for index, citation in enumerate(citations[:40]):
+        pmid = citation.find("PMID")
+        pmid.text = str(int(pmid.text) + 90_000_000)
+        for year in citation.iterfind("Article/Journal/JournalIssue/PubDate/Year"):
+            year.text = str(int(year.text) + (years if index % 2 else -years))
+    for citation in citations[40:]:
+        root.remove(citation)
+    for old in root.findall("DeleteCitation"):
+        root.remove(old)
+    path = folder / name
+    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    return path, {int(c.findtext("PMID")) for c in citations[:40]}
+
+
+def deleting_file(folder: Path, name: str, pmids: set[int]) -> Path:
+    """A newer NLM update that only deletes `pmids`."""
+    root = etree.Element("PubmedArticleSet")
+    delete = etree.SubElement(root, "DeleteCitation")
+    for pmid in sorted(pmids):
+        etree.SubElement(delete, "PMID", Version="1").text = str(pmid)
+    path = folder / name
+    path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+    return path
+
+
+ROLLUP_SPANS = {
+    "agg_term_pairs": "select min(first_year), max(last_year) from agg_term_pairs",
+    "agg_cited_articles": (
+        "select min(first_cited_year), max(last_cited_year) from agg_cited_articles"
+    ),
+}
+
+
+def test_rollups_widened_by_a_file_that_adds_and_recomputed_after_removals(
+    tmp_path: Path,
+) -> None:
+    """A file only adding articles widens the rollups' years from their kept rows; a file
+    removing those articles recomputes them: both give what a rebuild gives."""
+    con = connect(tmp_path / "warehouse.duckdb")
+    load_file(con, UPDATE_SOURCE)
+    before = {table: con.execute(query).fetchone() for table, query in ROLLUP_SPANS.items()}
+    path, added = shifted_file(tmp_path, "pubmed99n0001.xml", years=60)
+    assert load_file(con, path).inserted == len(added)
+    widened = {table: con.execute(query).fetchone() for table, query in ROLLUP_SPANS.items()}
+    for table, (first, last) in widened.items():
+        assert first < before[table][0] and last > before[table][1], table
+    assert_rollups_equal_a_rebuild(con)
+    assert load_file(con, deleting_file(tmp_path, "pubmed99n0002.xml", added)).deleted == 40
+    for table, query in ROLLUP_SPANS.items():
+        assert con.execute(query).fetchone() == before[table], table
+    assert_rollups_equal_a_rebuild(con)
+    con.close()
+
+
+def assert_rollups_equal_a_rebuild(con: duckdb.DuckDBPyConnection) -> None:
+    """The rollups the files kept hold what a rebuild from the base tables gives."""
+    rollups = [rollup.table for rollup in aggregates.ROLLUPS]
+    kept = {table: nonzero_rows(con, table) for table in rollups}
+    con.execute("checkpoint")
+    aggregates.rebuild(con, datetime(2030, 1, 1))
+    for table in rollups:
+        assert nonzero_rows(con, table) == kept[table], table

@@ -1,4 +1,6 @@
 -- Contribution of the articles in agg_pmids to agg_term_pair_years: each unordered pair once.
+-- Pairs are formed and counted on the descriptors' ranks among the batch's names (integers
+-- join and group faster than names); the names are put back on the counted rows.
 with
 
 descriptors as (
@@ -8,20 +10,43 @@ descriptors as (
     inner join agg_pmids using (pmid)
 ),
 
-final as (
+names as (
+    select descriptor_name, row_number() over (order by descriptor_name) as name_rank
+    from (select distinct descriptor_name from descriptors)
+),
+
+ranked as (
+    select descriptors.pmid, names.name_rank, descriptors.is_major, descriptors.pub_year
+    from descriptors
+    inner join names using (descriptor_name)
+),
+
+pairs as (
     select
-        descriptor.descriptor_name,
-        co_descriptor.descriptor_name as co_descriptor_name,
+        descriptor.name_rank,
+        co_descriptor.name_rank as co_name_rank,
         descriptor.pub_year,
         count(*) as article_count,
         count(*) filter (where descriptor.is_major and co_descriptor.is_major)
             as both_major_article_count
-    from descriptors as descriptor
-    inner join descriptors as co_descriptor
+    from ranked as descriptor
+    inner join ranked as co_descriptor
         on
             descriptor.pmid = co_descriptor.pmid
-            and descriptor.descriptor_name < co_descriptor.descriptor_name
-    group by descriptor.descriptor_name, co_descriptor.descriptor_name, descriptor.pub_year
+            and descriptor.name_rank < co_descriptor.name_rank
+    group by descriptor.name_rank, co_descriptor.name_rank, descriptor.pub_year
+),
+
+final as (
+    select
+        descriptor.descriptor_name,
+        co_descriptor.descriptor_name as co_descriptor_name,
+        pairs.pub_year,
+        pairs.article_count,
+        pairs.both_major_article_count
+    from pairs
+    inner join names as descriptor on pairs.name_rank = descriptor.name_rank
+    inner join names as co_descriptor on pairs.co_name_rank = co_descriptor.name_rank
 )
 
 select * from final

@@ -6,10 +6,12 @@ just inserted, and `apply` once at the end. Per-article tables (`agg_article_*`)
 PMIDs; the other aggregates are subtractable counts per grain key (`sql/aggregates/*.sql` give
 one batch of articles' contribution), merged as one net change per file. Keys are never
 removed: a row whose counts fall to zero is kept (readers replaying "rows refreshed since T"
-see it) and the views leave it out. Rollups (`agg_term_pairs`, `agg_authors`) hold what is
-not subtractable (first and last year, most frequent spelling) and are recomputed from their
-per-year rows for the keys a file touched. Every row written gets `refreshed_at` = the time
-of the file's transaction.
+see it) and the views leave it out. Rollups (`agg_term_pairs`, `agg_authors`,
+`agg_cited_articles`) hold what is not subtractable (first and last year, most frequent
+spelling) for the keys a file touched: a rollup with a `Span` is the kept row plus the net
+change where no year's count fell (every key of a file that only adds), the other keys are
+recomputed from their per-year rows. Every row written gets `refreshed_at` = the time of the
+file's transaction.
 
 The MeSH roll-ups (`VOCABULARY`) also read the loaded MeSH vocabulary: loading one recomputes
 them for every article (`refresh_vocabulary`), and a file that fills in the UIs of older
@@ -43,12 +45,29 @@ class Counts:
 
 
 @dataclass(frozen=True)
+class Span:
+    """A rollup's sums and first and last year, kept as the kept row plus a file's net change.
+
+    `counts` are summed over the years; `first` and `last` are the least and greatest `year`
+    whose first count is positive. While no year's first count falls, the new row is the kept
+    row with the net sums added and its years widened to the net's years of positive change.
+    """
+
+    counts: tuple[str, ...]
+    year: str
+    first: str
+    last: str
+
+
+@dataclass(frozen=True)
 class Rollup:
-    """An aggregate recomputed for touched keys from the counts it is rolled up from."""
+    """An aggregate rolled up for touched keys from the counts it is rolled up from: from the
+    kept row and the file's net change where `span` allows, else recomputed from the counts."""
 
     name: str
     keys: tuple[str, ...]
     sources: tuple[str, ...]
+    span: Span | None = None
 
     @property
     def table(self) -> str:
@@ -102,9 +121,24 @@ COUNTS = (
 )
 
 ROLLUPS = (
-    Rollup("term_pairs", ("descriptor_name", "co_descriptor_name"), ("term_pair_years",)),
+    Rollup(
+        "term_pairs",
+        ("descriptor_name", "co_descriptor_name"),
+        ("term_pair_years",),
+        Span(("article_count", "both_major_article_count"), "pub_year", "first_year", "last_year"),
+    ),
     Rollup("authors", ("author_key", "is_orcid"), ("author_years", "author_spellings")),
-    Rollup("cited_articles", ("cited_pmid",), ("cited_by_year",)),
+    Rollup(
+        "cited_articles",
+        ("cited_pmid",),
+        ("cited_by_year",),
+        Span(
+            ("times_cited", "times_cited_pubmed", "times_cited_occ"),
+            "citing_pub_year",
+            "first_cited_year",
+            "last_cited_year",
+        ),
+    ),
 )
 
 VOCABULARY = frozenset(
@@ -219,7 +253,14 @@ def _drop_file_tables(con: duckdb.DuckDBPyConnection) -> None:
     for counts in COUNTS:
         con.execute(f"drop table if exists delta_{counts.name}")
         con.execute(f"drop table if exists net_{counts.name}")
-    for table in ("agg_added", "agg_pmids", "agg_keyed_authors", "agg_touched"):
+    for table in (
+        "agg_added",
+        "agg_pmids",
+        "agg_keyed_authors",
+        "agg_touched",
+        "agg_rollup_net",
+        "agg_batches",
+    ):
         con.execute(f"drop table if exists {table}")
 
 
@@ -272,6 +313,7 @@ def _create_deltas(con: duckdb.DuckDBPyConnection) -> None:
             f"select {columns} from {counts.table} limit 0"
         )
     con.execute("create temp table if not exists agg_added (pmid bigint)")
+    con.execute("create temp table if not exists agg_batches (name varchar)")
 
 
 def _count_contributions(
@@ -288,26 +330,69 @@ def _count_contributions(
             f"select {', '.join(counts.keys)}, {signed} "
             f"from ({read_sql(_contribution(counts.name))})"
         )
+        con.execute("insert into agg_batches values (?)", [counts.name])
 
 
 def _merge_counts(con: duckdb.DuckDBPyConnection, counts: Counts, at: datetime) -> None:
-    """Add the file's net change to a counts table: kept keys incremented, new keys inserted."""
-    sums = ", ".join(f"sum({c})::bigint as {c}" for c in counts.counts)
-    changed = " or ".join(f"sum({c}) != 0" for c in counts.counts)
-    con.execute(
-        f"create or replace temp table net_{counts.name} as "
-        f"select {', '.join(counts.keys)}, {sums} from delta_{counts.name} "
-        f"group by all having {changed}"
-    )
+    """Add the file's net change to a counts table: kept keys incremented, new keys inserted.
+
+    A change of one batch of articles is its net already (a contribution has one row per key,
+    and its first count, a `count(*)`, is not zero): it is renamed, not summed again.
+    """
+    batches = con.execute(
+        "select count(*) from agg_batches where name = ?", [counts.name]
+    ).fetchone()[0]
+    if batches == 1:
+        con.execute(f"drop table if exists net_{counts.name}")
+        con.execute(f"alter table delta_{counts.name} rename to net_{counts.name}")
+    else:
+        sums = ", ".join(f"sum({c})::bigint as {c}" for c in counts.counts)
+        changed = " or ".join(f"sum({c}) != 0" for c in counts.counts)
+        con.execute(
+            f"create or replace temp table net_{counts.name} as "
+            f"select {', '.join(counts.keys)}, {sums} from delta_{counts.name} "
+            f"group by all having {changed}"
+        )
     _upsert(con, counts.table, counts.keys, f"from net_{counts.name}", at, counts.counts)
 
 
 def _refresh_rollup(con: duckdb.DuckDBPyConnection, rollup: Rollup, at: datetime) -> None:
-    """Recompute a rollup's rows for the keys whose counts the file changed."""
+    """Roll up a rollup's rows for the keys whose counts the file changed: from the kept row
+    and the net change where its span allows (`_widen_rollup`), else from the counts."""
     keys = ", ".join(rollup.keys)
-    touched = " union ".join(f"select {keys} from net_{source}" for source in rollup.sources)
+    if rollup.span is None:
+        touched = " union ".join(f"select {keys} from net_{source}" for source in rollup.sources)
+    else:
+        touched = _widen_rollup(con, rollup, rollup.span, at)
     con.execute(f"create or replace temp table agg_touched as {touched}")
-    _upsert(con, rollup.table, rollup.keys, read_sql(f"aggregates/{rollup.name}.sql"), at)
+    if con.execute("select count(*) from agg_touched").fetchone()[0]:
+        _upsert(con, rollup.table, rollup.keys, read_sql(f"aggregates/{rollup.name}.sql"), at)
+
+
+def _widen_rollup(con: duckdb.DuckDBPyConnection, rollup: Rollup, span: Span, at: datetime) -> str:
+    """Write the rows of the keys whose net change lowers no year's first count as the kept row
+    plus the net (sums added, years widened); the query selecting the other keys, which need
+    recomputing (a year whose count falls may have been their first or last)."""
+    keys = ", ".join(rollup.keys)
+    (source,) = rollup.sources
+    present = span.counts[0]
+    sums = ", ".join(f"sum({c})::bigint as {c}" for c in span.counts)
+    con.execute(
+        f"create or replace temp table agg_rollup_net as select {keys}, {sums}, "
+        f"min({span.year}) filter (where {present} > 0) as {span.first}, "
+        f"max({span.year}) filter (where {present} > 0) as {span.last}, "
+        f"bool_or({present} < 0) as recount from net_{source} group by {keys}"
+    )
+    _upsert(
+        con,
+        rollup.table,
+        rollup.keys,
+        "select * exclude (recount) from agg_rollup_net where not recount",
+        at,
+        span.counts,
+        widens={span.first: "least", span.last: "greatest"},
+    )
+    return f"select {keys} from agg_rollup_net where recount"
 
 
 def _upsert(
@@ -317,12 +402,23 @@ def _upsert(
     source: str,
     at: datetime,
     increments: tuple[str, ...] = (),
+    widens: dict[str, str] | None = None,
 ) -> None:
     """Write the rows `source` selects (every column but `refreshed_at`) into `table` by key.
 
-    Columns in `increments` are added to the kept row's values; the others replace them. The
-    table is joined once, on its key, to find the kept rows; they are then updated by row id.
+    Columns in `increments` are added to the kept row's values, those in `widens` combined with
+    them by the function it names (`least`, `greatest`); the others replace them. The table is
+    joined once, on its key, to find the kept rows; they are then updated by row id. An empty
+    table keeps no rows: the rows are inserted without the join.
     """
+    widens = widens or {}
+    if not con.execute(f"select exists (from {table})").fetchone()[0]:
+        con.execute(
+            f"insert into {table} by name select incoming.*, $at as refreshed_at "
+            f"from ({source}) as incoming",
+            {"at": at},
+        )
+        return
     con.execute(
         "create or replace temp table agg_upsert as "
         f"select incoming.*, kept.rowid as kept_row from ({source}) as incoming "
@@ -330,7 +426,11 @@ def _upsert(
     )
     columns = [r[0] for r in con.execute("select * from agg_upsert limit 0").description]
     values = ", ".join(
-        f"{c} = {table}.{c} + u.{c}" if c in increments else f"{c} = u.{c}"
+        f"{c} = {table}.{c} + u.{c}"
+        if c in increments
+        else f"{c} = {widens[c]}({table}.{c}, u.{c})"
+        if c in widens
+        else f"{c} = u.{c}"
         for c in columns
         if c not in keys and c != "kept_row"
     )

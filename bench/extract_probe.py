@@ -1,12 +1,15 @@
-"""CPU seconds of three ways to extract one list-shaped part (the MeSH `terms` rows) of a file.
+"""CPU seconds of ways to extract list-shaped parts (MeSH `terms`, `references`) of a file.
 
-`python -m bench.extract_probe [FILE]`: the parser's Python walk (`_terms`, as `parse` calls it),
+`python -m bench.extract_probe [FILE]`: for the terms, the parser's Python walk (`_terms`),
 lxml's XSLT (libxslt, C) turning each batch of 1,000 records into delimited text that polars
 reads as whole columns, and compiled `etree.XPath` objects returning each record's descriptor
 lists as strings. Each route runs over its own pass of the file; the pass's parse and free
 (the same in every route) are left out, only the extraction is timed. The XSLT rows are checked
 against the Python walk's; the XPath route reads the descriptors only (it cannot align the
-qualifiers with their headings), so it is a lower bound of that route's cost.
+qualifiers with their headings), so it is a lower bound of that route's cost. For the
+references, the walk (`_references`) against the bare call of one compiled XPath per record:
+the citation texts alone (a citation with inline markup gives several texts, so they do not
+line up with the references), or every reference with its texts and ids in document order.
 """
 
 from __future__ import annotations
@@ -51,6 +54,14 @@ TERMS_XSLT = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999
 </xsl:for-each>
 </xsl:template>
 </xsl:stylesheet>"""
+REFERENCE = "PubmedData/ReferenceList//Reference"
+CITATION_TEXTS = etree.XPath(f"{REFERENCE}/Citation/text()", smart_strings=False)
+REFERENCE_PARTS = etree.XPath(
+    f"{REFERENCE} | {REFERENCE}/Citation/text() | {REFERENCE}/ArticleIdList/ArticleId/@IdType"
+    f" | {REFERENCE}/ArticleIdList/ArticleId/text()",
+    smart_strings=False,
+)
+"""Every reference, its citation text and its ids, in document order (to be grouped after)."""
 DESCRIPTOR_UI = etree.XPath(
     "MedlineCitation/MeshHeadingList/MeshHeading/DescriptorName/@UI", smart_strings=False
 )
@@ -126,6 +137,37 @@ def xpath_lists(path: str) -> tuple[float, int]:
     return spent, rows
 
 
+def references_walk(path: str) -> tuple[float, int]:
+    """The parser's own `_references` on every record: CPU seconds and rows."""
+    spent, rows = 0.0, 0
+    with open_input(Path(path)) as stream:
+        for _, elem in iterparse(stream, tag="PubmedArticle"):
+            record_rows = xml.empty_rows()
+            lists = list(elem.iterfind("PubmedData/ReferenceList"))
+            started = time.process_time()
+            xml._references(1, lists, record_rows)
+            spent += time.process_time() - started
+            rows += len(record_rows["references"])
+            free(elem)
+    return spent, rows
+
+
+def references_xpath(expression: etree.XPath) -> Callable[[str], tuple[float, int]]:
+    """A route calling one compiled XPath per record: CPU seconds of the calls, items found."""
+
+    def route(path: str) -> tuple[float, int]:
+        spent, items = 0.0, 0
+        with open_input(Path(path)) as stream:
+            for _, elem in iterparse(stream, tag="PubmedArticle"):
+                started = time.process_time()
+                items += len(expression(elem))
+                spent += time.process_time() - started
+                free(elem)
+        return spent, items
+
+    return route
+
+
 def rows_agree(path: str) -> bool:
     """The stylesheet's rows of the first batch are the walk's (as distinct heading x qualifier).
 
@@ -160,9 +202,12 @@ def _walked_keys(records: etree._Element) -> tuple[set[str], set[tuple]]:
 
 
 ROUTES: dict[str, Callable[[str], tuple[float, int]]] = {
-    "python walk (_terms)": python_walk,
-    "XSLT per batch + polars read_csv": xslt_batches,
-    "XPath lists (descriptors only)": xpath_lists,
+    "terms: python walk (_terms)": python_walk,
+    "terms: XSLT per batch + polars read_csv": xslt_batches,
+    "terms: XPath lists (descriptors only)": xpath_lists,
+    "references: python walk (_references)": references_walk,
+    "references: XPath of the citation texts only": references_xpath(CITATION_TEXTS),
+    "references: XPath of references, texts and ids": references_xpath(REFERENCE_PARTS),
 }
 
 

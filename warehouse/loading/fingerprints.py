@@ -36,6 +36,8 @@ STAGED = "staged_fingerprints"
 """Temp table of the fingerprints of the staged rows of the PMIDs a file (or chunk) inserts."""
 TEMP_TABLES = (STAGED, "loaded_fingerprints", "unfingerprinted_pmids", "refingerprinted_pmids")
 """Temporary tables made here, dropped with the apply's."""
+BUILD_BATCH = 50_000
+"""Articles whose fingerprints `build` computes in one statement."""
 
 
 def fingerprints_sql(pmids: str, *, staged: bool) -> str:
@@ -101,11 +103,29 @@ def refresh(con: duckdb.DuckDBPyConnection, pmids: str) -> None:
     con.execute("drop table refreshed_fingerprints")
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
+def build(con: duckdb.DuckDBPyConnection, batch: int = BUILD_BATCH) -> None:
     """Fill `record_fingerprints` from the loaded rows, one row per article (a warehouse made
-    before it existed, or whose table was emptied)."""
+    before it existed, or whose table was emptied).
+
+    Articles go in PMID order, `batch` at a time: each batch reads the row groups of its PMID
+    range alone (zonemaps), and its aggregation stays within the load's memory limit.
+    """
     con.execute(f"delete from {TABLE}")
-    con.execute(f"insert into {TABLE} by name {fingerprints_sql('articles', staged=False)}")
+    starts = con.execute(
+        "select pmid from (select pmid, row_number() over (order by pmid) as n from articles)"
+        " where (n - 1) % $batch = 0 order by pmid",
+        {"batch": batch},
+    ).fetchall()
+    bounds = [s[0] for s in starts]
+    for i, low in enumerate(bounds):
+        upper = f" and pmid < {bounds[i + 1]}" if i + 1 < len(bounds) else ""
+        con.execute(
+            "create or replace temp table build_fingerprint_pmids as"
+            f" select pmid from articles where pmid >= {low}{upper}"
+        )
+        loaded = fingerprints_sql("build_fingerprint_pmids", staged=False)
+        con.execute(f"insert into {TABLE} by name {loaded}")
+    con.execute("drop table if exists build_fingerprint_pmids")
 
 
 def needs_build(con: duckdb.DuckDBPyConnection) -> bool:

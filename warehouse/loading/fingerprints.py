@@ -43,21 +43,21 @@ BUILD_BATCH = 50_000
 def fingerprints_sql(pmids: str, *, staged: bool) -> str:
     """A select of the `record_fingerprints` rows of the PMIDs in `pmids` (a table or subquery
     with a `pmid` column), from the staged file's rows or from the loaded ones."""
-    per_table = "\n    union all\n".join(
-        read_sql("load/table_fingerprints.sql").format(
-            table=table, rows=rows if staged else f'"{table}"', pmids=pmids
-        )
+    template = read_sql("load/table_fingerprints.sql")
+    per_table = ",\n\n".join(
+        f"{table}_fingerprints as (\n"
+        + template.format(table=table, rows=rows if staged else f'"{table}"', pmids=pmids)
+        + ")"
         for table, rows in FINGERPRINTED.items()
     )
     columns = ",\n".join(
-        f"        coalesce(max(t.row_count) filter (where t.table_name = '{table}'), 0)::integer"
-        f" as {table}_rows,\n"
-        f"        coalesce(max(t.fingerprint) filter (where t.table_name = '{table}'), 0)::ubigint"
-        f" as {table}_fingerprint"
+        f"        coalesce({table}_rows, 0) as {table}_rows,\n"
+        f"        coalesce({table}_fingerprint, 0) as {table}_fingerprint"
         for table in FINGERPRINTED
     )
+    joins = "\n".join(f"    left join {table}_fingerprints using (pmid)" for table in FINGERPRINTED)
     return read_sql("load/record_fingerprints.sql").format(
-        per_table=per_table, columns=columns, pmids=pmids
+        per_table=per_table, columns=columns, joins=joins, pmids=pmids
     )
 
 

@@ -6,9 +6,13 @@
 The input is one file staged by `warehouse.loading.staging.stage_file` (built once into
 `bench/out/staged1` from `bench/out/pubmed26n0001.xml.gz`). `--grow-to N` bulk-inserts
 PMID-shifted copies of its tables (with their `changes` and `ingested_files` rows) until the
-warehouse holds N articles; `--apply K` then applies K further shifted copies through the real
-`apply_staged`, each a newer NLM file, printing wall and CPU seconds per file and, with
-`--statements`, the seconds of every SQL statement of the last apply.
+warehouse holds N articles, then builds the tables the loader maintains (`name_uis`,
+`citation_keys`, `record_fingerprints`, ...) as the first load after them would; `--apply K`
+then applies K further shifted copies through the real `apply_staged`, each a newer NLM file,
+printing wall and CPU seconds per file and, with `--statements`, the seconds of every SQL
+statement of the last apply. With `--spread` each copy replaces the same PMIDs spread over the
+loaded range, with its own record hash: the first with other records' rows, the next ones with
+the same rows again (only `articles` changes).
 """
 
 from __future__ import annotations

@@ -6,9 +6,13 @@
 The input is one file staged by `warehouse.loading.staging.stage_file` (built once into
 `bench/out/staged1` from `bench/out/pubmed26n0001.xml.gz`). `--grow-to N` bulk-inserts
 PMID-shifted copies of its tables (with their `changes` and `ingested_files` rows) until the
-warehouse holds N articles; `--apply K` then applies K further shifted copies through the real
-`apply_staged`, each a newer NLM file, printing wall and CPU seconds per file and, with
-`--statements`, the seconds of every SQL statement of the last apply.
+warehouse holds N articles, then builds the tables the loader maintains (`name_uis`,
+`citation_keys`, `record_fingerprints`, ...) as the first load after them would; `--apply K`
+then applies K further shifted copies through the real `apply_staged`, each a newer NLM file,
+printing wall and CPU seconds per file and, with `--statements`, the seconds of every SQL
+statement of the last apply. With `--spread` each copy replaces the same PMIDs spread over the
+loaded range, with its own record hash: the first with other records' rows, the next ones with
+the same rows again (only `articles` changes).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import duckdb
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES, STORED_AS
 from warehouse.loading.abstract_spans import abstract_spans
+from warehouse.loading.apply import ensure_derived_tables
 from warehouse.loading.load import apply_staged
 from warehouse.loading.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
 
@@ -100,7 +105,7 @@ def shifted_copy(
                 changed = (
                     f", '26n{copy + 1:05d}' as file_order_key, "
                     f"'pubmed26n{copy + 1:04d}.xml.gz' as source_file"
-                    + (", record_hash || 'r' as record_hash" if stride else "")
+                    + (f", record_hash || 'r{copy}' as record_hash" if stride else "")
                 )
             con.execute(
                 f"copy (select * replace ({moved} as pmid{changed}) from read_parquet(?)) "
@@ -157,6 +162,11 @@ def grow(con: duckdb.DuckDBPyConnection, staged: StagedFile, target: int) -> int
         f"{SPAN} + 1)::varchar, 5, '0'), source_file = 'pubmed26n' || lpad(((pmid - 1000001) // "
         f"{SPAN} + 1)::varchar, 4, '0') || '.xml.gz'"
     )
+    # the tables the loader maintains are built as the first load after the copies would build
+    # them, so that the applies measure the steady state
+    con.begin()
+    ensure_derived_tables(con)
+    con.commit()
     con.execute("checkpoint")
     return copies
 

@@ -37,6 +37,8 @@ CORRUPTIONS = {
     "from articles where pmid = 27797938",
     "no_file_half_applied": "update ingested_files set status = 'applying' "
     "where source_file like '%pubmed4.xml'",
+    "record_fingerprints_match_rows": "update authors set last_name = last_name || 'x' "
+    "where pmid = 27797938 and position = 1",
 }
 
 

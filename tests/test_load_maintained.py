@@ -1,6 +1,6 @@
-"""The tables the loader keeps file by file (name_uis, pending_uis, citation_keys) stay equal to
-a build from the loaded rows, a warehouse made without them gets them once, and both loaders
-keep the later record of a PMID repeated across batches."""
+"""The tables the loader keeps file by file (name_uis, pending_uis, citation_keys,
+record_fingerprints) stay equal to a build from the loaded rows, a warehouse made without them
+gets them once, and both loaders keep the later record of a PMID repeated across batches."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ OTHER_XML = CORPUS / "pairs/29742719/29742719.xml"
 EFETCH_TEXT = CORPUS / "abstract-text/edirectcheminfo/17630804_abstract.txt"
 EFETCH_XML = CORPUS / "xml/edirectcheminfo/17630804_efetch.xml"
 PUBMED4 = CORPUS / "xml/biopython/pubmed4.xml"
-MAINTAINED = ("name_uis", "pending_uis", "citation_keys")
+MAINTAINED = ("name_uis", "pending_uis", "citation_keys", "record_fingerprints")
 
 
 def maintained(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:

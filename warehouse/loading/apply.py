@@ -27,10 +27,10 @@ from functools import partial
 import duckdb
 
 from warehouse.errors import MemoryLimitTooLow
-from warehouse.formats.records import RECORD_TABLES, STORED_RECORD_TABLES
+from warehouse.formats.records import RECORD_TABLES
 from warehouse.formats.registry import format_ranks
 from warehouse.ledger import Action, DeletionReason, FileStatus
-from warehouse.loading import aggregates
+from warehouse.loading import aggregates, fingerprints
 from warehouse.loading.abstract_spans import stage_spans
 from warehouse.loading.memory import (
     INDEX_MIB_PER_MILLION,
@@ -48,12 +48,13 @@ from warehouse.loading.removal import PMID_TABLES, log_deletes, remove_rows
 from warehouse.schema import read_sql
 from warehouse.transaction import transaction
 
-CHANGED_ROWS = {
-    **{table: f"stage_{table}" for table in STORED_RECORD_TABLES[1:]},
-    "citation_keys": "(select pmid, citation_hash from staged_citations)",
-}
+CHANGED_ROWS = fingerprints.FINGERPRINTED
 """Tables whose rows of a replaced PMID are replaced only when they differ, and their staged
 rows (`stage_abstract_section_spans` holds the staged sections as spans, `stage_spans`)."""
+
+MOVED_ROWS = {**CHANGED_ROWS, fingerprints.TABLE: fingerprints.STAGED}
+"""Tables whose rows of the file's PMIDs `_move_rows` writes from the staged file: the changed
+tables, and the fingerprints kept for them (written again where some table's changed)."""
 
 APPLY_TABLES = (
     "decisions",
@@ -66,7 +67,8 @@ APPLY_TABLES = (
     "pmids_gone",
     "pmids_replaced",
     "pmids_new",
-    *(f"changed_{table}" for table in CHANGED_ROWS),
+    *(f"changed_{table}" for table in MOVED_ROWS),
+    *fingerprints.TEMP_TABLES,
     "learned_uis",
     "new_uis",
     "resolved_uis",
@@ -89,6 +91,7 @@ DERIVED_BUILDS = (
     ("name_uis", "load/build_name_uis.sql"),
     ("pending_uis", "load/build_pending_uis.sql"),
     ("citation_keys", "load/build_citation_keys.sql"),
+    ("record_fingerprints", "load/record_fingerprints.sql"),
 )
 """Tables the loader maintains file by file, with the SQL that builds each from loaded rows."""
 
@@ -128,7 +131,7 @@ def apply_staging_tables(
     MiB in one transaction is only planned (kept in `apply_plans` under its
     `sha256`; `planned` is True): its rows move in `apply_chunks`, after the caller commits.
     """
-    _ensure_derived_tables(con)
+    ensure_derived_tables(con)
     counts = _decide(con, key)
     _fill_staged_uis(con)
     _find_changed_rows(con)
@@ -272,7 +275,7 @@ def removal_need_of_file(
     gone = con.execute("select count(*) from pmids_gone").fetchone()[0]
     changed = {
         table: con.execute(f"select count(*) from changed_{table}").fetchone()[0]
-        for table in CHANGED_ROWS
+        for table in MOVED_ROWS
     }
     changed["articles"] = con.execute("select count(*) from pmids_replaced").fetchone()[0]
     if not gone + changed["articles"]:
@@ -337,13 +340,11 @@ def _decide(con: duckdb.DuckDBPyConnection, key: str | None) -> dict[str, int]:
 
 def _find_changed_rows(con: duckdb.DuckDBPyConnection) -> None:
     """Split the file's PMIDs by move and find, per table, the replaced PMIDs whose rows differ
-    (`changed_<table>`)."""
+    (`changed_<table>`), from the fingerprints kept beside the rows (`fingerprints`)."""
     for sql_file in ("pmids_gone", "pmids_replaced", "pmids_new"):
         con.execute(read_sql(f"load/{sql_file}.sql"))
     stage_spans(con)
-    template = read_sql("load/changed_rows.sql")
-    for table, staged in CHANGED_ROWS.items():
-        con.execute(template.format(table=table, staged=staged))
+    fingerprints.find_changed(con)
 
 
 def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
@@ -353,7 +354,8 @@ def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
     deleted and inserted again (an update of every column in place would make the checkpoint
     rewrite every column of each row group it touches), and only the tables whose rows changed
     have that PMID's rows deleted and inserted again: DuckDB pins memory per block it changes
-    until the commit.
+    until the commit. Its `record_fingerprints` row moves the same way, written again when some
+    table's rows changed.
     """
     remove_rows(con, "pmids_gone")
     remove_rows(con, "pmids_replaced", ("pending_uis",))
@@ -362,7 +364,7 @@ def _move_rows(con: duckdb.DuckDBPyConnection) -> None:
         "insert into articles by name select * from stage_articles "
         "where pmid in (select pmid from pmids_inserted)"
     )
-    for table, staged in CHANGED_ROWS.items():
+    for table, staged in MOVED_ROWS.items():
         changed = f"changed_{table}"
         con.execute(f'delete from "{table}" where pmid in (select pmid from {changed})')
         con.execute(
@@ -428,19 +430,27 @@ def _fill_pending_uis(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     if not con.execute("select count(*) from new_uis").fetchone()[0]:
         return
     con.execute(read_sql("load/refilled_pmids.sql"))
+    con.execute(read_sql("load/refingerprinted_pmids.sql"))
     aggregates.subtract(con, "select pmid from refilled_pmids", at, only=aggregates.VOCABULARY)
     _run_per_named_ui(con, "load/fill_pending_uis.sql")
+    fingerprints.refresh(con, "refingerprinted_pmids")
     aggregates.add(con, "select pmid from refilled_pmids", at, only=aggregates.VOCABULARY)
     con.execute("drop table refilled_pmids")
+    con.execute("drop table refingerprinted_pmids")
 
 
-def _ensure_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Build, once, a maintained table a warehouse made before it existed lacks."""
     built = {r[0] for r in con.execute("select table_name from derived_tables").fetchall()}
+    if fingerprints.needs_build(con):
+        built.discard(fingerprints.TABLE)
     for table, sql_file in DERIVED_BUILDS:
         if table in built:
             continue
-        if sql_file == "load/build_citation_keys.sql":
+        if table == fingerprints.TABLE:
+            con.execute("delete from derived_tables where table_name = ?", [table])
+            fingerprints.build(con)
+        elif sql_file == "load/build_citation_keys.sql":
             con.execute(read_sql("load/citation_key.sql"))
             con.execute(read_sql(sql_file))
         else:

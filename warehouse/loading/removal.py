@@ -19,7 +19,7 @@ import duckdb
 from warehouse.formats.records import STORED_RECORD_TABLES
 from warehouse.ledger import Action
 
-DERIVED_TABLES = ("pending_uis", "citation_keys")
+DERIVED_TABLES = ("pending_uis", "citation_keys", "record_fingerprints")
 """Tables the loader keeps per PMID beside the record tables."""
 PMID_TABLES = (*STORED_RECORD_TABLES, *DERIVED_TABLES)
 

@@ -1,6 +1,8 @@
 """Invariants of a warehouse, checked by the SQL in `sql/checks/` (one query per invariant).
 
-Each query returns the rows that violate its invariant; an empty result means it holds.
+Each query returns the rows that violate its invariant; an empty result means it holds. A
+query may name a query the loader builds (`FRAGMENTS`, e.g. the fingerprints the loaded rows
+give), so that a rule the loader applies is written in one place and checked as it is applied.
 """
 
 from __future__ import annotations
@@ -10,9 +12,15 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.loading.fingerprints import TABLE, fingerprints_sql
 from warehouse.schema import sql_dir
 
 EXAMPLE_ROWS = 5
+
+FRAGMENTS = {
+    "{loaded_record_fingerprints}": lambda: fingerprints_sql(TABLE, staged=False),
+}
+"""Placeholders a check may hold, and the loader's query each stands for."""
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ def run_checks(con: duckdb.DuckDBPyConnection, examples: int = EXAMPLE_ROWS) -> 
 def run_check(con: duckdb.DuckDBPyConnection, path: Path, examples: int) -> CheckResult:
     """Run one invariant query: count its violating rows and keep the first `examples`."""
     text = path.read_text(encoding="utf-8")
-    query = text.strip().rstrip(";")
+    query = _body(text).strip().rstrip(";")
     violations = con.execute(f"select count(*) from (\n{query}\n)").fetchone()[0]
     result = con.execute(f"select * from (\n{query}\n) limit {int(examples)}")
     return CheckResult(
@@ -53,6 +61,14 @@ def run_check(con: duckdb.DuckDBPyConnection, path: Path, examples: int) -> Chec
         columns=[d[0] for d in result.description or []],
         examples=result.fetchall(),
     )
+
+
+def _body(text: str) -> str:
+    """The query of a check with the loader's queries it names filled in."""
+    for placeholder, fragment in FRAGMENTS.items():
+        if placeholder in text:
+            text = text.replace(placeholder, fragment())
+    return text
 
 
 def _description(text: str) -> str:

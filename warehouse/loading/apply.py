@@ -20,6 +20,7 @@ between chunks reads the plan back (`resume_staging_tables`) and moves only the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import partial
@@ -86,14 +87,6 @@ NAMED_UIS = (
 """(kind, table, UI column, name column, fallback kind) of the UIs filled by name across
 records: a name takes the UI `name_uis` holds for its kind, else for the fallback kind (a
 substance takes a descriptor's UI of the same name)."""
-
-DERIVED_BUILDS = (
-    ("name_uis", "load/build_name_uis.sql"),
-    ("pending_uis", "load/build_pending_uis.sql"),
-    ("citation_keys", "load/build_citation_keys.sql"),
-    ("record_fingerprints", "load/record_fingerprints.sql"),
-)
-"""Tables the loader maintains file by file, with the SQL that builds each from loaded rows."""
 
 
 @dataclass(frozen=True)
@@ -440,25 +433,34 @@ def _fill_pending_uis(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
 
 
 def ensure_derived_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """Build, once, a maintained table a warehouse made before it existed lacks."""
+    """Build, once, a maintained table a warehouse made before it existed lacks (or, for
+    `record_fingerprints`, emptied since: `fingerprints.needs_build`)."""
     built = {r[0] for r in con.execute("select table_name from derived_tables").fetchall()}
     if fingerprints.needs_build(con):
         built.discard(fingerprints.TABLE)
-    for table, sql_file in DERIVED_BUILDS:
+    for table, build in DERIVED_BUILDS.items():
         if table in built:
             continue
-        if table == fingerprints.TABLE:
-            con.execute("delete from derived_tables where table_name = ?", [table])
-            fingerprints.build(con)
-        elif sql_file == "load/build_citation_keys.sql":
-            con.execute(read_sql("load/citation_key.sql"))
-            con.execute(read_sql(sql_file))
-        else:
-            _run_per_named_ui(con, sql_file)
+        con.execute("delete from derived_tables where table_name = ?", [table])
+        build(con)
         con.execute(
             "insert into derived_tables by name select ? as table_name, now() as built_at",
             [table],
         )
+
+
+def _build_citation_keys(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(read_sql("load/citation_key.sql"))
+    con.execute(read_sql("load/build_citation_keys.sql"))
+
+
+DERIVED_BUILDS: dict[str, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    "name_uis": partial(_run_per_named_ui, sql_file="load/build_name_uis.sql"),
+    "pending_uis": partial(_run_per_named_ui, sql_file="load/build_pending_uis.sql"),
+    "citation_keys": _build_citation_keys,
+    fingerprints.TABLE: fingerprints.build,
+}
+"""Tables the loader maintains file by file, and how each is built from the loaded rows."""
 
 
 def _map_surrogates(con: duckdb.DuckDBPyConnection) -> None:

@@ -21,7 +21,8 @@ log = logging.getLogger(__name__)
 
 READERS_STORAGE_VERSION = "v1.3.0"
 """DuckDB 1.3 and every later version read this format. It is the oldest with dictionary-FSST
-string compression, which halves the copy of `articles` (titles and abstracts) against 1.0's."""
+string compression, which halves the copy of `articles` against 1.0's, and it holds the ZSTD
+columns the long texts are declared with (`sql/tables/`; ZSTD came with 1.2)."""
 
 FICLONE = 0x40049409
 """Linux `ioctl` that makes a file share every block of another (`linux/fs.h`)."""

@@ -3,7 +3,7 @@ create table if not exists affiliations (
     pmid bigint not null,
     author_position integer not null,
     position integer not null,
-    affiliation varchar,
+    affiliation varchar using compression zstd,
     ror varchar,
     grid varchar
 );

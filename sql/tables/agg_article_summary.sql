@@ -2,7 +2,7 @@
 -- articles each file changes, so that the view reads one table.
 create table if not exists agg_article_summary (
     pmid bigint not null,
-    title varchar,
+    title varchar using compression zstd,
     journal_title varchar,
     journal_abbrev varchar,
     pub_year integer,

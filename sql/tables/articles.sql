@@ -2,9 +2,9 @@
 create table if not exists articles (
     pmid bigint primary key,
     pmid_version integer,
-    title varchar,
+    title varchar using compression zstd,
     vernacular_title varchar,
-    abstract varchar,
+    abstract varchar using compression zstd,
     journal_title varchar,
     journal_abbrev varchar,
     journal_iso varchar,

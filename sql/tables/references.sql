@@ -2,7 +2,7 @@
 create table if not exists "references" (
     pmid bigint not null,
     position integer not null,
-    citation varchar,
+    citation varchar using compression zstd,
     ref_pmid bigint,
     ref_doi varchar
 );

@@ -9,7 +9,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pytest
 from lxml import etree
 
 from tests.conftest import CORPUS
@@ -130,16 +129,19 @@ def retreed(folder: Path) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
-def steps(tmp_path_factory: pytest.TempPathFactory):
-    folder = tmp_path_factory.mktemp("mesh_aggregates")
-    con = connect(folder / "warehouse.duckdb")
-    yield folder, con
-    con.close()
+def test_the_rollups_follow_every_way_a_file_changes_what_they_read(tmp_path: Path) -> None:
+    """One warehouse through the steps in order (each step reads the state the last left)."""
+    con = connect(tmp_path / "warehouse.duckdb")
+    try:
+        medline_records_before_the_vocabulary_then_xml_filling_their_uis(con)
+        replacements_and_deletions(tmp_path, con)
+        a_new_vocabulary_year_recomputes_them(tmp_path, con)
+        rebuild_gives_what_the_files_kept(con)
+    finally:
+        con.close()
 
 
-def test_medline_records_before_the_vocabulary_then_xml_filling_their_uis(steps) -> None:
-    _, con = steps
+def medline_records_before_the_vocabulary_then_xml_filling_their_uis(con) -> None:
     for path in discover([CORPUS / "medline"]):
         load_file(con, path)
     for path in (DESC, SUPP):
@@ -156,16 +158,14 @@ def test_medline_records_before_the_vocabulary_then_xml_filling_their_uis(steps)
     assert_rollups_match_base_tables(con)
 
 
-def test_replacements_and_deletions(steps) -> None:
-    folder, con = steps
+def replacements_and_deletions(folder: Path, con) -> None:
     path, deleted = update_file(folder, "pubmed99n0001.xml")
     result = load_file(con, path)
     assert result.replaced > 150 and result.deleted == len(deleted)
     assert_rollups_match_base_tables(con)
 
 
-def test_a_new_vocabulary_year_recomputes_them(steps) -> None:
-    folder, con = steps
+def a_new_vocabulary_year_recomputes_them(folder: Path, con) -> None:
     humans_node = "select count(*) from mesh_node_by_year where descriptor_ui = ?"
     assert con.execute(humans_node, [HUMANS]).fetchone()[0] > 0
     assert load_file(con, retreed(folder)).status == "loaded"
@@ -173,8 +173,7 @@ def test_a_new_vocabulary_year_recomputes_them(steps) -> None:
     assert_rollups_match_base_tables(con)
 
 
-def test_rebuild_gives_what_the_files_kept(steps) -> None:
-    _, con = steps
+def rebuild_gives_what_the_files_kept(con) -> None:
     before = {view: kept(con, view) for view in FROM_SCRATCH}
     aggregates.rebuild(con, datetime(2030, 1, 1))
     assert {view: kept(con, view) for view in FROM_SCRATCH} == before

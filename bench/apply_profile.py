@@ -37,6 +37,7 @@ from warehouse.loading.abstract_spans import abstract_spans
 from warehouse.loading.apply import ensure_derived_tables
 from warehouse.loading.load import apply_staged
 from warehouse.loading.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
+from warehouse.schema import literal
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
@@ -109,7 +110,7 @@ def shifted_copy(
                 )
             con.execute(
                 f"copy (select * replace ({moved} as pmid{changed}) from read_parquet(?)) "
-                f"to '{folder / name}' (format parquet)",
+                f"to {literal(folder / name)} (format parquet)",
                 [str(source)],
             )
     return replace(
@@ -132,9 +133,9 @@ def grow(con: duckdb.DuckDBPyConnection, staged: StagedFile, target: int) -> int
             path = Path(staged.folder) / f"{table}.parquet"
             if not path.exists():
                 continue
-            rows = f"read_parquet('{path}')"
+            rows = f"read_parquet({literal(path)})"
             if table in STORED_AS:  # kept in another form: converted as the loader does
-                articles = f"read_parquet('{Path(staged.folder) / 'articles.parquet'}')"
+                articles = f"read_parquet({literal(Path(staged.folder) / 'articles.parquet')})"
                 rows = f"({abstract_spans(rows, articles)})"
             con.execute(
                 f'insert into "{STORED_AS.get(table, table)}" select s.* replace '

@@ -83,6 +83,8 @@ def build_warehouse(db: Path, articles: int, links_per_article: int) -> None:
 
 def write_occ(db: Path, folder: Path, articles: int, pairs: int) -> Path:
     """An OCC-shaped zip of `pairs` pairs over the warehouse's PMID range (see the docstring)."""
+    from warehouse.schema import literal
+
     csv = folder / "open_citation_collection.csv"
     con = duckdb.connect(str(db), read_only=True)
     try:
@@ -100,7 +102,7 @@ def write_occ(db: Path, folder: Path, articles: int, pairs: int) -> Path:
                 select {FIRST_PMID} + c, {FIRST_PMID} + floor(c * power(random(), 3))::bigint
                 from (select 1 + floor(random() * {beyond - 1})::bigint as c
                       from range({pairs - overlap}))
-            ) to '{csv}' (header, delimiter ',')
+            ) to {literal(csv)} (header, delimiter ',')
             """
         )
     finally:

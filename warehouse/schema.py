@@ -35,6 +35,11 @@ def quoted(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def literal(text: str | Path) -> str:
+    """TEXT (a path, a comment, a parameter) as an SQL string literal."""
+    return "'" + str(text).replace("'", "''") + "'"
+
+
 def read_sql(name: str) -> str:
     """Text of a `.sql` file, by path relative to `sql/`."""
     return (sql_dir() / name).read_text(encoding="utf-8")

@@ -31,7 +31,7 @@ import duckdb
 
 from warehouse.loading.aggregates import grain_keys
 from warehouse.loading.memory import raise_limit_to, removal_need, table_rows
-from warehouse.schema import quoted, read_sql
+from warehouse.schema import literal, quoted, read_sql
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -220,16 +220,11 @@ def recreate_views(con: duckdb.DuckDBPyConnection) -> None:
         for name, sql, comment, column_comments in views:
             con.execute(sql)
             if comment is not None:
-                con.execute(f'comment on view "{name}" is {_literal(comment)}')
+                con.execute(f'comment on view "{name}" is {literal(comment)}')
             for column, text in column_comments or []:
-                con.execute(f'comment on column "{name}"."{column}" is {_literal(text)}')
+                con.execute(f'comment on column "{name}"."{column}" is {literal(text)}')
     finally:
         con.execute(f"use {quoted(warehouse)}")
-
-
-def _literal(text: str) -> str:
-    """TEXT as an SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.destinations import check_folder, foreign_entries, manifest_entries, write_manifest
+from warehouse.schema import literal
 
 PARTITIONS = {"articles": "pub_year"}
 
@@ -36,9 +37,8 @@ def write_relation(con: duckdb.DuckDBPyConnection, name: str, folder: Path) -> N
     """Write one table or view under FOLDER, partitioned when PARTITIONS names it."""
     partition = PARTITIONS.get(name)
     target = folder / name if partition else folder / f"{name}.parquet"
-    quoted_target = str(target).replace("'", "''")
     options = f"format parquet, partition_by ({partition})" if partition else "format parquet"
-    con.execute(f"copy (select * from \"{name}\") to '{quoted_target}' ({options})")
+    con.execute(f'copy (select * from "{name}") to {literal(target)} ({options})')
 
 
 def swap_in(staging: Path, directory: Path) -> None:

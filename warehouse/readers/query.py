@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.errors import ConfigError
+from warehouse.schema import literal
 
 BATCH_ROWS = 10_000
 QUIET_STATEMENTS = {"SET", "VARIABLE_SET", "CREATE", "DROP", "TRANSACTION", "ALTER", "LOAD"}
@@ -87,14 +88,14 @@ def fill_params(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, str
     for name in sorted(set(params) & set(variables), key=lambda n: -variables[n].start()):
         match = variables[name]
         kind = con.execute(f"select typeof({match.group(3)})").fetchone()[0]
-        value = f"cast({_literal(params[name])} as {kind})"
+        value = f"cast({literal(params[name])} as {kind})"
         text = text[: match.start(3)] + value + text[match.end(3) :]
     cte = {name: value for name, value in params.items() if name in columns}
     if not cte:
         return text
     start, end = _params_body(text)
     replaced = ", ".join(
-        f"cast({_literal(value)} as {columns[name]}) as {name}" for name, value in cte.items()
+        f"cast({literal(value)} as {columns[name]}) as {name}" for name, value in cte.items()
     )
     return f"{text[:start]}select * replace ({replaced}) from ({text[start:end]}){text[end:]}"
 
@@ -125,8 +126,3 @@ def _params_body(text: str) -> tuple[int, int]:
             if depth == 0:
                 return match.end(), offset
     raise ConfigError("the params CTE is not closed")
-
-
-def _literal(value: str) -> str:
-    """VALUE as an SQL string literal."""
-    return "'" + value.replace("'", "''") + "'"

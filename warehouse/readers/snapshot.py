@@ -45,7 +45,7 @@ from warehouse.readers.catchup import (
     table_columns,
     warehouse_name,
 )
-from warehouse.schema import quoted
+from warehouse.schema import literal, quoted
 from warehouse.storage import READERS_STORAGE_VERSION, clone_file
 
 log = logging.getLogger(__name__)
@@ -181,7 +181,7 @@ def _clone_warehouse(con: duckdb.DuckDBPyConnection, idle: Path) -> bool:
 def _attach(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     """Attach PATH as the copy; False when a reader holds it open (DuckDB's file lock)."""
     try:
-        con.execute(f"attach '{_quoted(path)}' as {COPY}")
+        con.execute(f"attach {literal(path)} as {COPY}")
     except duckdb.Error as exc:  # held open by a reader, or damaged: written anew
         log.info("readers' copy %s cannot be updated in place: %s", path, exc)
         return False
@@ -202,17 +202,13 @@ def _abandon(con: duckdb.DuckDBPyConnection) -> None:
         log.warning("readers' copy not detached cleanly: %s", exc)
 
 
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
-
-
 def rebuild(con: duckdb.DuckDBPyConnection, idle: Path) -> CatchUp:
     """Write a new copy of the whole warehouse and move it to IDLE (a reader keeps the old)."""
     partial = idle.with_name(f"{idle.name}.partial")
     for leftover in (partial, partial.with_name(f"{partial.name}.wal")):
         leftover.unlink(missing_ok=True)
     con.execute(
-        f"attach '{_quoted(partial)}' as {COPY} (storage_version '{READERS_STORAGE_VERSION}')"
+        f"attach {literal(partial)} as {COPY} (storage_version '{READERS_STORAGE_VERSION}')"
     )
     warehouse = warehouse_name(con)
     try:

@@ -26,7 +26,7 @@ import duckdb
 from duckdb.sqltypes import INTEGER, VARCHAR
 
 from warehouse.errors import ConfigError, WarehouseError
-from warehouse.schema import quoted, sql_dir
+from warehouse.schema import literal, quoted, sql_dir
 from warehouse.serving import pgwire
 
 log = logging.getLogger(__name__)
@@ -204,7 +204,7 @@ class CopyGeneration:
             ":memory:", config={"memory_limit": memory_limit, "temp_directory": str(spill)}
         )
         self.catalog = path.name.split(".")[0] or "readers"
-        self.con.execute(f"attach '{_quoted(path)}' as {quoted(self.catalog)} (read_only)")
+        self.con.execute(f"attach {literal(path)} as {quoted(self.catalog)} (read_only)")
         self.con.execute(f"use {quoted(self.catalog)}")
         self.con.execute("detach memory")
         self.con.create_function("pg_type_oid", pgwire.type_oid, [VARCHAR], INTEGER)
@@ -286,10 +286,6 @@ def _inode(path: Path) -> tuple[int, int]:
             f"no readers' copy at {path}: run `pubmed-warehouse load` first"
         ) from exc
     return stat.st_dev, stat.st_ino
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 class Session:

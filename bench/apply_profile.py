@@ -12,7 +12,10 @@ then applies K further shifted copies through the real `apply_staged`, each a ne
 printing wall and CPU seconds per file and, with `--statements`, the seconds of every SQL
 statement of the last apply. With `--spread` each copy replaces the same PMIDs spread over the
 loaded range, with its own record hash: the first with other records' rows, the next ones with
-the same rows again (only `articles` changes).
+the same rows again (only `articles` changes). With `--batch` the K copies are applied as one
+writer run applies them: the aggregates' adds left pending (`aggregate_batch_pmids`, settled
+when more are pending than it), then settled once at the end, as before a publish; the settle
+is printed on its own line (its CPU seconds, and per file applied).
 """
 
 from __future__ import annotations
@@ -33,10 +36,12 @@ import duckdb
 
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES, STORED_AS
+from warehouse.loading import aggregates
 from warehouse.loading.abstract_spans import abstract_spans
 from warehouse.loading.apply import ensure_derived_tables
 from warehouse.loading.load import apply_staged
 from warehouse.loading.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
+from warehouse.setting_fields import FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
@@ -172,10 +177,15 @@ def grow(con: duckdb.DuckDBPyConnection, staged: StagedFile, target: int) -> int
 
 
 def apply_copies(
-    con: duckdb.DuckDBPyConnection, staged: StagedFile, count: int, spread: bool
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    count: int,
+    spread: bool,
+    batch_pmids: int = 0,
 ) -> TimedConnection:
     """Apply `count` further copies through `apply_staged` (new PMIDs, or with `spread` the
-    same number of replacements spread over the loaded range); print a line for each."""
+    same number of replacements spread over the loaded range); print a line for each. With
+    `batch_pmids` the aggregates' adds are batched across the copies, and settled at the end."""
     copies = con.execute("select count(*) from ingested_files").fetchone()[0]
     timed = TimedConnection(con)
     for copy in range(copies, copies + count):
@@ -184,7 +194,7 @@ def apply_copies(
         shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride)
         timed.seconds.clear()
         wall, cpu = time.perf_counter(), time.process_time()
-        result = apply_staged(timed, shifted)
+        result = apply_staged(timed, shifted, aggregate_batch_pmids=batch_pmids)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         sys.stdout.write(
@@ -192,6 +202,15 @@ def apply_copies(
             f"{cpu:.2f} s CPU, inserted {result.inserted:,}, replaced {result.replaced:,}, "
             f"deleted {result.deleted}, "
             f"peak RSS {rss:.0f} MiB\n"
+        )
+    if batch_pmids:
+        wall, cpu = time.perf_counter(), time.process_time()
+        settled = aggregates.settle(timed)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sys.stdout.write(
+            f"settle the adds of {settled:,} articles: {wall:.2f} s wall, {cpu:.2f} s CPU "
+            f"({cpu / count:.2f} s CPU per file applied), peak RSS {rss:.0f} MiB\n"
         )
     return timed
 
@@ -206,6 +225,23 @@ def main() -> None:
     parser.add_argument(
         "--spread", action="store_true", help="apply replacements spread over the loaded range"
     )
+    parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="apply the copies as one writer run: the aggregates' adds batched, settled at the end",
+    )
+    parser.add_argument(
+        "--batch-pmids",
+        type=int,
+        default=FIELDS["aggregate_batch_pmids"].default,
+        help="with --batch: settle once more than this many adds are pending",
+    )
+    parser.add_argument(
+        "--rebuild-aggregates",
+        action="store_true",
+        help="after --grow-to, compute the aggregates of every grown record "
+        "(aggregates.rebuild), so that the applies find a warehouse's full aggregate tables",
+    )
     parser.add_argument("--memory-limit", default="200MB")
     parser.add_argument(
         "--source",
@@ -219,7 +255,11 @@ def main() -> None:
     con = connect(args.db, memory_limit=args.memory_limit)
     if args.grow_to:
         grow(con, staged, args.grow_to)
-    timed = apply_copies(con, staged, args.apply, args.spread)
+        if args.rebuild_aggregates:
+            aggregates.rebuild(con)
+            con.execute("checkpoint")
+    batch_pmids = args.batch_pmids if args.batch else 0
+    timed = apply_copies(con, staged, args.apply, args.spread, batch_pmids)
     if args.statements:
         for label, seconds in sorted(timed.seconds.items(), key=lambda kv: -kv[1]):
             if seconds >= 0.01:

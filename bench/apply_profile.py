@@ -7,7 +7,9 @@ The input is one file staged by `warehouse.loading.staging.stage_file` (built on
 `bench/out/staged1` from `bench/out/pubmed26n0001.xml.gz`). `--grow-to N` bulk-inserts
 PMID-shifted copies of its tables (with their `changes` and `ingested_files` rows) until the
 warehouse holds N articles, then builds the tables the loader maintains (`name_uis`,
-`citation_keys`, `record_fingerprints`, ...) as the first load after them would; `--apply K`
+`citation_keys`, `record_fingerprints`, ...) as the first load after them would (and with
+`--rebuild-aggregates` the aggregates of every grown record; without it they fill from the
+applied files); `--apply K`
 then applies K further shifted copies through the real `apply_staged`, each a newer NLM file,
 printing wall and CPU seconds per file and, with `--statements`, the seconds of every SQL
 statement of the last apply. With `--spread` each copy replaces the same PMIDs spread over the

@@ -277,6 +277,12 @@ def test_a_run_killed_with_adds_pending_is_settled_by_the_next_writer(
     status = subprocess.run([CLI, "status", "--db", str(db)], capture_output=True, text=True)
     said = " ".join(status.stdout.split())
     assert f"aggregates pending: the aggregates lack the contribution of {pending:,}" in said
+    query = subprocess.run(
+        [CLI, "query", "--db", str(db), "select count(*) from term_by_year"],
+        capture_output=True,
+        text=True,
+    )
+    assert query.returncode == 0 and "lack the contribution" in query.stderr, query.stderr
     check = subprocess.run([CLI, "check", "--db", str(db)], capture_output=True, text=True)
     assert check.returncode == 1 and "aggregates_settled" in check.stdout + check.stderr
     settings = Settings(db=db, aggregate_batch_pmids=ALL_AT_ONCE)

@@ -29,7 +29,7 @@ def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "from mesh_vocabularies"
     ).fetchone()[0]
     half_applied = half_applied_files(con)
-    pending = _pending_aggregates(con)
+    pending = pending_aggregates(con)
     return {
         "files loaded": row[0],
         "files half applied": half_applied_message(half_applied) if half_applied else "none",
@@ -43,7 +43,7 @@ def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     }
 
 
-def _pending_aggregates(con: duckdb.DuckDBPyConnection) -> int:
+def pending_aggregates(con: duckdb.DuckDBPyConnection) -> int:
     """Articles whose contribution to the aggregates is not added yet (0 for a warehouse made
     before they were batched, which has no such table)."""
     exists = con.execute(

@@ -14,7 +14,9 @@ then applies K further shifted copies through the real `apply_staged`, each a ne
 printing wall and CPU seconds per file and, with `--statements`, the seconds of every SQL
 statement of the last apply. With `--spread` each copy replaces the same PMIDs spread over the
 loaded range, with its own record hash: the first with other records' rows, the next ones with
-the same rows again (only `articles` changes). With `--batch` the K copies are applied as one
+the same rows again (only `articles` changes); with `--spread-apart` each copy replaces other
+PMIDs (the next ones of each stride), all with other records' rows, as a run of several daily
+updates does. With `--batch` the K copies are applied as one
 writer run applies them: the aggregates' adds left pending (`aggregate_batch_pmids`, settled
 when more are pending than it), then settled once at the end, as before a publish; the settle
 is printed on its own line (its CPU seconds, and per file applied).
@@ -96,14 +98,24 @@ def staged_source(source: Path = SOURCE) -> StagedFile:
 
 
 def shifted_copy(
-    con: duckdb.DuckDBPyConnection, staged: StagedFile, copy: int, folder: Path, stride: int = 0
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    copy: int,
+    folder: Path,
+    stride: int = 0,
+    offset: int = 0,
 ) -> StagedFile:
     """The staged file as NLM file number `copy + 1`: PMIDs moved by `copy * SPAN`, or, with a
-    `stride`, spread over the loaded range (`stride` apart) as changed versions (replacements)."""
+    `stride`, spread over the loaded range (`stride` apart, from the `offset`-th PMID) as changed
+    versions (replacements)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     first = 1_000_001
-    moved = f"pmid + {copy * SPAN}" if not stride else f"{first} + (pmid - {first}) * {stride}"
+    moved = (
+        f"pmid + {copy * SPAN}"
+        if not stride
+        else f"{first} + {offset % stride} + (pmid - {first}) * {stride}"
+    )
     for name in [f"{t}.parquet" for t in RECORD_TABLES] + [DELETIONS, REJECTS]:
         source = Path(staged.folder) / name
         if source.exists():
@@ -184,6 +196,7 @@ def apply_copies(
     count: int,
     spread: bool,
     batch_pmids: int = 0,
+    apart: bool = False,
 ) -> TimedConnection:
     """Apply `count` further copies through `apply_staged` (new PMIDs, or with `spread` the
     same number of replacements spread over the loaded range); print a line for each. With
@@ -193,7 +206,8 @@ def apply_copies(
     for copy in range(copies, copies + count):
         articles = con.execute("select count(*) from articles").fetchone()[0]
         stride = max(1, articles // SPAN) if spread else 0
-        shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride)
+        offset = copy if apart else 0
+        shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride, offset)
         timed.seconds.clear()
         wall, cpu = time.perf_counter(), time.process_time()
         result = apply_staged(timed, shifted, aggregate_batch_pmids=batch_pmids)
@@ -226,6 +240,11 @@ def main() -> None:
     parser.add_argument("--statements", action="store_true")
     parser.add_argument(
         "--spread", action="store_true", help="apply replacements spread over the loaded range"
+    )
+    parser.add_argument(
+        "--spread-apart",
+        action="store_true",
+        help="with --spread: each copy replaces other PMIDs than the copies before it",
     )
     parser.add_argument(
         "--batch",
@@ -261,7 +280,7 @@ def main() -> None:
             aggregates.rebuild(con)
             con.execute("checkpoint")
     batch_pmids = args.batch_pmids if args.batch else 0
-    timed = apply_copies(con, staged, args.apply, args.spread, batch_pmids)
+    timed = apply_copies(con, staged, args.apply, args.spread, batch_pmids, args.spread_apart)
     if args.statements:
         for label, seconds in sorted(timed.seconds.items(), key=lambda kv: -kv[1]):
             if seconds >= 0.01:

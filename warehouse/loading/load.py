@@ -139,7 +139,6 @@ def load_file(
 
             result = _compacting_when_due(
                 con,
-                policy,
                 lambda: _apply_planned(
                     con, within_memory(con, attempt, source), sha256, started, policy
                 ),
@@ -150,6 +149,7 @@ def load_file(
         if fault is None:
             raise
         raise fault from exc
+    _settle_when_due(con, policy)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
 
@@ -271,7 +271,6 @@ def apply_staged(
 
     result = _compacting_when_due(
         con,
-        policy,
         lambda: _apply_planned(
             con,
             within_memory(con, attempt, staged.source_file),
@@ -280,6 +279,7 @@ def apply_staged(
             policy,
         ),
     )
+    _settle_when_due(con, policy)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
 
@@ -341,18 +341,27 @@ def _resume(
     return result
 
 
+def _settle_when_due(con: duckdb.DuckDBPyConnection, policy: ApplyPolicy) -> None:
+    """Settle the aggregates' pending adds once more than the policy's bound are pending (after
+    the file committed). A failure leaves them pending, exactly recorded, for the run's close or
+    the next writer: the file itself is loaded."""
+    bound = policy.aggregate_batch_pmids
+    if not bound or aggregates.pending_articles(con) <= bound:
+        return
+    try:
+        aggregates.settle(con)
+    except duckdb.Error as exc:
+        rollback_quietly(con)
+        log.warning("the aggregates' pending adds were not settled: %s", exc)
+
+
 def _compacting_when_due(
-    con: duckdb.DuckDBPyConnection, policy: ApplyPolicy, load: Callable[[], FileResult]
+    con: duckdb.DuckDBPyConnection, load: Callable[[], FileResult]
 ) -> FileResult:
-    """Run a file's load, then settle the aggregates' pending adds once more than the policy's
-    bound are pending; when tables are due for compaction (`warehouse.loading.vacuum`), its
+    """Run a file's load; when tables are due for compaction (`warehouse.loading.vacuum`), its
     commit's checkpoint compacts the tables the file wrote."""
     with vacuum.vacuum_when_due(con) as compacting:
         result = load()
-        if policy.aggregate_batch_pmids and (
-            aggregates.pending_articles(con) > policy.aggregate_batch_pmids
-        ):
-            aggregates.settle(con)
         if compacting:
             con.execute("checkpoint")
     return result

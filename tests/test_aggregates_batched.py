@@ -185,12 +185,12 @@ def test_a_citation_collection_loaded_while_adds_are_pending(tmp_path: Path) -> 
     one_by_one.close()
 
 
-def test_a_run_of_several_files_batches_and_publishes_settled(
+def test_runs_of_several_files_batch_and_publish_settled(
     update_run: tuple[list[Path], dict], tmp_path: Path
 ) -> None:
-    """A writer run of several files leaves adds pending between its files, settles them when
-    it closes, and publishes a readers' copy with none pending and the warehouse's
-    aggregates."""
+    """Writer runs of several files leave adds pending between their files, settle them when
+    they close, and publish a readers' copy (built, then caught up) with none pending and the
+    warehouse's aggregates."""
     files, one_by_one = update_run
     settings = Settings(db=tmp_path / "pubmed.duckdb", aggregate_batch_pmids=ALL_AT_ONCE)
     pending_after: list[int] = []
@@ -201,17 +201,20 @@ def test_a_run_of_several_files_batches_and_publishes_settled(
         return result
 
     steps = replace(PLAIN_STEPS, load_one=load_one)
-    results = ingest_files([str(f) for f in files], settings, steps=steps)
-    assert [r.status for r in results] == ["loaded"] * len(files)
+    for run in (files[:3], files[3:]):
+        results = ingest_files([str(f) for f in run], settings, steps=steps)
+        assert [r.status for r in results] == ["loaded"] * len(run)
+        con = connect(settings.db)
+        warehouse = {table: nonzero_rows(con, table) for table in COUNTED}
+        con.close()
+        copy = duckdb.connect(str(settings.snapshot_path()), read_only=True)
+        assert copy.execute("select count(*) from pending_aggregates").fetchone()[0] == 0
+        assert {table: nonzero_rows(copy, table) for table in COUNTED} == warehouse
+        copy.close()
     assert min(pending_after) > 0
     con = connect(settings.db)
     assert comparable_state(con) == one_by_one
-    warehouse = {table: nonzero_rows(con, table) for table in COUNTED}
     con.close()
-    copy = duckdb.connect(str(settings.snapshot_path()), read_only=True)
-    assert copy.execute("select count(*) from pending_aggregates").fetchone()[0] == 0
-    assert {table: nonzero_rows(copy, table) for table in COUNTED} == warehouse
-    copy.close()
 
 
 def test_a_file_loaded_alone_adds_in_its_own_transaction(tmp_path: Path) -> None:

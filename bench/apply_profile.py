@@ -7,12 +7,19 @@ The input is one file staged by `warehouse.loading.staging.stage_file` (built on
 `bench/out/staged1` from `bench/out/pubmed26n0001.xml.gz`). `--grow-to N` bulk-inserts
 PMID-shifted copies of its tables (with their `changes` and `ingested_files` rows) until the
 warehouse holds N articles, then builds the tables the loader maintains (`name_uis`,
-`citation_keys`, `record_fingerprints`, ...) as the first load after them would; `--apply K`
+`citation_keys`, `record_fingerprints`, ...) as the first load after them would (and with
+`--rebuild-aggregates` the aggregates of every grown record; without it they fill from the
+applied files); `--apply K`
 then applies K further shifted copies through the real `apply_staged`, each a newer NLM file,
 printing wall and CPU seconds per file and, with `--statements`, the seconds of every SQL
 statement of the last apply. With `--spread` each copy replaces the same PMIDs spread over the
 loaded range, with its own record hash: the first with other records' rows, the next ones with
-the same rows again (only `articles` changes).
+the same rows again (only `articles` changes); with `--spread-apart` each copy replaces other
+PMIDs (the next ones of each stride), all with other records' rows, as a run of several daily
+updates does. With `--batch` the K copies are applied as one
+writer run applies them: the aggregates' adds left pending (`aggregate_batch_pmids`, settled
+when more are pending than it), then settled once at the end, as before a publish; the settle
+is printed on its own line (its CPU seconds, and per file applied).
 """
 
 from __future__ import annotations
@@ -33,11 +40,13 @@ import duckdb
 
 from warehouse.db import connect
 from warehouse.formats.records import RECORD_TABLES, STORED_AS
+from warehouse.loading import aggregates
 from warehouse.loading.abstract_spans import abstract_spans
 from warehouse.loading.apply import ensure_derived_tables
 from warehouse.loading.load import apply_staged
 from warehouse.loading.staging import DELETIONS, MANIFEST, REJECTS, StagedFile, stage_file
 from warehouse.schema import literal
+from warehouse.setting_fields import FIELDS
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out"
@@ -90,14 +99,24 @@ def staged_source(source: Path = SOURCE) -> StagedFile:
 
 
 def shifted_copy(
-    con: duckdb.DuckDBPyConnection, staged: StagedFile, copy: int, folder: Path, stride: int = 0
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    copy: int,
+    folder: Path,
+    stride: int = 0,
+    offset: int = 0,
 ) -> StagedFile:
     """The staged file as NLM file number `copy + 1`: PMIDs moved by `copy * SPAN`, or, with a
-    `stride`, spread over the loaded range (`stride` apart) as changed versions (replacements)."""
+    `stride`, spread over the loaded range (`stride` apart, from the `offset`-th PMID) as changed
+    versions (replacements)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     first = 1_000_001
-    moved = f"pmid + {copy * SPAN}" if not stride else f"{first} + (pmid - {first}) * {stride}"
+    moved = (
+        f"pmid + {copy * SPAN}"
+        if not stride
+        else f"{first} + {offset % stride} + (pmid - {first}) * {stride}"
+    )
     for name in [f"{t}.parquet" for t in RECORD_TABLES] + [DELETIONS, REJECTS]:
         source = Path(staged.folder) / name
         if source.exists():
@@ -173,19 +192,26 @@ def grow(con: duckdb.DuckDBPyConnection, staged: StagedFile, target: int) -> int
 
 
 def apply_copies(
-    con: duckdb.DuckDBPyConnection, staged: StagedFile, count: int, spread: bool
+    con: duckdb.DuckDBPyConnection,
+    staged: StagedFile,
+    count: int,
+    spread: bool,
+    batch_pmids: int = 0,
+    apart: bool = False,
 ) -> TimedConnection:
     """Apply `count` further copies through `apply_staged` (new PMIDs, or with `spread` the
-    same number of replacements spread over the loaded range); print a line for each."""
+    same number of replacements spread over the loaded range); print a line for each. With
+    `batch_pmids` the aggregates' adds are batched across the copies, and settled at the end."""
     copies = con.execute("select count(*) from ingested_files").fetchone()[0]
     timed = TimedConnection(con)
     for copy in range(copies, copies + count):
         articles = con.execute("select count(*) from articles").fetchone()[0]
         stride = max(1, articles // SPAN) if spread else 0
-        shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride)
+        offset = copy if apart else 0
+        shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride, offset)
         timed.seconds.clear()
         wall, cpu = time.perf_counter(), time.process_time()
-        result = apply_staged(timed, shifted)
+        result = apply_staged(timed, shifted, aggregate_batch_pmids=batch_pmids)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         sys.stdout.write(
@@ -193,6 +219,15 @@ def apply_copies(
             f"{cpu:.2f} s CPU, inserted {result.inserted:,}, replaced {result.replaced:,}, "
             f"deleted {result.deleted}, "
             f"peak RSS {rss:.0f} MiB\n"
+        )
+    if batch_pmids:
+        wall, cpu = time.perf_counter(), time.process_time()
+        settled = aggregates.settle(timed)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sys.stdout.write(
+            f"settle the adds of {settled:,} articles: {wall:.2f} s wall, {cpu:.2f} s CPU "
+            f"({cpu / count:.2f} s CPU per file applied), peak RSS {rss:.0f} MiB\n"
         )
     return timed
 
@@ -207,6 +242,28 @@ def main() -> None:
     parser.add_argument(
         "--spread", action="store_true", help="apply replacements spread over the loaded range"
     )
+    parser.add_argument(
+        "--spread-apart",
+        action="store_true",
+        help="with --spread: each copy replaces other PMIDs than the copies before it",
+    )
+    parser.add_argument(
+        "--batch",
+        action="store_true",
+        help="apply the copies as one writer run: the aggregates' adds batched, settled at the end",
+    )
+    parser.add_argument(
+        "--batch-pmids",
+        type=int,
+        default=FIELDS["aggregate_batch_pmids"].default,
+        help="with --batch: settle once more than this many adds are pending",
+    )
+    parser.add_argument(
+        "--rebuild-aggregates",
+        action="store_true",
+        help="after --grow-to, compute the aggregates of every grown record "
+        "(aggregates.rebuild), so that the applies find a warehouse's full aggregate tables",
+    )
     parser.add_argument("--memory-limit", default="200MB")
     parser.add_argument(
         "--source",
@@ -220,7 +277,11 @@ def main() -> None:
     con = connect(args.db, memory_limit=args.memory_limit)
     if args.grow_to:
         grow(con, staged, args.grow_to)
-    timed = apply_copies(con, staged, args.apply, args.spread)
+        if args.rebuild_aggregates:
+            aggregates.rebuild(con)
+            con.execute("checkpoint")
+    batch_pmids = args.batch_pmids if args.batch else 0
+    timed = apply_copies(con, staged, args.apply, args.spread, batch_pmids, args.spread_apart)
     if args.statements:
         for label, seconds in sorted(timed.seconds.items(), key=lambda kv: -kv[1]):
             if seconds >= 0.01:

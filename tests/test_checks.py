@@ -39,6 +39,7 @@ CORRUPTIONS = {
     "where source_file like '%pubmed4.xml'",
     "record_fingerprints_match_rows": "update authors set last_name = last_name || 'x' "
     "where pmid = 27797938 and position = 1",
+    "aggregates_settled": "insert into pending_aggregates values (27797938)",
 }
 
 

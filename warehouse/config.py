@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     load_memory_limit: str = setting("load_memory_limit")
     apply_chunk_pmids: int = setting("apply_chunk_pmids")
     apply_chunk_above_mib: float = setting("apply_chunk_above_mib")
+    aggregate_batch_pmids: int = setting("aggregate_batch_pmids")
     mirror_url: str | None = setting("mirror_url")
     mesh_url: str | None = setting("mesh_url")
     download_dir: Path = setting("download_dir")
@@ -66,10 +67,12 @@ class Settings(BaseSettings):
     sql_require_tls: bool = setting("sql_require_tls")
 
     def chunking(self) -> dict[str, float]:
-        """The loader's keyword arguments for applying a big file in chunks."""
+        """The loader's keyword arguments for how a writer run applies its files: a big file in
+        chunks, the aggregates' adds batched across files."""
         return {
             "apply_chunk_pmids": self.apply_chunk_pmids,
             "apply_chunk_above_mib": self.apply_chunk_above_mib,
+            "aggregate_batch_pmids": self.aggregate_batch_pmids,
         }
 
     def snapshot_path(self) -> Path:

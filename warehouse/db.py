@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import duckdb
@@ -9,6 +10,8 @@ import duckdb
 from warehouse.errors import ConfigError, StorageError, WarehouseError, WarehouseLocked
 from warehouse.loading import aggregates, vacuum
 from warehouse.storage import new_file_config
+
+log = logging.getLogger(__name__)
 
 DISK_FULL = ("no space left", "disk full", "quota exceeded")
 READ_ONLY = ("read-only file system", "permission denied", "operation not permitted")
@@ -18,7 +21,8 @@ DAMAGED = ("not a valid duckdb database", "could not read enough bytes", "checks
 def connect(
     path: Path | str, *, read_only: bool = False, memory_limit: str | None = None
 ) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse; a writable connection creates or updates the schema.
+    """Open the warehouse; a writable connection creates or updates the schema, and adds the
+    aggregates' contributions a stopped writer run left pending (`aggregates.settle`).
 
     `memory_limit` (e.g. `300MB`) caps DuckDB's buffers: a load then spills its staging to disk
     instead of holding a whole file's rows in memory. A new file's storage version is chosen by
@@ -44,9 +48,12 @@ def connect(
         vacuum.defer(con)
         try:
             aggregates.create_schema_and_aggregates(con)
+            settled = aggregates.settle(con)  # left pending by a writer run that was stopped
         except duckdb.Error as exc:
             con.close()
             raise storage_error(path, exc) from exc
+        if settled:
+            log.info("%s: added the aggregates of %d articles a stopped run left", path, settled)
     return con
 
 

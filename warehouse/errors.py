@@ -74,6 +74,11 @@ class HalfAppliedFile(StorageError):
     """A file applied in chunks was stopped between chunks: only a load of it may run next."""
 
 
+class AggregatesPending(StorageError):
+    """Articles' contribution to the aggregates is not added yet (a writer run was stopped
+    before settling it): the readers' copy is not published until a writer adds it."""
+
+
 class OlderVocabulary(WarehouseError):
     """A MeSH file of an earlier year than the vocabulary already loaded; it is not applied."""
 

@@ -77,6 +77,13 @@ FIELDS: dict[str, SettingField] = {
         "chunks (chunks cost 1.5-3x the CPU; 0: chunk whenever APPLY_CHUNK_PMIDS is passed).",
         {"ge": 0},
     ),
+    "aggregate_batch_pmids": SettingField(
+        150_000,
+        "A run adds the aggregates' contribution of the PMIDs its files insert for several files "
+        "at once: when more than this many are pending, and before it publishes (bounds the "
+        "memory of that add; 0: in each file's transaction).",
+        {"ge": 0},
+    ),
     "mirror_url": SettingField(
         None,
         "NLM mirror root (baseline/, updatefiles/).",

@@ -27,6 +27,7 @@ from datetime import datetime
 import duckdb
 
 from warehouse.loading.abstract_spans import store_sections_once
+from warehouse.loading.memory import within_memory
 from warehouse.schema import columns_of, create_schema, main_tables, read_sql, table_schemas
 from warehouse.transaction import transaction
 
@@ -150,6 +151,9 @@ CITATIONS = frozenset({"article_citations", "cited_by_year"})
 AUTHOR_COUNTS = frozenset({"author_years", "author_spellings"})
 """Counts read from `agg_keyed_authors` (built by `sql/aggregates/keyed_authors.sql`)."""
 
+PENDING = "pending_aggregates"
+"""Articles whose contribution is not added yet (`add` with `defer`; `settle` adds them)."""
+
 DICTIONARIES = (("descriptor_uis", ("descriptor_name",)), ("substance_names", ("substance_name",)))
 """Name -> UI tables, (name, key columns), refreshed from the rows each file inserts."""
 
@@ -161,8 +165,15 @@ def subtract(
     only: frozenset[str] | None = None,
 ) -> None:
     """Take out the contribution of the articles `pmids_sql` selects, before they are removed
-    (or, with `only`, before rows of theirs that those aggregates read change)."""
-    if not _select_articles(con, pmids_sql):
+    (or, with `only`, before rows of theirs that those aggregates read change).
+
+    An article whose add is pending (`PENDING`) has no contribution to take out; once removed
+    (`only` None) it is no longer pending: a file that inserts it again adds it again.
+    """
+    selected = _select_articles(con, pmids_sql)
+    if only is None and _has_pending(con):
+        con.execute(f"delete from {PENDING} where pmid in ({pmids_sql})")
+    if not selected:
         return
     _count_contributions(con, sign=-1, only=only)
     for name in _selected(ARTICLE_TABLES, only):
@@ -174,11 +185,74 @@ def add(
     pmids_sql: str,
     at: datetime,
     only: frozenset[str] | None = None,
+    *,
+    defer: bool = False,
 ) -> None:
     """Put in the contribution of the articles `pmids_sql` selects, just after their insert
-    (or, with `only`, after rows of theirs that those aggregates read changed)."""
-    if not _select_articles(con, pmids_sql):
+    (or, with `only`, after rows of theirs that those aggregates read changed).
+
+    With `defer` the articles are only noted in `PENDING`, for `settle` to add with those of
+    other files; an article already pending is left to `settle` (which reads its rows then).
+    """
+    if defer and only is None:
+        con.execute(f"insert into {PENDING} select pmid from ({pmids_sql})")
         return
+    if _select_articles(con, pmids_sql):
+        _add_selected(con, at, only)
+
+
+def settle(con: duckdb.DuckDBPyConnection) -> int:
+    """Add the contribution of every pending article (`add` with `defer`) and merge it, in one
+    transaction that also empties `PENDING` (retried with more memory as a file's is); how
+    many articles were pending.
+
+    A writer run settles whenever `PENDING` passes its bound (`warehouse.loading.load`) and
+    when it closes, before it publishes the readers' copy (`warehouse.runs.writer`); the
+    writer's connection settles what a stopped run left when it opens (`warehouse.db`).
+    """
+    pending = pending_articles(con)
+    if not pending:
+        return 0
+    within_memory(con, lambda: _settle_pending(con), "the aggregates' pending adds")
+    return pending
+
+
+def _settle_pending(con: duckdb.DuckDBPyConnection) -> None:
+    at = datetime.now()
+    with transaction(con):
+        _create_deltas(con)
+        con.execute(
+            "create or replace temp table agg_pmids as select pmid, pub_year from articles "
+            f"where pmid in (select pmid from {PENDING})"
+        )
+        _add_selected(con, at, None)
+        apply(con, at)
+        con.execute(f"delete from {PENDING}")
+
+
+def pending_articles(con: duckdb.DuckDBPyConnection) -> int:
+    """How many articles' contribution to the aggregates is not added yet."""
+    return con.execute(f"select count(*) from {PENDING}").fetchone()[0]
+
+
+def pending_message(pending: int) -> str:
+    """What to do when articles' adds are pending."""
+    return (
+        f"the aggregates lack the contribution of {pending:,} articles (a writer run was "
+        "stopped before adding it): the next command that writes the warehouse (`load`, "
+        "`sync`, `fetch`) adds it first; until then the aggregates and the views on them miss "
+        "those articles and the readers' copy is not published"
+    )
+
+
+def _has_pending(con: duckdb.DuckDBPyConnection) -> bool:
+    return con.execute(f"select exists (from {PENDING})").fetchone()[0]
+
+
+def _add_selected(
+    con: duckdb.DuckDBPyConnection, at: datetime, only: frozenset[str] | None
+) -> None:
+    """Put in the contribution of the articles in `agg_pmids`."""
     for name in _selected(ARTICLE_TABLES, only):
         con.execute(
             f"insert into agg_{name} select *, ? from ({read_sql(_contribution(name))})", [at]
@@ -225,8 +299,12 @@ def _selected(items, only: frozenset[str] | None) -> list:
 
 
 def apply(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
-    """Merge the net change of the file's `subtract`s and `add`s into the aggregate tables."""
+    """Merge the net change of the file's `subtract`s and `add`s into the aggregate tables
+    (nothing to do for a file whose adds are all deferred and that removes nothing)."""
     _create_deltas(con)
+    if not con.execute("select exists (from agg_batches)").fetchone()[0]:
+        _drop_file_tables(con)
+        return
     for counts in COUNTS:
         _merge_counts(con, counts, at)
     for rollup in ROLLUPS:
@@ -268,7 +346,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, at: datetime | None = None) -> None:
     """Recompute every aggregate table from the base tables, in one transaction."""
     at = at or datetime.now()
     with transaction(con):
-        for table in aggregate_tables():
+        for table in (*aggregate_tables(), PENDING):
             con.execute(f"delete from {table}")
         add(con, "select pmid from articles", at)
         apply(con, at)
@@ -295,11 +373,14 @@ def _contribution(name: str) -> str:
 
 
 def _select_articles(con: duckdb.DuckDBPyConnection, pmids_sql: str) -> int:
-    """Fill temp table `agg_pmids` (pmid, pub_year) with the articles selected; how many."""
+    """Fill temp table `agg_pmids` (pmid, pub_year) with the articles selected whose add is not
+    pending (those have no contribution yet, and `settle` reads their rows as they are then);
+    how many."""
     _create_deltas(con)
+    pending = f" and pmid not in (select pmid from {PENDING})" if _has_pending(con) else ""
     con.execute(
         "create or replace temp table agg_pmids as "
-        f"select pmid, pub_year from articles where pmid in ({pmids_sql})"
+        f"select pmid, pub_year from articles where pmid in ({pmids_sql}){pending}"
     )
     return con.execute("select count(*) from agg_pmids").fetchone()[0]
 

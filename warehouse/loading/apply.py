@@ -115,6 +115,7 @@ def apply_staging_tables(
     chunk_pmids: int | None = None,
     chunk_above_mib: float = 0.0,
     sha256: str | None = None,
+    defer_aggregates: bool = False,
 ) -> AppliedCounts:
     """Decide per PMID, replace whole records, apply deletions, log changes (in the caller's
     open transaction), then drop the apply's temp tables; the staging tables are left.
@@ -123,6 +124,8 @@ def apply_staging_tables(
     removing more than `chunk_pmids` PMIDs whose removals would pin more than `chunk_above_mib`
     MiB in one transaction is only planned (kept in `apply_plans` under its
     `sha256`; `planned` is True): its rows move in `apply_chunks`, after the caller commits.
+    With `defer_aggregates` the contribution of the PMIDs it inserts is left pending for
+    `aggregates.settle` (what it removes is still taken out here, while the rows are there).
     """
     ensure_derived_tables(con)
     counts = _decide(con, key)
@@ -141,7 +144,7 @@ def apply_staging_tables(
     check_removal_memory(con)
     aggregates.subtract(con, "select pmid from pmids_removed", at)
     _move_rows(con)
-    aggregates.add(con, "select pmid from pmids_inserted", at)
+    aggregates.add(con, "select pmid from pmids_inserted", at, defer=defer_aggregates)
     _log_changes(con, source_file, key, at)
     _fill_pending_uis(con, at)
     aggregates.apply(con, at)

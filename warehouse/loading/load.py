@@ -56,12 +56,16 @@ APPLY_CHUNK_ABOVE_MIB: float = FIELDS["apply_chunk_above_mib"].default
 
 
 @dataclass(frozen=True)
-class ApplyChunks:
-    """When a file is applied in chunks: it removes more than `pmids` PMIDs and applying it
-    whole would pin more than `above_mib` MiB; then at most `pmids` removed PMIDs a chunk."""
+class ApplyPolicy:
+    """How a file is applied. In chunks when it removes more than `chunk_pmids` PMIDs and
+    applying it whole would pin more than `chunk_above_mib` MiB; then at most `chunk_pmids`
+    removed PMIDs a chunk. With `aggregate_batch_pmids` the contribution of the PMIDs a file
+    inserts is left pending and added with other files' (`aggregates.settle`) once more than
+    that many are pending; 0 adds it in the file's transaction."""
 
-    pmids: int = APPLY_CHUNK_PMIDS
-    above_mib: float = APPLY_CHUNK_ABOVE_MIB
+    chunk_pmids: int = APPLY_CHUNK_PMIDS
+    chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB
+    aggregate_batch_pmids: int = 0
 
 
 @dataclass
@@ -100,12 +104,14 @@ def load_file(
     batch_size: int = 1000,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
     apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
+    aggregate_batch_pmids: int = 0,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> FileResult:
     """Load one file in one transaction (in chunks when it removes more than
     `apply_chunk_pmids` PMIDs and would pin more than `apply_chunk_above_mib` MiB whole); a
-    file already in `ingested_files` is skipped.
+    file already in `ingested_files` is skipped. With `aggregate_batch_pmids` the aggregates'
+    adds are batched across files (`ApplyPolicy`): the caller settles them at the run's end.
 
     A DuckDB error caused by the warehouse file or its disk (full, read-only, damaged) rolls the
     file back and is raised as a `StorageError`; everything committed before it is kept.
@@ -113,7 +119,7 @@ def load_file(
     started = datetime.now()
     source = str(path)
     sha256 = sha256_of(path)
-    chunks = ApplyChunks(apply_chunk_pmids, apply_chunk_above_mib)
+    policy = ApplyPolicy(apply_chunk_pmids, apply_chunk_above_mib, aggregate_batch_pmids)
     try:
         if (earlier := earlier_result(con, source, sha256)) is not None:
             return earlier
@@ -123,18 +129,18 @@ def load_file(
                 batches = read_batches(path, scratch.format, batch_size)
                 _stage_batches(con, batches, scratch, at, on_records, rejects=False)
 
-            result = _resume(con, sha256, stage_again, chunks)
+            result = _resume(con, sha256, stage_again, policy)
         else:
 
             def attempt() -> FileResult:
-                result = _load_or_reject(con, path, started, batch_size, on_records, sha256, chunks)
+                result = _load_or_reject(con, path, started, batch_size, on_records, sha256, policy)
                 _record_file(con, result, sha256, started, flow_run_id)
                 return result
 
             result = _compacting_when_due(
                 con,
                 lambda: _apply_planned(
-                    con, within_memory(con, attempt, source), sha256, started, chunks
+                    con, within_memory(con, attempt, source), sha256, started, policy
                 ),
             )
     except duckdb.Error as exc:
@@ -143,6 +149,7 @@ def load_file(
         if fault is None:
             raise
         raise fault from exc
+    _settle_when_due(con, policy)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
 
@@ -154,7 +161,7 @@ def _load_or_reject(
     batch_size: int,
     on_records: ProgressCallback | None,
     sha256: str,
-    chunks: ApplyChunks,
+    policy: ApplyPolicy,
 ) -> FileResult:
     """Detect the format and load the file, or reject it whole (the transaction stays open)."""
     key = file_order_key(path)
@@ -167,7 +174,7 @@ def _load_or_reject(
     if fmt == OCC_FORMAT:
         return _load_citation_collection(con, path, sha256, started, on_records)
     staged = FileResult(str(path), FileStatus.LOADED, fmt, key)
-    return _load_in_transaction(con, path, staged, started, batch_size, on_records, chunks, sha256)
+    return _load_in_transaction(con, path, staged, started, batch_size, on_records, policy, sha256)
 
 
 def _load_vocabulary(
@@ -212,7 +219,7 @@ def _load_in_transaction(
     started: datetime,
     batch_size: int,
     on_records: ProgressCallback | None,
-    chunks: ApplyChunks,
+    policy: ApplyPolicy,
     sha256: str,
 ) -> FileResult:
     """Stage and apply (or plan) a whole file into RESULT; on a damaged file roll back and
@@ -221,7 +228,7 @@ def _load_in_transaction(
     try:
         with transaction(con, commit=False):
             _stage_batches(con, read_batches(path, fmt, batch_size), result, started, on_records)
-            _apply_staged(con, result, started, chunks, sha256)
+            _apply_staged(con, result, started, policy, sha256)
     except DamagedFile as exc:
         return _reject_file(con, path, fmt, key, str(exc), started)
     return result
@@ -234,9 +241,10 @@ def apply_staged(
     flow_run_id: str | None = None,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
     apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
+    aggregate_batch_pmids: int = 0,
 ) -> FileResult:
     """Apply a file parsed into a staging folder, like `load_file` does."""
-    chunks = ApplyChunks(apply_chunk_pmids, apply_chunk_above_mib)
+    policy = ApplyPolicy(apply_chunk_pmids, apply_chunk_above_mib, aggregate_batch_pmids)
     path = Path(staged.source_file)
     if (earlier := earlier_result(con, staged.source_file, staged.sha256)) is not None:
         return earlier
@@ -248,7 +256,7 @@ def apply_staged(
         def stage_again(scratch: FileResult, at: datetime) -> None:
             _stage_parquet(con, staged, scratch, rejects=False)
 
-        return _resume(con, staged.sha256, stage_again, chunks)
+        return _resume(con, staged.sha256, stage_again, policy)
 
     def attempt() -> FileResult:
         if staged.status == StagedStatus.REJECTED:
@@ -257,7 +265,7 @@ def apply_staged(
             result = FileResult(staged.source_file, FileStatus.LOADED, staged.format, key)
             with transaction(con, commit=False):
                 _stage_parquet(con, staged, result)
-                _apply_staged(con, result, started, chunks, staged.sha256)
+                _apply_staged(con, result, started, policy, staged.sha256)
         _record_file(con, result, staged.sha256, started, flow_run_id)
         return result
 
@@ -268,9 +276,10 @@ def apply_staged(
             within_memory(con, attempt, staged.source_file),
             staged.sha256,
             started,
-            chunks,
+            policy,
         ),
     )
+    _settle_when_due(con, policy)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
 
@@ -291,23 +300,26 @@ def _apply_planned(
     result: FileResult,
     sha256: str,
     at: datetime,
-    chunks: ApplyChunks,
+    policy: ApplyPolicy,
 ) -> FileResult:
     """Move the rows of a file whose plan was just committed (status `applying`), chunk by
     chunk, and mark it loaded; any other result is returned as it is."""
     if result.status != FileStatus.APPLYING:
         return result
-    applied = apply_chunks(con, sha256, at, chunks.pmids)
+    applied = apply_chunks(con, sha256, at, policy.chunk_pmids)
     _drop_staging(con)
     log.info(
-        "%s: applied in %d chunks of at most %d PMIDs", result.source_file, applied, chunks.pmids
+        "%s: applied in %d chunks of at most %d PMIDs",
+        result.source_file,
+        applied,
+        policy.chunk_pmids,
     )
     result.status = FileStatus.LOADED
     return result
 
 
 def _resume(
-    con: duckdb.DuckDBPyConnection, sha256: str, stage_again: StageAgain, chunks: ApplyChunks
+    con: duckdb.DuckDBPyConnection, sha256: str, stage_again: StageAgain, policy: ApplyPolicy
 ) -> FileResult:
     """Finish a file left half applied: stage its bytes again, read back the plan its first
     load committed, move the rows still to move. Its ledger row, `changes` and `deletions` are
@@ -324,9 +336,23 @@ def _resume(
     with transaction(con):
         stage_again(FileResult(row[0], FileStatus.APPLYING, row[1], row[2]), at)
         resume_staging_tables(con, sha256)
-    result = _apply_planned(con, result, sha256, at, chunks)
+    result = _apply_planned(con, result, sha256, at, policy)
     result.seconds = (datetime.now() - started).total_seconds()
     return result
+
+
+def _settle_when_due(con: duckdb.DuckDBPyConnection, policy: ApplyPolicy) -> None:
+    """Settle the aggregates' pending adds once more than the policy's bound are pending (after
+    the file committed). A failure leaves them pending, exactly recorded, for the run's close or
+    the next writer: the file itself is loaded."""
+    bound = policy.aggregate_batch_pmids
+    if not bound or aggregates.pending_articles(con) <= bound:
+        return
+    try:
+        aggregates.settle(con)
+    except duckdb.Error as exc:
+        rollback_quietly(con)
+        log.warning("the aggregates' pending adds were not settled: %s", exc)
 
 
 def _compacting_when_due(
@@ -446,7 +472,7 @@ def _apply_staged(
     con: duckdb.DuckDBPyConnection,
     result: FileResult,
     at: datetime,
-    chunks: ApplyChunks,
+    policy: ApplyPolicy,
     sha256: str,
 ) -> None:
     """Decide and apply what is in the staging tables (the one apply path of both loaders), in
@@ -458,9 +484,10 @@ def _apply_staged(
         result.source_file,
         key,
         at,
-        chunk_pmids=chunks.pmids,
-        chunk_above_mib=chunks.above_mib,
+        chunk_pmids=policy.chunk_pmids,
+        chunk_above_mib=policy.chunk_above_mib,
         sha256=sha256,
+        defer_aggregates=policy.aggregate_batch_pmids > 0,
     )
     for name, count in applied.ledger_counts().items():
         setattr(result, name, count)

@@ -60,6 +60,7 @@ def load_files(
     staging_dir: Path | None = None,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
     apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
+    aggregate_batch_pmids: int = 0,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
@@ -73,6 +74,7 @@ def load_files(
                 batch_size=batch_size,
                 apply_chunk_pmids=apply_chunk_pmids,
                 apply_chunk_above_mib=apply_chunk_above_mib,
+                aggregate_batch_pmids=aggregate_batch_pmids,
                 flow_run_id=flow_run_id,
                 on_records=on_records,
             )
@@ -93,6 +95,7 @@ def load_files(
             ahead=processes * AHEAD_PER_WORKER,
             apply_chunk_pmids=apply_chunk_pmids,
             apply_chunk_above_mib=apply_chunk_above_mib,
+            aggregate_batch_pmids=aggregate_batch_pmids,
             flow_run_id=flow_run_id,
             on_records=on_records,
         )
@@ -145,6 +148,7 @@ def apply_in_order(
     ahead: int,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
     apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
+    aggregate_batch_pmids: int = 0,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
@@ -174,6 +178,7 @@ def apply_in_order(
                     flow_run_id=flow_run_id,
                     apply_chunk_pmids=apply_chunk_pmids,
                     apply_chunk_above_mib=apply_chunk_above_mib,
+                    aggregate_batch_pmids=aggregate_batch_pmids,
                 )
             )
         finally:

@@ -13,6 +13,8 @@ import duckdb
 
 from warehouse.db import connect
 from warehouse.errors import WarehouseError, WarehouseLocked
+from warehouse.loading.aggregates import pending_message
+from warehouse.readers.status import pending_aggregates
 from warehouse.runs.lock import holder_pid
 
 
@@ -28,7 +30,9 @@ def age(path: Path) -> str:
 def open_for_reading(
     db: Path, snapshot: Path, use_snapshot: bool = False
 ) -> tuple[duckdb.DuckDBPyConnection, Path, str | None]:
-    """A read-only connection, the file it reads and a note to show when it is the snapshot."""
+    """A read-only connection, the file it reads and a note to show when it is the snapshot,
+    or when the warehouse's aggregates lack articles' pending adds (a writer run was stopped
+    before adding them: the next writer does)."""
     if use_snapshot:
         if not snapshot.exists():
             raise WarehouseError(
@@ -37,10 +41,13 @@ def open_for_reading(
             )
         return connect(snapshot, read_only=True), snapshot, None
     try:
-        return connect(db, read_only=True), db, None
+        con = connect(db, read_only=True)
     except WarehouseLocked:
         if not snapshot.exists():
             raise
+    else:
+        pending = pending_aggregates(con)
+        return con, db, pending_message(pending) if pending else None
     pid = holder_pid(db)
     holder = f"a load (process {pid})" if pid else "a load"
     note = (

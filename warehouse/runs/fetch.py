@@ -117,6 +117,7 @@ def fetch_records(
     ):
         done = set() if refetch else steps.loaded_batches(session.con, [b.name for b in batches])
         todo = [b for b in batches if b.name not in done]
+        session.expect_files(len(todo))
         result.already_loaded = len(batches) - len(todo)
         if done:
             loaded_before = [p for b in batches if b.name in done for p in b.pmids]

@@ -106,6 +106,7 @@ def load_inbox(
         return []
     results = []
     with WriterSession(settings, steps, run_id=run_id) as session:
+        session.expect_files(len(files))
         for path in files:
             try:
                 result = session.load(path)

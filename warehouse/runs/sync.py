@@ -132,6 +132,7 @@ def sync_mirror(
         pending = [f for f in listed if f.file_order_key not in known]
         result.pending = len(pending)
         todo = pending[:limit] if limit is not None else pending
+        session.expect_files(len(todo))
         log.info(
             "%d files listed, %d not yet ingested, %d to do now", *map(len, (listed, pending, todo))
         )

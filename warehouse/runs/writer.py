@@ -2,10 +2,12 @@
 
 `load`, `sync` (PubMed and MeSH), `inbox` and `fetch` each open one `WriterSession`: it takes the
 writer lock (`warehouse.runs.lock`), opens the warehouse with `load_memory_limit`, loads files one
-transaction each in the order given, stops at the first file that failed for a storage fault
-(the files before it stay loaded), and on a normal close publishes the readers' copy when the
-session changed the warehouse or no copy exists yet. An exception (an interrupt, an unreachable
-host) closes the connection and releases the lock without publishing. The loading and the
+transaction each in the order given (the aggregates' adds batched across them,
+`aggregate_batch_pmids`), stops at the first file that failed for a storage fault (the files
+before it stay loaded), and on a normal close settles the aggregates' pending adds, then
+publishes the readers' copy when the session changed the warehouse or no copy exists yet. An
+exception (an interrupt, an unreachable host) closes the connection and releases the lock
+without settling or publishing (the next writer's connection settles). The loading and the
 publishing are steps (plain functions here, or the flows' Prefect tasks), so the session itself
 never imports Prefect.
 """
@@ -24,9 +26,11 @@ import duckdb
 
 from warehouse.config import Settings
 from warehouse.db import connect
-from warehouse.errors import HalfAppliedFile, StorageError
+from warehouse.errors import AggregatesPending, HalfAppliedFile, StorageError
 from warehouse.ledger import FileStatus
+from warehouse.loading import aggregates
 from warehouse.loading.load import FileResult, ProgressCallback, load_file
+from warehouse.loading.memory import rollback_quietly
 from warehouse.readers.snapshot import publish_readers_copy
 from warehouse.runs.interrupts import queries_cut_short_interrupt
 from warehouse.runs.lock import writer_lock
@@ -80,7 +84,7 @@ def publish_quietly(con: duckdb.DuckDBPyConnection, target: Path) -> Path | None
     keeps the previous one (None)."""
     try:
         published = publish_readers_copy(con, target)
-    except (duckdb.Error, OSError, HalfAppliedFile) as exc:
+    except (duckdb.Error, OSError, HalfAppliedFile, AggregatesPending) as exc:
         log.warning("readers' copy %s not published: %s", target, exc)
         return None
     return published.path
@@ -144,6 +148,7 @@ class WriterSession:
         self._load_one = steps.load_one
         self._publish = steps.publish
         self.results: list[FileResult] = []
+        self._load_settings = self._batching(1)
         self._changed = False
         self._held = ExitStack()
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -171,7 +176,7 @@ class WriterSession:
         traceback: TracebackType | None,
     ) -> None:
         try:
-            if exc_type is None and self.is_stale():
+            if exc_type is None and self._settled() and self.is_stale():
                 self._publish(self.con, self.settings.snapshot_path())
         finally:
             try:
@@ -180,9 +185,33 @@ class WriterSession:
                 self._con = None
                 self._held.close()
 
+    def _settled(self) -> bool:
+        """Add the aggregates' adds the session's files left pending (`aggregates.settle`);
+        False when that failed for a storage fault (they stay pending: the next writer adds
+        them, and until then the readers' copy is not published)."""
+        try:
+            aggregates.settle(self.con)
+        except duckdb.Error as exc:
+            rollback_quietly(self.con)
+            log.warning("the aggregates' pending adds were not settled: %s", exc)
+            return False
+        return True
+
+    def expect_files(self, count: int) -> None:
+        """Say how many files the session is about to load: with more than one, the aggregates'
+        adds of the PMIDs they insert are batched across them (`aggregate_batch_pmids`) and
+        settled when the session closes; a file loaded alone adds them in its transaction, as
+        batching one file would only add the settle's own merge and commit."""
+        self._load_settings = self._batching(count)
+
+    def _batching(self, files: int) -> Settings:
+        if files > 1:
+            return self.settings
+        return self.settings.model_copy(update={"aggregate_batch_pmids": 0})
+
     def load(self, path: Path) -> FileResult:
         """Load one file in its own transaction (a storage fault is a `failed` result)."""
-        result = self._load_one(self.con, path, self.settings, self.run_id, self.on_records)
+        result = self._load_one(self.con, path, self._load_settings, self.run_id, self.on_records)
         self.results.append(result)
         return result
 
@@ -194,8 +223,11 @@ class WriterSession:
         LOAD_MANY (files parsed in processes or on a cluster, applied here in order) takes
         them all at once instead.
         """
+        self.expect_files(len(paths))
         if load_many is not None:
-            results = load_many(self.con, list(paths), self.settings, self.run_id, self.on_records)
+            results = load_many(
+                self.con, list(paths), self._load_settings, self.run_id, self.on_records
+            )
             self.results += results
             return results
         results = []

@@ -23,6 +23,7 @@ from tests.test_aggregates import (
     UPDATE_SOURCE,
     assert_views_match_base_tables,
     deleting_file,
+    nonzero_rows,
     shifted_file,
     update_file,
 )
@@ -49,17 +50,6 @@ SETTLES_AFTER_FIRST = 300
 COUNTED = [t for t in aggregates.aggregate_tables() if not t.endswith(("_uis", "_names"))]
 """Aggregates compared row by row (the name dictionaries keep every name ever inserted, so a
 name of an article inserted and removed within one batch is never in them: not compared)."""
-
-
-def nonzero_rows(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple]:
-    """A table's rows without `refreshed_at`, keys whose counts are all zero left out (a
-    negative count, a contribution taken out that was never added, stays in)."""
-    columns = [r[0] for r in con.execute(f"select * from {table} limit 0").description]
-    counts = [c for c in columns if c in ("article_count", "author_rows", "times_cited")]
-    where = f"where {counts[0]} != 0" if counts else ""
-    return con.execute(
-        f"select * exclude (refreshed_at) from {table} {where} order by all"
-    ).fetchall()
 
 
 def run_files(path: Path, files: list[Path], batch_pmids: int) -> duckdb.DuckDBPyConnection:
@@ -185,6 +175,17 @@ def test_a_citation_collection_loaded_while_adds_are_pending(tmp_path: Path) -> 
     one_by_one.close()
 
 
+def noting_pending(pending_after: list[int]):
+    """The plain steps of a run, noting after each file how many articles' adds are pending."""
+
+    def load_one(con, path, settings, run_id=None, on_records=None):
+        result = load_one_file(con, path, settings, run_id, on_records)
+        pending_after.append(aggregates.pending_articles(con))
+        return result
+
+    return replace(PLAIN_STEPS, load_one=load_one)
+
+
 def test_runs_of_several_files_batch_and_publish_settled(
     update_run: tuple[list[Path], dict], tmp_path: Path
 ) -> None:
@@ -194,13 +195,7 @@ def test_runs_of_several_files_batch_and_publish_settled(
     files, one_by_one = update_run
     settings = Settings(db=tmp_path / "pubmed.duckdb", aggregate_batch_pmids=ALL_AT_ONCE)
     pending_after: list[int] = []
-
-    def load_one(con, path, settings, run_id=None, on_records=None):
-        result = load_one_file(con, path, settings, run_id, on_records)
-        pending_after.append(aggregates.pending_articles(con))
-        return result
-
-    steps = replace(PLAIN_STEPS, load_one=load_one)
+    steps = noting_pending(pending_after)
     for run in (files[:3], files[3:]):
         results = ingest_files([str(f) for f in run], settings, steps=steps)
         assert [r.status for r in results] == ["loaded"] * len(run)
@@ -222,13 +217,7 @@ def test_a_file_loaded_alone_adds_in_its_own_transaction(tmp_path: Path) -> None
     more): its adds are made in its transaction."""
     settings = Settings(db=tmp_path / "pubmed.duckdb", aggregate_batch_pmids=ALL_AT_ONCE)
     pending_after: list[int] = []
-
-    def load_one(con, path, settings, run_id=None, on_records=None):
-        result = load_one_file(con, path, settings, run_id, on_records)
-        pending_after.append(aggregates.pending_articles(con))
-        return result
-
-    steps = replace(PLAIN_STEPS, load_one=load_one)
+    steps = noting_pending(pending_after)
     ingest_files([str(UPDATE_SOURCE)], settings, steps=steps)
     assert pending_after == [0]
 

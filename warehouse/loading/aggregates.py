@@ -21,15 +21,18 @@ with `only=VOCABULARY`), so what a file adds is always what a later one subtract
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 
 from warehouse.loading.abstract_spans import store_sections_once
-from warehouse.loading.memory import within_memory
+from warehouse.loading.memory import rollback_quietly, within_memory
 from warehouse.schema import columns_of, create_schema, main_tables, read_sql, table_schemas
 from warehouse.transaction import transaction
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -215,6 +218,19 @@ def settle(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     within_memory(con, lambda: _settle_pending(con), "the aggregates' pending adds")
     return pending
+
+
+def settled_or_kept_pending(con: duckdb.DuckDBPyConnection) -> bool:
+    """`settle`, or on a DuckDB error (a storage fault) roll back and log it: the adds stay
+    pending, exactly recorded, for the next settle (the run's close or the next writer; the
+    readers' copy is not published meanwhile). Whether it settled."""
+    try:
+        settle(con)
+    except duckdb.Error as exc:
+        rollback_quietly(con)
+        log.warning("the aggregates' pending adds were not settled: %s", exc)
+        return False
+    return True
 
 
 def _settle_pending(con: duckdb.DuckDBPyConnection) -> None:

@@ -346,13 +346,8 @@ def _settle_when_due(con: duckdb.DuckDBPyConnection, policy: ApplyPolicy) -> Non
     the file committed). A failure leaves them pending, exactly recorded, for the run's close or
     the next writer: the file itself is loaded."""
     bound = policy.aggregate_batch_pmids
-    if not bound or aggregates.pending_articles(con) <= bound:
-        return
-    try:
-        aggregates.settle(con)
-    except duckdb.Error as exc:
-        rollback_quietly(con)
-        log.warning("the aggregates' pending adds were not settled: %s", exc)
+    if bound and aggregates.pending_articles(con) > bound:
+        aggregates.settled_or_kept_pending(con)
 
 
 def _compacting_when_due(

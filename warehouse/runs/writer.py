@@ -28,9 +28,8 @@ from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.errors import AggregatesPending, HalfAppliedFile, StorageError
 from warehouse.ledger import FileStatus
-from warehouse.loading import aggregates
+from warehouse.loading.aggregates import settled_or_kept_pending
 from warehouse.loading.load import FileResult, ProgressCallback, load_file
-from warehouse.loading.memory import rollback_quietly
 from warehouse.readers.snapshot import publish_readers_copy
 from warehouse.runs.interrupts import queries_cut_short_interrupt
 from warehouse.runs.lock import writer_lock
@@ -176,7 +175,7 @@ class WriterSession:
         traceback: TracebackType | None,
     ) -> None:
         try:
-            if exc_type is None and self._settled() and self.is_stale():
+            if exc_type is None and settled_or_kept_pending(self.con) and self.is_stale():
                 self._publish(self.con, self.settings.snapshot_path())
         finally:
             try:
@@ -184,18 +183,6 @@ class WriterSession:
             finally:
                 self._con = None
                 self._held.close()
-
-    def _settled(self) -> bool:
-        """Add the aggregates' adds the session's files left pending (`aggregates.settle`);
-        False when that failed for a storage fault (they stay pending: the next writer adds
-        them, and until then the readers' copy is not published)."""
-        try:
-            aggregates.settle(self.con)
-        except duckdb.Error as exc:
-            rollback_quietly(self.con)
-            log.warning("the aggregates' pending adds were not settled: %s", exc)
-            return False
-        return True
 
     def expect_files(self, count: int) -> None:
         """Say how many files the session is about to load: with more than one, the aggregates'

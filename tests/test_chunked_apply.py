@@ -21,8 +21,9 @@ import pytest
 from tests.conftest import CLI, CORPUS
 from tests.states import read_state, warehouse_state
 from warehouse.db import connect
-from warehouse.errors import HalfAppliedFile
+from warehouse.errors import AggregatesPending, HalfAppliedFile
 from warehouse.ledger import FileStatus
+from warehouse.loading import aggregates
 from warehouse.loading.load import load_file
 from warehouse.readers.checks import run_checks
 from warehouse.readers.snapshot import publish_readers_copy
@@ -284,3 +285,44 @@ def load_file_again(db: Path, update: Path) -> str:
         return load_file(con, update).status
     finally:
         con.close()
+
+
+def test_chunks_keep_their_aggregate_change_pending_until_the_file_is_whole(
+    baseline_db: Path,
+    nlm_files: tuple[Path, Path],
+    whole: dict,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The chunks' changes to the counts aggregates are merged once, after the last chunk; when
+    that merge fails the file stays loaded, its change stays pending (said by `status` and
+    `check`, and no readers' copy is published), and the next writer merges it."""
+    db = tmp_path / "pubmed.duckdb"
+    _fresh_copy(baseline_db, db)
+    con = connect(db)
+    merged = []
+
+    def failing_settle(con: duckdb.DuckDBPyConnection) -> int:
+        merged.append(aggregates.pending_changes(con))
+        raise duckdb.IOException("disk full (planted)")
+
+    monkeypatch.setattr(aggregates, "settle", failing_settle)
+    result = load_file(con, nlm_files[1], apply_chunk_pmids=50, apply_chunk_above_mib=0)
+    assert result.status == FileStatus.LOADED
+    assert len(merged) == 1 and merged[0] > 0  # one merge for every chunk's change
+    assert aggregates.pending_note(con) is not None
+    with pytest.raises(AggregatesPending):
+        publish_readers_copy(con, tmp_path / "pubmed.snapshot.duckdb")
+    con.close()
+    monkeypatch.undo()
+    status = subprocess.run([CLI, "status", "--db", str(db)], capture_output=True, text=True)
+    assert "changes of articles a file applied in chunks removed" in " ".join(
+        status.stdout.split()
+    ), status.stdout
+    check = subprocess.run([CLI, "check", "--db", str(db)], capture_output=True, text=True)
+    said = " ".join((check.stdout + check.stderr).split())
+    assert check.returncode == 1 and "aggregates_settled" in said, said
+    con = connect(db)  # a writer merges what is pending first
+    assert aggregates.pending_note(con) is None
+    assert warehouse_state(con) == whole
+    con.close()

@@ -102,3 +102,27 @@ def _declared_tables() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]
         return schemas, {name: tuple(columns) for name, columns in required.items()}
     finally:
         con.close()
+
+
+def create_empty_like(con: duckdb.DuckDBPyConnection, table: str, new: str) -> None:
+    """Create table NEW, empty, as TABLE of the connection's database is declared (types,
+    `not null`, compression), with its comments."""
+    ddl, comment = con.execute(
+        "select sql, comment from duckdb_tables() "
+        "where database_name = current_database() and schema_name = 'main' and table_name = ?",
+        [table],
+    ).fetchone()
+    head = f"CREATE TABLE {table}("
+    if not ddl.startswith(head):
+        head = f"CREATE TABLE {quoted(table)}("
+    if not ddl.startswith(head):
+        raise ValueError(f"unexpected declaration of table {table}: {ddl[:80]}")
+    con.execute(f"CREATE TABLE {quoted(new)}(" + ddl[len(head) :])
+    if comment is not None:
+        con.execute(f"comment on table {quoted(new)} is {literal(comment)}")
+    for column, text in con.execute(
+        "select column_name, comment from duckdb_columns() where database_name = "
+        "current_database() and schema_name = 'main' and table_name = ? and comment is not null",
+        [table],
+    ).fetchall():
+        con.execute(f"comment on column {quoted(new)}.{quoted(column)} is {literal(text)}")

@@ -28,8 +28,16 @@ from datetime import datetime
 import duckdb
 
 from warehouse.loading.abstract_spans import store_sections_once
-from warehouse.loading.memory import rollback_quietly, within_memory
-from warehouse.schema import columns_of, create_schema, main_tables, read_sql, table_schemas
+from warehouse.loading.memory import rewrite_pays, rollback_quietly, table_rows, within_memory
+from warehouse.schema import (
+    columns_of,
+    create_empty_like,
+    create_schema,
+    literal,
+    main_tables,
+    read_sql,
+    table_schemas,
+)
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -214,7 +222,7 @@ def settle(con: duckdb.DuckDBPyConnection) -> int:
     writer's connection settles what a stopped run left when it opens (`warehouse.db`).
     """
     pending = pending_articles(con)
-    if not pending:
+    if not pending and not pending_changes(con):
         return 0
     within_memory(con, lambda: _settle_pending(con), "the aggregates' pending adds")
     return pending
@@ -237,6 +245,7 @@ def _settle_pending(con: duckdb.DuckDBPyConnection) -> None:
     at = datetime.now()
     with transaction(con):
         _create_deltas(con)
+        kept = _take_pending_changes(con)
         con.execute(
             "create or replace temp table agg_pmids as select pmid, pub_year from articles "
             f"where pmid in (select pmid from {PENDING})"
@@ -244,6 +253,66 @@ def _settle_pending(con: duckdb.DuckDBPyConnection) -> None:
         _add_selected(con, at, None)
         apply(con, at)
         con.execute(f"delete from {PENDING}")
+        if kept:
+            _empty_pending_changes(con)
+
+
+def pending_change_table(counts: Counts) -> str:
+    """The table keeping a counts aggregate's change not merged yet (`keep_pending`)."""
+    return f"pending_{counts.table}"
+
+
+def keep_pending(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep the change of the open transaction's `subtract`s (the counts taken out with the
+    articles it removed) in the pending change tables instead of merging it, for `settle`
+    to merge with the adds left pending (a chunk of a file applied in chunks: its file's change
+    is merged once, after its last chunk, not once per chunk).
+
+    Per-article aggregates follow their PMIDs at once; only the counts (and the rollups and
+    dictionaries drawn from them at the merge) wait. Adds must be deferred (`add` with
+    `defer`): an add's change is not kept here.
+    """
+    _create_deltas(con)
+    if con.execute("select exists (from agg_added)").fetchone()[0]:
+        raise ValueError("keep_pending keeps subtracts only: defer the adds")
+    for counts in COUNTS:
+        con.execute(f"insert into {pending_change_table(counts)} select * from delta_{counts.name}")
+    _drop_file_tables(con)
+
+
+def pending_changes(con: duckdb.DuckDBPyConnection) -> int:
+    """Rows of counts changes kept pending (`keep_pending`), all aggregates."""
+    return con.execute(f"select count(*) from ({pending_changes_sql()})").fetchone()[0]
+
+
+def pending_changes_sql() -> str:
+    """A query of the pending change rows: the aggregate each would change."""
+    return " union all ".join(
+        f"select {literal(counts.table)} as aggregate from {pending_change_table(counts)}"
+        for counts in COUNTS
+    )
+
+
+def _take_pending_changes(con: duckdb.DuckDBPyConnection) -> bool:
+    """Append the pending change rows to the change tables; whether there were any."""
+    taken = False
+    for counts in COUNTS:
+        table = pending_change_table(counts)
+        if con.execute(f"select exists (from {table})").fetchone()[0]:
+            con.execute(f"insert into delta_{counts.name} select * from {table}")
+            # rows of several chunks: never a net by themselves (`_merge_counts`)
+            con.execute("insert into agg_batches values (?), (?)", [counts.name] * 2)
+            taken = True
+    return taken
+
+
+def _empty_pending_changes(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the pending change tables anew, empty (dropping a table pins nothing; deleting
+    every row pins memory per block until the commit)."""
+    for counts in COUNTS:
+        table = pending_change_table(counts)
+        con.execute(f"drop table if exists {table}")
+        con.execute(read_sql(f"tables/{table}.sql"))
 
 
 def pending_articles(con: duckdb.DuckDBPyConnection) -> int:
@@ -251,13 +320,24 @@ def pending_articles(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute(f"select count(*) from {PENDING}").fetchone()[0]
 
 
-def pending_message(pending: int) -> str:
-    """What to do when articles' adds are pending."""
+def pending_note(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What is pending for the aggregates and what to do, or None when nothing is (nor for a
+    warehouse made before adds were batched, which has no such tables)."""
+    existing = main_tables(con)
+    tables = [PENDING, *(pending_change_table(counts) for counts in COUNTS)]
+    if not existing.issuperset(tables):
+        return None
+    articles, changes = pending_articles(con), pending_changes(con)
+    if not articles and not changes:
+        return None
+    lacking = [f"the contribution of {articles:,} articles"] if articles else []
+    if changes:
+        lacking.append(f"{changes:,} changes of articles a file applied in chunks removed")
     return (
-        f"the aggregates lack the contribution of {pending:,} articles (a writer run was "
-        "stopped before adding it): the next command that writes the warehouse (`load`, "
-        "`sync`, `fetch`) adds it first; until then the aggregates and the views on them miss "
-        "those articles and the readers' copy is not published"
+        f"the aggregates lack {' and '.join(lacking)} (a writer run was stopped before adding "
+        "them): the next command that writes the warehouse (`load`, `sync`, `fetch`) adds them "
+        "first; until then the aggregates and the views on them are not up to date and the "
+        "readers' copy is not published"
     )
 
 
@@ -330,18 +410,6 @@ def apply(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     _drop_file_tables(con)
 
 
-def pending_rows(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Per aggregate table, at most how many of its rows `apply` would write now: the change
-    rows of its counts (or of the counts it rolls up), the articles added for a dictionary."""
-    _create_deltas(con)
-    deltas = {
-        c.table: con.execute(f"select count(*) from delta_{c.name}").fetchone()[0] for c in COUNTS
-    }
-    rows = deltas | {r.table: sum(deltas[f"agg_{source}"] for source in r.sources) for r in ROLLUPS}
-    added = con.execute("select count(*) from agg_added").fetchone()[0]
-    return rows | {f"agg_{name}": added for name, _ in DICTIONARIES}
-
-
 def _drop_file_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temp tables of the file's change."""
     for counts in COUNTS:
@@ -364,6 +432,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, at: datetime | None = None) -> None:
     with transaction(con):
         for table in (*aggregate_tables(), PENDING):
             con.execute(f"delete from {table}")
+        _empty_pending_changes(con)
         add(con, "select pmid from articles", at)
         apply(con, at)
 
@@ -504,9 +573,11 @@ def _upsert(
     """Write the rows `source` selects (every column but `refreshed_at`) into `table` by key.
 
     Columns in `increments` are added to the kept row's values, those in `widens` combined with
-    them by the function it names (`least`, `greatest`); the others replace them. The table is
-    joined once, on its key, to find the kept rows; they are then updated by row id. An empty
-    table keeps no rows: the rows are inserted without the join.
+    them by the function it names (`least`, `greatest`); the others replace them. An empty table
+    keeps no rows: the rows are inserted. Otherwise the change is written in place (the kept
+    rows found by one join on the key, then updated by row id) or, when in place it would pin
+    more memory than `memory.rewrite_pays` allows (a change spread over a large table), by
+    writing the table anew (`_rewrite`).
     """
     widens = widens or {}
     if not con.execute(f"select exists (from {table})").fetchone()[0]:
@@ -516,20 +587,40 @@ def _upsert(
             {"at": at},
         )
         return
+    con.execute(f"create or replace temp table agg_incoming as {source}")
+    changed = con.execute("select count(*) from agg_incoming").fetchone()[0]
+    columns = [r[0] for r in con.execute("select * from agg_incoming limit 0").description]
+    combined = {
+        c: f"{{kept}}.{c} + {{incoming}}.{c}"
+        if c in increments
+        else f"{widens[c]}({{kept}}.{c}, {{incoming}}.{c})"
+        if c in widens
+        else f"{{incoming}}.{c}"
+        for c in columns
+        if c not in keys
+    }
+    if rewrite_pays(changed, table_rows(con).get(table, 0)):
+        _rewrite(con, table, keys, combined, at)
+    else:
+        _update_in_place(con, table, keys, combined, at)
+    con.execute("drop table agg_incoming")
+
+
+def _update_in_place(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    keys: tuple[str, ...],
+    combined: dict[str, str],
+    at: datetime,
+) -> None:
+    """Update the kept rows of `agg_incoming`'s keys by row id, insert the others."""
     con.execute(
         "create or replace temp table agg_upsert as "
-        f"select incoming.*, kept.rowid as kept_row from ({source}) as incoming "
+        "select incoming.*, kept.rowid as kept_row from agg_incoming as incoming "
         f"left join {table} as kept on {_match('kept', 'incoming', keys)}"
     )
-    columns = [r[0] for r in con.execute("select * from agg_upsert limit 0").description]
     values = ", ".join(
-        f"{c} = {table}.{c} + u.{c}"
-        if c in increments
-        else f"{c} = {widens[c]}({table}.{c}, u.{c})"
-        if c in widens
-        else f"{c} = u.{c}"
-        for c in columns
-        if c not in keys and c != "kept_row"
+        f"{c} = " + value.format(kept=table, incoming="u") for c, value in combined.items()
     )
     con.execute(
         f"update {table} set {values}, refreshed_at = $at "
@@ -542,6 +633,41 @@ def _upsert(
         {"at": at},
     )
     con.execute("drop table agg_upsert")
+
+
+def _rewrite(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    keys: tuple[str, ...],
+    combined: dict[str, str],
+    at: datetime,
+) -> None:
+    """Write `table` anew as its kept rows combined with `agg_incoming` by key (a full join:
+    kept rows without a change as they are, changed ones combined, new keys inserted), then
+    put the new table in its place. The same rows as `_update_in_place` writes, in the same
+    transaction; nothing is pinned per vector."""
+    rewritten = f"{table}__rewritten"
+    con.execute(f"drop table if exists {rewritten}")
+    create_empty_like(con, table, rewritten)
+    present = "incoming.agg_changed"
+    values = [f"case when {present} then incoming.{k} else kept.{k} end as {k}" for k in keys]
+    values += [
+        f"case when {present} is null then kept.{c} when kept.agg_kept is null then incoming.{c}"
+        f" else {value.format(kept='kept', incoming='incoming')} end as {c}"
+        for c, value in combined.items()
+    ]
+    untouched = set(columns_of(con, table)) - set(keys) - set(combined) - {"refreshed_at"}
+    values += [f"kept.{c}" for c in sorted(untouched)]
+    values.append(f"case when {present} then $at else kept.refreshed_at end as refreshed_at")
+    con.execute(
+        f"insert into {rewritten} by name select {', '.join(values)} "
+        f"from (select *, true as agg_kept from {table}) as kept "
+        "full join (select *, true as agg_changed from agg_incoming) as incoming "
+        f"on {_match('kept', 'incoming', keys)}",
+        {"at": at},
+    )
+    con.execute(f"drop table {table}")
+    con.execute(f"alter table {rewritten} rename to {table}")
 
 
 def _match(left: str, right: str, keys: tuple[str, ...]) -> str:

@@ -42,6 +42,7 @@ from warehouse.loading.memory import (
     memory_limit_mib,
     raise_limit_to,
     removal_need,
+    rewrite_pays,
     table_rows,
     within_memory,
 )
@@ -188,8 +189,11 @@ def apply_chunks(
     loaded and drop its plan; returns how many chunks moved.
 
     A chunk takes out the rows of at most `chunk_pmids` removed PMIDs (in PMID order) and puts
-    in their staged rows, keeping the aggregates in step as a whole file does; the PMIDs only
-    inserted go last, together. PMIDs already moved (by a run stopped between chunks) are left.
+    in their staged rows; the PMIDs only inserted go last, together. PMIDs already moved (by a
+    run stopped between chunks) are left. The chunks' changes to the aggregates are merged
+    once, after the last chunk has committed and the file is marked loaded (`aggregates.settle`,
+    with any adds a writer run left pending); a stop before that leaves them pending for the
+    next writer, and the readers' copy is not published meanwhile.
     """
     con.execute(read_sql("load/file_moves.sql"), {"chunk_pmids": chunk_pmids})
     chunks = con.execute("select coalesce(max(chunk) + 1, 0) from file_moves").fetchone()[0]
@@ -203,12 +207,15 @@ def apply_chunks(
         )
         con.execute("delete from apply_plans where sha256 = ?", [sha256])
     _drop_apply_tables(con)
+    aggregates.settled_or_kept_pending(con)
     return chunks
 
 
 def _apply_chunk(con: duckdb.DuckDBPyConnection, chunk: int, at: datetime) -> None:
     """Move one chunk of `file_moves` in its own transaction, through the whole file's steps
-    with `pmids_removed` and `pmids_inserted` holding the chunk's PMIDs."""
+    with `pmids_removed` and `pmids_inserted` holding the chunk's PMIDs. The chunk's change to
+    the counts aggregates is kept pending, and its adds deferred: the file's whole change is
+    merged once, by `aggregates.settle` after the last chunk (`apply_chunks`)."""
     with transaction(con):
         for table, column in (("pmids_removed", "removed"), ("pmids_inserted", "inserted")):
             con.execute(
@@ -220,9 +227,8 @@ def _apply_chunk(con: duckdb.DuckDBPyConnection, chunk: int, at: datetime) -> No
         check_removal_memory(con, aggregate_rows={})
         aggregates.subtract(con, "select pmid from pmids_removed", at)
         _move_rows(con)
-        aggregates.add(con, "select pmid from pmids_inserted", at)
-        check_removal_memory(con, aggregate_rows=aggregates.pending_rows(con))
-        aggregates.apply(con, at)
+        aggregates.add(con, "select pmid from pmids_inserted", at, defer=True)
+        aggregates.keep_pending(con)
 
 
 def _plan_file(
@@ -277,14 +283,34 @@ def removal_need_of_file(
     if not gone + changed["articles"]:
         return None
     rows = table_rows(con)
-    touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
-    if aggregate_rows is not None:
-        touched = {table: min(n, aggregate_rows.get(table, 0)) for table, n in touched.items()}
-    touched |= {f"agg_{name}": gone + changed["articles"] for name in aggregates.ARTICLE_TABLES}
-    touched |= {table: gone + changed.get(table, 0) for table in PMID_TABLES}
+    touched = removal_touched(rows, gone, changed, aggregate_rows)
     need = removal_need(rows, touched, gone + changed["articles"])
     what = f"this file replaces {changed['articles']:,} and removes {gone:,} PMIDs"
     return need, what
+
+
+def removal_touched(
+    rows: dict[str, int],
+    gone: int,
+    changed: dict[str, int],
+    aggregate_rows: dict[str, int] | None = None,
+) -> dict[str, int]:
+    """Rows per table that applying a file (or chunk) in one transaction deletes or updates
+    where they lie, for `removal_need`: `gone` PMIDs removed, `changed[table]` replaced PMIDs
+    whose rows differ in each record table (`changed["articles"]`: PMIDs replaced).
+
+    Each removed PMID's rows go from the record tables and the per-article aggregates. The
+    other aggregates change at most `aggregate_rows[table]` rows (every row when unknown), in
+    place only while that pins at most `memory.REWRITE_ABOVE_MIB`, else by a rewrite, which
+    pins nothing (`memory.rewrite_pays`).
+    """
+    touched = {table: rows.get(table, 0) for table in aggregates.aggregate_tables()}
+    if aggregate_rows is not None:
+        touched = {table: min(n, aggregate_rows.get(table, 0)) for table, n in touched.items()}
+    touched = {t: 0 if rewrite_pays(n, rows.get(t, 0)) else n for t, n in touched.items()}
+    removed = gone + changed["articles"]
+    touched |= {f"agg_{name}": removed for name in aggregates.ARTICLE_TABLES}
+    return touched | {table: gone + changed.get(table, 0) for table in PMID_TABLES}
 
 
 def check_removal_memory(
@@ -292,16 +318,16 @@ def check_removal_memory(
 ) -> None:
     """Refuse, before any row moves, a file whose removals cannot fit the memory limit.
 
-    A chunk (`_apply_chunk`) is checked twice, with `aggregate_rows`: before its rows move,
-    without the aggregate counts (`{}`), then before they merge, with the change rows pending
-    per aggregate table (`aggregates.pending_rows`), which bound the rows the merge updates.
+    A chunk (`_apply_chunk`) is checked with `aggregate_rows` `{}`: it merges nothing into the
+    counts aggregates (its change is kept pending, `aggregates.keep_pending`).
 
     Until the commit DuckDB pins `KIB_PER_TOUCHED_BLOCK` KiB per 2,048-row block in which a row
     is deleted or updated, per table, and removing an article's key loads its part of the PMID
     index (up to `INDEX_MIB_PER_MILLION` MiB per million articles). Removals spread over the
     PMID range touch one block per PMID and table (record tables and per-article aggregates),
-    and the counts' refresh may touch every block of the other aggregates, so the need grows
-    with the file's replaced and deleted PMIDs, up to about 12 bytes per warehouse row.
+    so the need grows with the file's replaced and deleted PMIDs; the counts' merge pins at most
+    `memory.REWRITE_ABOVE_MIB` per aggregate table, rewriting a table it would touch more of
+    (`removal_touched`).
     """
     found = removal_need_of_file(con, aggregate_rows)
     if found is None:

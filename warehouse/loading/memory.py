@@ -38,8 +38,13 @@ BLOCK_ROWS = 2048
 KIB_PER_TOUCHED_BLOCK = 24
 """Memory DuckDB pins until the commit for each vector of a table in which the file deletes or
 updates rows (measured: 23.7 KiB, a 30,000-PMID spread replacement at 3M articles)."""
-APPLY_MIB = 100
-"""Memory an apply needs beside its removals (joins, buffers); DuckDB spills beyond it."""
+APPLY_MIB = 200
+"""Memory an apply needs beside its removals (joins, the aggregates' change, buffers); DuckDB
+spills beyond it (measured: a 30,000-record spread update at 358,000 records, every counts
+aggregate rewritten, ran out at 100 MiB above its removals and passed at 200)."""
+REWRITE_ABOVE_MIB = 32
+"""A change to an aggregate table that would pin more than this in place (`KIB_PER_TOUCHED_BLOCK`
+per vector it changes) rewrites the table instead (`rewrite_pays`)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,20 @@ def removal_need(
     return RemovalNeed(
         blocks, articles_m, APPLY_MIB + blocks * KIB_PER_TOUCHED_BLOCK / 1024 + index_mib
     )
+
+
+def in_place_mib(changed_rows: int, rows: int) -> float:
+    """What changing CHANGED_ROWS rows spread over a table of ROWS rows pins until the commit:
+    one vector per changed row, at most every vector of the table."""
+    return min(changed_rows, -(-rows // BLOCK_ROWS)) * KIB_PER_TOUCHED_BLOCK / 1024
+
+
+def rewrite_pays(changed_rows: int, rows: int) -> bool:
+    """Whether a change of CHANGED_ROWS rows of a table of ROWS rows is written as a new table
+    rather than in place: when in place it could pin more than `REWRITE_ABOVE_MIB`. A rewrite
+    reads and writes every row, but pins nothing: its rows go to disk as they are written, and
+    the old table's blocks are freed at the checkpoint."""
+    return in_place_mib(changed_rows, rows) > REWRITE_ABOVE_MIB
 
 
 def table_rows(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, int]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.loading.aggregates import pending_changes_sql
 from warehouse.loading.fingerprints import TABLE, fingerprints_sql
 from warehouse.schema import sql_dir
 
@@ -19,6 +20,7 @@ EXAMPLE_ROWS = 5
 
 FRAGMENTS = {
     "{loaded_record_fingerprints}": lambda: fingerprints_sql(TABLE, staged=False),
+    "{pending_aggregate_changes}": pending_changes_sql,
 }
 """Placeholders a check may hold, and the loader's query each stands for."""
 

@@ -13,8 +13,7 @@ import duckdb
 
 from warehouse.db import connect
 from warehouse.errors import WarehouseError, WarehouseLocked
-from warehouse.loading.aggregates import pending_message
-from warehouse.readers.status import pending_aggregates
+from warehouse.loading.aggregates import pending_note
 from warehouse.runs.lock import holder_pid
 
 
@@ -31,7 +30,7 @@ def open_for_reading(
     db: Path, snapshot: Path, use_snapshot: bool = False
 ) -> tuple[duckdb.DuckDBPyConnection, Path, str | None]:
     """A read-only connection, the file it reads and a note to show when it is the snapshot,
-    or when the warehouse's aggregates lack articles' pending adds (a writer run was stopped
+    or when the warehouse's aggregates lack pending adds or changes (a writer run was stopped
     before adding them: the next writer does)."""
     if use_snapshot:
         if not snapshot.exists():
@@ -46,8 +45,7 @@ def open_for_reading(
         if not snapshot.exists():
             raise
     else:
-        pending = pending_aggregates(con)
-        return con, db, pending_message(pending) if pending else None
+        return con, db, pending_note(con)
     pid = holder_pid(db)
     holder = f"a load (process {pid})" if pid else "a load"
     note = (

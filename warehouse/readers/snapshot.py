@@ -33,7 +33,7 @@ import duckdb
 
 from warehouse.errors import AggregatesPending, ConfigError, HalfAppliedFile
 from warehouse.ledger import half_applied_files, half_applied_message
-from warehouse.loading.aggregates import pending_articles, pending_message
+from warehouse.loading.aggregates import pending_note
 from warehouse.loading.memory import within_memory
 from warehouse.loading.vacuum import vacuum_when_due
 from warehouse.readers.catchup import (
@@ -95,7 +95,7 @@ def publish_readers_copy(con: duckdb.DuckDBPyConnection, target: Path | str) -> 
 
     A warehouse holding a file half applied (`applying`: its `changes` logged, some of its rows
     not moved) is not published: `HalfAppliedFile` is raised, and the copy stays as it was; nor
-    one whose aggregates lack articles' pending adds (`AggregatesPending`: a writer settles
+    one whose aggregates lack pending adds or changes (`AggregatesPending`: a writer settles
     them first, `warehouse.loading.aggregates.settle`).
     """
     started = time.perf_counter()
@@ -104,8 +104,8 @@ def publish_readers_copy(con: duckdb.DuckDBPyConnection, target: Path | str) -> 
         raise ConfigError(f"the snapshot path {target} is the warehouse itself")
     if half_applied := half_applied_files(con):
         raise HalfAppliedFile(half_applied_message(half_applied))
-    if pending := pending_articles(con):
-        raise AggregatesPending(pending_message(pending))
+    if pending := pending_note(con):
+        raise AggregatesPending(pending)
     idle, active = idle_and_active(target)
     method, replayed = within_memory(
         con, lambda: _update_idle(con, idle, active, target), f"readers' copy {target}"

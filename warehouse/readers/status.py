@@ -6,7 +6,7 @@ import duckdb
 
 from warehouse.formats.records import RECORD_TABLES, STORED_AS
 from warehouse.ledger import half_applied_files, half_applied_message, ledger_counts
-from warehouse.loading.aggregates import PENDING, pending_articles, pending_message
+from warehouse.loading.aggregates import pending_note
 
 LEDGER_TABLES = ("rejects", "ingested_files", "changes", "deletions")
 
@@ -29,11 +29,11 @@ def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "from mesh_vocabularies"
     ).fetchone()[0]
     half_applied = half_applied_files(con)
-    pending = pending_aggregates(con)
+    pending = pending_note(con)
     return {
         "files loaded": row[0],
         "files half applied": half_applied_message(half_applied) if half_applied else "none",
-        "aggregates pending": pending_message(pending) if pending else "none",
+        "aggregates pending": pending or "none",
         "files rejected whole": row[1],
         "records rejected (in loaded files)": row[2],
         "last run": row[3],
@@ -41,17 +41,6 @@ def file_summary(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
         "newest NLM file": row[5],
         "MeSH loaded": mesh or "none",
     }
-
-
-def pending_aggregates(con: duckdb.DuckDBPyConnection) -> int:
-    """Articles whose contribution to the aggregates is not added yet (0 for a warehouse made
-    before they were batched, which has no such table)."""
-    exists = con.execute(
-        "select count(*) from duckdb_tables() where table_name = ? and database_name = "
-        "current_database()",
-        [PENDING],
-    ).fetchone()[0]
-    return pending_articles(con) if exists else 0
 
 
 def rejects(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[list[str], list[tuple]]:

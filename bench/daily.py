@@ -321,6 +321,8 @@ def projection(result: dict) -> list[str]:
     worst = max(s["counts"].get("replaced", 0) + s["counts"].get("deleted", 0) for s in steps)
     need = removal_need_for(rows40, worst)
     spread = removal_need_for(rows40, 30_000)
+    chunk_pmids = Settings().apply_chunk_pmids
+    chunk = removal_need_for(rows40, chunk_pmids)
     last = steps[-1]
     per_m_warehouse = last["warehouse_mib"] / (records / 1e6)
     per_m_folder = last["folder_mib"] / (records / 1e6)
@@ -342,7 +344,13 @@ def projection(result: dict) -> list[str]:
         f"`removal_need` {need.mib:,.0f} MiB ({need.touched_blocks:,} vectors); the loader "
         f"accepts it up to {MEMORY_CEILING_FRACTION:.0%} of physical memory: a machine of "
         f"{smallest(MACHINE_GIB, need.mib * physical)} GiB. The 30,000-PMID spread update: "
-        f"{spread.mib:,.0f} MiB, a machine of {smallest(MACHINE_GIB, spread.mib * physical)} GiB.",
+        f"{spread.mib:,.0f} MiB, a machine of {smallest(MACHINE_GIB, spread.mib * physical)} GiB, "
+        f"in one transaction; the loader applies a file that needs more than "
+        f"{Settings().apply_chunk_above_mib:,.0f} MiB in chunks of {chunk_pmids:,} removed PMIDs "
+        f"(`apply_chunk_pmids`), each of which needs {chunk.mib:,.0f} MiB "
+        f"({chunk.touched_blocks:,} vectors), a machine of "
+        f"{smallest(MACHINE_GIB, chunk.mib * physical)} GiB; the chunks' aggregate change is "
+        "merged once, after the last, rewriting the aggregates it spreads over.",
         f"- disk: {per_m_warehouse:,.0f} MiB per million records for the warehouse, "
         f"{per_m_folder:,.0f} MiB with both readers' copies: {folder_gb:,.0f} GB at "
         f"{BASELINE_RECORDS / 1e6:.0f}M, a disk of {smallest(DISK_GB, folder_gb * 1.25)} GB "

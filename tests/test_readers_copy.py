@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import BIN, CORPUS
 from tests.test_snapshot import process_holding
 from warehouse.db import connect
+from warehouse.loading import memory
 from warehouse.loading.load import load_file
 from warehouse.readers import snapshot
 from warehouse.readers.snapshot import (
@@ -66,8 +67,14 @@ def null_descriptor_uis(copy: Path) -> int:
         reader.close()
 
 
-def test_each_publish_replays_what_changed_and_equals_the_warehouse(tmp_path: Path) -> None:
-    """Inserts, replacements, UI fills of older rows, surrogate merges, DeleteCitations."""
+@pytest.mark.parametrize("rewrite_above_mib", [memory.REWRITE_ABOVE_MIB, -1.0])
+def test_each_publish_replays_what_changed_and_equals_the_warehouse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rewrite_above_mib: float
+) -> None:
+    """Inserts, replacements, UI fills of older rows, surrogate merges, DeleteCitations; the
+    aggregates changed in place, or (-1) every changed aggregate written anew, in the warehouse
+    and in the copy."""
+    monkeypatch.setattr(memory, "REWRITE_ABOVE_MIB", rewrite_above_mib)
     con = connect(tmp_path / "w.duckdb")
     copy = tmp_path / "w.snapshot.duckdb"
     saved = tmp_path / "saved_without_pmid.txt"

@@ -104,25 +104,35 @@ def _declared_tables() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]
         con.close()
 
 
-def create_empty_like(con: duckdb.DuckDBPyConnection, table: str, new: str) -> None:
-    """Create table NEW, empty, as TABLE of the connection's database is declared (types,
-    `not null`, compression), with its comments."""
+def create_empty_like(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    new: str,
+    *,
+    database: str | None = None,
+    into: str | None = None,
+) -> None:
+    """Create table NEW in database INTO, empty, as TABLE of DATABASE is declared (types,
+    `not null`, compression), with its comments; both databases default to the connection's."""
+    current = con.execute("select current_database()").fetchone()[0]
+    database, into = database or current, into or current
     ddl, comment = con.execute(
         "select sql, comment from duckdb_tables() "
-        "where database_name = current_database() and schema_name = 'main' and table_name = ?",
-        [table],
+        "where database_name = ? and schema_name = 'main' and table_name = ?",
+        [database, table],
     ).fetchone()
-    head = f"CREATE TABLE {table}("
-    if not ddl.startswith(head):
-        head = f"CREATE TABLE {quoted(table)}("
-    if not ddl.startswith(head):
+    for head in (f"CREATE TABLE {table}(", f"CREATE TABLE {quoted(table)}("):
+        if ddl.startswith(head):
+            break
+    else:
         raise ValueError(f"unexpected declaration of table {table}: {ddl[:80]}")
-    con.execute(f"CREATE TABLE {quoted(new)}(" + ddl[len(head) :])
+    target = f"{quoted(into)}.main.{quoted(new)}"
+    con.execute(f"CREATE TABLE {target}(" + ddl[len(head) :])
     if comment is not None:
-        con.execute(f"comment on table {quoted(new)} is {literal(comment)}")
+        con.execute(f"comment on table {target} is {literal(comment)}")
     for column, text in con.execute(
-        "select column_name, comment from duckdb_columns() where database_name = "
-        "current_database() and schema_name = 'main' and table_name = ? and comment is not null",
-        [table],
+        "select column_name, comment from duckdb_columns() where database_name = ? and "
+        "schema_name = 'main' and table_name = ? and comment is not null",
+        [database, table],
     ).fetchall():
-        con.execute(f"comment on column {quoted(new)}.{quoted(column)} is {literal(text)}")
+        con.execute(f"comment on column {target}.{quoted(column)} is {literal(text)}")

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse.loading.aggregates import grain_keys
-from warehouse.loading.memory import raise_limit_to, removal_need, table_rows
-from warehouse.schema import literal, quoted, read_sql
+from warehouse.loading.memory import raise_limit_to, removal_need, rewrite_pays, table_rows
+from warehouse.schema import create_empty_like, literal, quoted, read_sql
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -107,14 +107,15 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     done = CatchUp()
     with transaction(con):
         done.pmids = _replay_pmids(con, copied, tables)
-        _reserve_memory(con, tables, done.pmids)
+        refreshed = refreshed_rows(con, tables)
+        _reserve_memory(con, tables, done.pmids, refreshed)
         for table, columns in sorted(tables.items()):
             if table in LEDGER_TABLES:
                 done.ledger_rows += _append_ledger(con, table, copied[table])
             elif "pmid" in columns:
                 con.execute(read_sql("readers/replace_records.sql").format(table=f'"{table}"'))
             elif "refreshed_at" in columns:
-                _upsert_refreshed(con, table)
+                _upsert_refreshed(con, table, refreshed[table])
             elif table not in SNAPSHOT_TABLES:
                 con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
                 done.whole_tables += (table,)
@@ -146,16 +147,23 @@ def _rows(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tup
 
 
 def _reserve_memory(
-    con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]], pmids: int
+    con: duckdb.DuckDBPyConnection,
+    tables: dict[str, set[str]],
+    pmids: int,
+    refreshed: dict[str, int],
 ) -> None:
     """Raise DuckDB's memory limit up front to what the replay pins until its commit: a vector
-    of the copy per replayed PMID and table, and at most every vector of each aggregate
-    (`memory.removal_need`), rather than run out and start over with twice the memory."""
+    of the copy per replayed PMID and table, and a vector per refreshed row of each aggregate
+    upserted in place (none for one written anew, `_upsert_refreshed`) (`memory.removal_need`),
+    rather than run out and start over with twice the memory."""
     rows = table_rows(con, COPY)
     touched = {
-        table: pmids if "pmid" in columns else rows.get(table, 0)
+        table: pmids
         for table, columns in tables.items()
-        if table not in LEDGER_TABLES and ("pmid" in columns or "refreshed_at" in columns)
+        if table not in LEDGER_TABLES and "pmid" in columns
+    }
+    touched |= {
+        table: 0 if rewrite_pays(n, rows.get(table, 0)) else n for table, n in refreshed.items()
     }
     raise_limit_to(con, removal_need(rows, touched, pmids).mib, "readers' copy")
 
@@ -192,17 +200,47 @@ def _append_ledger(con: duckdb.DuckDBPyConnection, table: str, copied: int) -> i
     return con.execute(f'select count(*) from {COPY}."{table}"').fetchone()[0] - before
 
 
-def _upsert_refreshed(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Upsert an aggregate's refreshed rows on its primary key (whole, without one)."""
+def _upsert_refreshed(con: duckdb.DuckDBPyConnection, table: str, refreshed: int) -> None:
+    """Upsert an aggregate's refreshed rows (`refreshed` of them) on its primary key; copy it
+    whole without one, or when upserting them would pin more memory than a rewrite
+    (`memory.rewrite_pays`)."""
     key = primary_key(con, table) or list(grain_keys().get(table, ()))
     if not key:
         log.warning("aggregate %s has no primary key: copied whole", table)
         con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
         return
+    if rewrite_pays(refreshed, table_rows(con, COPY).get(table, 0)):
+        _replace_whole(con, table)
+        return
     match = " and ".join(f'c."{column}" is not distinct from r."{column}"' for column in key)
     con.execute(
-        read_sql("readers/upsert_refreshed.sql").format(table=f'"{table}"', key_match=match)
+        read_sql("readers/upsert_refreshed.sql").format(
+            table=f'"{table}"', key_match=match, refreshed=_refreshed(table)
+        )
     )
+
+
+def _refreshed(table: str) -> str:
+    """The query of an aggregate's rows refreshed since the copy's newest refresh."""
+    return read_sql("readers/refreshed_rows.sql").strip().format(table=quoted(table))
+
+
+def _replace_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Write the copy's table anew from the warehouse's (dropped and created again, which pins
+    nothing, rather than emptied row by row)."""
+    con.execute(f"drop table {COPY}.{quoted(table)}")
+    create_empty_like(con, table, table, into=COPY)
+    con.execute(f"insert into {COPY}.{quoted(table)} select * from {quoted(table)}")
+
+
+def refreshed_rows(con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]) -> dict[str, int]:
+    """Per aggregate kept by key (`refreshed_at`, no `pmid`), the rows refreshed since the
+    copy's newest refresh: what its catch-up upserts."""
+    return {
+        table: con.execute(f"select count(*) from ({_refreshed(table)})").fetchone()[0]
+        for table, columns in tables.items()
+        if "refreshed_at" in columns and "pmid" not in columns and table not in LEDGER_TABLES
+    }
 
 
 def recreate_views(con: duckdb.DuckDBPyConnection) -> None:

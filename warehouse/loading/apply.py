@@ -229,6 +229,9 @@ def _apply_chunk(con: duckdb.DuckDBPyConnection, chunk: int, at: datetime) -> No
         _move_rows(con)
         aggregates.add(con, "select pmid from pmids_inserted", at, defer=True)
         aggregates.keep_pending(con)
+    # DuckDB lets go of what the chunk pinned at a checkpoint, which its commit only triggers
+    # once the WAL passes `checkpoint_threshold`
+    con.execute("checkpoint")
 
 
 def _plan_file(

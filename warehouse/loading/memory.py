@@ -150,13 +150,33 @@ def within_memory(con: duckdb.DuckDBPyConnection, attempt: Callable[[], T], what
 
 @contextmanager
 def restored_memory_limit(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """Restore DuckDB's memory limit on exit (a setting outlives the transaction that set it)."""
+    """Restore DuckDB's memory limit on exit (a setting outlives the transaction that set it).
+
+    DuckDB refuses a limit below what it holds, and it lets go of the blocks a committed
+    transaction pinned only at a checkpoint: a refused restore checkpoints and tries again,
+    and if it is still refused the raised limit stays (logged) rather than turn work that
+    committed into an error."""
     setting = con.execute("select current_setting('memory_limit')").fetchone()[0]
     try:
         yield
     finally:
         if con.execute("select current_setting('memory_limit')").fetchone()[0] != setting:
-            con.execute(f"set memory_limit = '{setting.replace(' ', '')}'")
+            _restore_limit(con, setting.replace(" ", ""))
+
+
+def _restore_limit(con: duckdb.DuckDBPyConnection, setting: str) -> None:
+    for attempt in range(2):
+        try:
+            con.execute(f"set memory_limit = '{setting}'")
+            return
+        except duckdb.OutOfMemoryException as exc:
+            if attempt:
+                log.warning("DuckDB's memory limit stays raised, not back to %s: %s", setting, exc)
+                return
+            try:
+                con.execute("checkpoint")
+            except duckdb.Error as failed:
+                log.warning("checkpoint before restoring the memory limit: %s", failed)
 
 
 def memory_limit_mib(con: duckdb.DuckDBPyConnection) -> float:

@@ -53,6 +53,8 @@ OUT = REPO / "bench" / "out"
 SOURCE = OUT / "pubmed26n0001.xml.gz"
 STAGED = OUT / "staged1"
 SPAN = 30_000
+FIRST_PMID = 1_000_001
+"""The staged file's first PMID, and the first of a warehouse grown here (`--grow-to`)."""
 """PMIDs one copy shifts by (the records of a bench file)."""
 
 
@@ -105,17 +107,18 @@ def shifted_copy(
     folder: Path,
     stride: int = 0,
     offset: int = 0,
+    start: int = FIRST_PMID,
 ) -> StagedFile:
     """The staged file as NLM file number `copy + 1`: PMIDs moved by `copy * SPAN`, or, with a
-    `stride`, spread over the loaded range (`stride` apart, from the `offset`-th PMID) as changed
-    versions (replacements)."""
+    `stride`, spread over the loaded range (`stride` apart, from the `offset`-th PMID after
+    `start`, the loaded range's first) as changed versions (replacements)."""
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    first = 1_000_001
+    first = FIRST_PMID
     moved = (
         f"pmid + {copy * SPAN}"
         if not stride
-        else f"{first} + {offset % stride} + (pmid - {first}) * {stride}"
+        else f"{start} + {offset % stride} + (pmid - {first}) * {stride}"
     )
     for name in [f"{t}.parquet" for t in RECORD_TABLES] + [DELETIONS, REJECTS]:
         source = Path(staged.folder) / name
@@ -206,9 +209,12 @@ def apply_copies(
     timed = TimedConnection(con)
     for copy in range(copies, copies + count):
         articles = con.execute("select count(*) from articles").fetchone()[0]
-        stride = max(1, articles // SPAN) if spread else 0
+        low, high = con.execute(
+            "select min(pmid), max(pmid) from articles where pmid > 0"
+        ).fetchone()
+        stride = max(1, (high - low + 1) // SPAN) if spread else 0
         offset = copy if apart else 0
-        shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride, offset)
+        shifted = shifted_copy(con, staged, copy, OUT / "staged-shifted", stride, offset, low)
         timed.seconds.clear()
         wall, cpu = time.perf_counter(), time.process_time()
         result = apply_staged(timed, shifted, aggregate_batch_pmids=batch_pmids)

@@ -14,7 +14,7 @@ from tests.test_snapshot import process_holding
 from warehouse.db import connect
 from warehouse.loading import memory
 from warehouse.loading.load import load_file
-from warehouse.readers import snapshot
+from warehouse.readers import catchup, snapshot
 from warehouse.readers.snapshot import (
     READERS_STORAGE_VERSION,
     colour_path,
@@ -286,4 +286,54 @@ def test_a_warehouse_file_named_with_a_hyphen_publishes_and_catches_up(tmp_path:
         reader.close()
         assert published == con.execute("select pmid from articles order by pmid").fetchall()
     assert methods[-1] == "caught-up"
+    con.close()
+
+
+def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The replayed records go in chunks, each committed; a fault before the last transaction
+    (ledgers, aggregates) leaves the idle copy's ledgers where they were, so the next publish
+    replays the same PMIDs again and the copy equals the warehouse."""
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    for _ in range(2):
+        publish_readers_copy(con, copy)
+    load_file(con, UPDATE_FILE)
+    monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 50)
+    chunks = []
+    replace = catchup.read_sql
+
+    def counting(name: str) -> str:
+        chunks.append(name)
+        return replace(name)
+
+    def failing_views(con: duckdb.DuckDBPyConnection) -> None:
+        raise duckdb.IOException("disk full (planted)")
+
+    recreate_views = catchup.recreate_views
+    monkeypatch.setattr(catchup, "read_sql", counting)
+    monkeypatch.setattr(catchup, "recreate_views", failing_views)
+    with pytest.raises(duckdb.IOException):
+        publish_readers_copy(con, copy)
+    monkeypatch.setattr(catchup, "recreate_views", recreate_views)
+    records = [t for t, c in catchup.table_columns(con).items() if "pmid" in c]
+    assert chunks.count("readers/replace_records.sql") > 2 * len(records)
+    ledger = con.execute("select count(*) from changes").fetchone()[0]
+    states = []
+    for colour in ("blue", "green"):
+        reader = duckdb.connect(str(colour_path(copy, colour)), read_only=True)
+        states.append(
+            reader.execute(
+                "select (select count(*) from changes), (select count(*) from articles "
+                "where source_file like '%medline16n0902%')"
+            ).fetchone()
+        )
+        reader.close()
+    # the idle copy holds the update's records (its chunks committed), not its ledger rows
+    assert any(changes < ledger and updated > 0 for changes, updated in states), states
+    published = publish_readers_copy(con, copy)
+    assert published.method == "caught-up" and published.replayed.pmids > 100
+    assert_copy_equals_warehouse(con, copy)
     con.close()

@@ -19,7 +19,10 @@ so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead;
 Open Citation Collection load (`aggregates.refresh_citations`), so a copy that holds another
 snapshot (the marker tables of `SNAPSHOT_TABLES`) is rebuilt too.
 
-All of it is one transaction on the copy, so a copy is always as of some whole number of loads.
+The records go in chunks of PMIDs, each its own transaction; the ledgers, aggregates and whole
+tables in one last transaction, so a copy's ledgers always say up to where it holds the
+warehouse, and a catch-up stopped before its end is redone from there (`catch_up`). Readers only
+ever open a copy once it is published, so they see it as of some whole number of loads.
 """
 
 from __future__ import annotations
@@ -41,6 +44,10 @@ COPY = "readers_copy"
 
 LEDGER_TABLES = ("changes", "deletions", "ingested_files", "rejects")
 """Append-only tables: their rows are never updated or deleted."""
+
+REPLAY_CHUNK_PMIDS = 2_000
+"""PMIDs whose records one transaction of a catch-up replaces (the loader's own chunk size,
+`apply_chunk_pmids`'s default): the copy's blocks it pins are bounded by it."""
 
 
 SNAPSHOT_TABLES = {"occ_links": "occ_snapshot"}
@@ -98,29 +105,61 @@ def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
 def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     """Replay into `readers_copy` what changed in the warehouse since it was last caught up.
 
+    The replayed PMIDs' records go first, `REPLAY_CHUNK_PMIDS` PMIDs per transaction, each
+    checkpointed (replacing a PMID's rows pins a block of the copy per table until then); then
+    one transaction appends the ledgers and brings the aggregates and whole tables up to date.
+    Until that last commit the copy's ledgers still name the position it was caught up from,
+    so a catch-up stopped between chunks is redone from there: replacing a record again with
+    the warehouse's rows is harmless. The copy being caught up is the idle one, which no reader
+    holds (`snapshot._update_idle`).
+
     Raises `CopyOutOfStep` when the copy cannot follow (`check_in_step`) or a ledger is no
     longer append-only; nothing is changed then.
     """
     check_in_step(con, storage_version)
     tables = table_columns(con)
     copied = {table: _copied_rows(con, table) for table in LEDGER_TABLES}
+    records = sorted(t for t, c in tables.items() if t not in LEDGER_TABLES and "pmid" in c)
     done = CatchUp()
+    done.pmids = _replay_pmids(con, copied, tables)
+    con.execute(
+        "create or replace temp table replay_chunks as select pmid, "
+        "(row_number() over (order by pmid) - 1) // $size as chunk from replayed_pmids",
+        {"size": REPLAY_CHUNK_PMIDS},
+    )
+    chunks = -(-done.pmids // REPLAY_CHUNK_PMIDS)
+    for chunk in range(chunks):
+        with transaction(con):
+            con.execute(
+                "create or replace temp table replayed_chunk as "
+                "select pmid from replay_chunks where chunk = ?",
+                [chunk],
+            )
+            pmids = con.execute("select count(*) from replayed_chunk").fetchone()[0]
+            _reserve_memory(con, records, pmids, {})
+            for table in records:
+                con.execute(
+                    read_sql("readers/replace_records.sql").format(
+                        table=quoted(table), pmids="replayed_chunk"
+                    )
+                )
+        con.execute(f"checkpoint {COPY}")
     with transaction(con):
-        done.pmids = _replay_pmids(con, copied, tables)
         refreshed = refreshed_rows(con, tables)
-        _reserve_memory(con, tables, done.pmids, refreshed)
+        _reserve_memory(con, [], 0, refreshed)
         for table, columns in sorted(tables.items()):
             if table in LEDGER_TABLES:
                 done.ledger_rows += _append_ledger(con, table, copied[table])
             elif "pmid" in columns:
-                con.execute(read_sql("readers/replace_records.sql").format(table=f'"{table}"'))
+                continue
             elif "refreshed_at" in columns:
                 _upsert_refreshed(con, table, refreshed[table])
             elif table not in SNAPSHOT_TABLES:
                 con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
                 done.whole_tables += (table,)
-        con.execute("drop table if exists replayed_pmids")
         recreate_views(con)
+    for temp in ("replayed_pmids", "replay_chunks", "replayed_chunk"):
+        con.execute(f"drop table if exists {temp}")
     return done
 
 
@@ -148,20 +187,17 @@ def _rows(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tup
 
 def _reserve_memory(
     con: duckdb.DuckDBPyConnection,
-    tables: dict[str, set[str]],
+    records: list[str],
     pmids: int,
     refreshed: dict[str, int],
 ) -> None:
-    """Raise DuckDB's memory limit up front to what the replay pins until its commit: a vector
-    of the copy per replayed PMID and table, and a vector per refreshed row of each aggregate
-    upserted in place (none for one written anew, `_upsert_refreshed`) (`memory.removal_need`),
-    rather than run out and start over with twice the memory."""
+    """Raise DuckDB's memory limit up front to what a transaction of the replay pins until its
+    commit: a vector of the copy per replayed PMID and table of `records`, and a vector per
+    refreshed row of each aggregate upserted in place (none for one written anew,
+    `_upsert_refreshed`) (`memory.removal_need`), rather than run out and start over with
+    twice the memory."""
     rows = table_rows(con, COPY)
-    touched = {
-        table: pmids
-        for table, columns in tables.items()
-        if table not in LEDGER_TABLES and "pmid" in columns
-    }
+    touched = {table: pmids for table in records}
     touched |= {
         table: 0 if rewrite_pays(n, rows.get(table, 0)) else n for table, n in refreshed.items()
     }

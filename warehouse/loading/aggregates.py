@@ -294,14 +294,18 @@ def pending_changes_sql() -> str:
 
 
 def _take_pending_changes(con: duckdb.DuckDBPyConnection) -> bool:
-    """Append the pending change rows to the change tables; whether there were any."""
+    """Append the pending changes to the change tables, summed per key (one batch: what
+    several chunks took out, netted); whether there were any."""
     taken = False
     for counts in COUNTS:
         table = pending_change_table(counts)
         if con.execute(f"select exists (from {table})").fetchone()[0]:
-            con.execute(f"insert into delta_{counts.name} select * from {table}")
-            # rows of several chunks: never a net by themselves (`_merge_counts`)
-            con.execute("insert into agg_batches values (?), (?)", [counts.name] * 2)
+            sums = ", ".join(f"sum({c})::bigint" for c in counts.counts)
+            con.execute(
+                f"insert into delta_{counts.name} select {', '.join(counts.keys)}, {sums} "
+                f"from {table} group by all"
+            )
+            con.execute("insert into agg_batches values (?)", [counts.name])
             taken = True
     return taken
 
@@ -503,7 +507,8 @@ def _merge_counts(con: duckdb.DuckDBPyConnection, counts: Counts, at: datetime) 
     """Add the file's net change to a counts table: kept keys incremented, new keys inserted.
 
     A change of one batch of articles is its net already (a contribution has one row per key,
-    and its first count, a `count(*)`, is not zero): it is renamed, not summed again.
+    and its first count, a `count(*)`, is not zero; so have the pending changes, summed per key
+    and all taken out): it is renamed, not summed again.
     """
     batches = con.execute(
         "select count(*) from agg_batches where name = ?", [counts.name]

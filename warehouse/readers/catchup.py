@@ -35,6 +35,7 @@ import duckdb
 from warehouse.loading.aggregates import grain_keys
 from warehouse.loading.memory import raise_limit_to, removal_need, rewrite_pays, table_rows
 from warehouse.schema import create_empty_like, literal, quoted, read_sql
+from warehouse.setting_fields import FIELDS
 from warehouse.transaction import transaction
 
 log = logging.getLogger(__name__)
@@ -45,9 +46,9 @@ COPY = "readers_copy"
 LEDGER_TABLES = ("changes", "deletions", "ingested_files", "rejects")
 """Append-only tables: their rows are never updated or deleted."""
 
-REPLAY_CHUNK_PMIDS = 2_000
-"""PMIDs whose records one transaction of a catch-up replaces (the loader's own chunk size,
-`apply_chunk_pmids`'s default): the copy's blocks it pins are bounded by it."""
+REPLAY_CHUNK_PMIDS: int = FIELDS["apply_chunk_pmids"].default
+"""PMIDs whose records one transaction of a catch-up replaces (the loader's own default chunk,
+`apply_chunk_pmids`): the copy's blocks it pins are bounded by it."""
 
 
 SNAPSHOT_TABLES = {"occ_links": "occ_snapshot"}

@@ -431,8 +431,14 @@ def _drop_file_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, at: datetime | None = None) -> None:
-    """Recompute every aggregate table from the base tables, in one transaction."""
+    """Recompute every aggregate table from the base tables, in one transaction (retried with
+    more memory as a file's is: every article's contribution at once may not fit the load
+    memory limit)."""
     at = at or datetime.now()
+    within_memory(con, lambda: _rebuild(con, at), "rebuilding the aggregates")
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     with transaction(con):
         for table in (*aggregate_tables(), PENDING):
             con.execute(f"delete from {table}")

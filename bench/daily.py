@@ -321,7 +321,8 @@ def projection(result: dict) -> list[str]:
     worst = max(s["counts"].get("replaced", 0) + s["counts"].get("deleted", 0) for s in steps)
     need = removal_need_for(rows40, worst)
     spread = removal_need_for(rows40, 30_000)
-    chunk_pmids = Settings().apply_chunk_pmids
+    settings = Settings()
+    chunk_pmids = settings.apply_chunk_pmids
     chunk = removal_need_for(rows40, chunk_pmids)
     last = steps[-1]
     per_m_warehouse = last["warehouse_mib"] / (records / 1e6)
@@ -346,7 +347,7 @@ def projection(result: dict) -> list[str]:
         f"{smallest(MACHINE_GIB, need.mib * physical)} GiB. The 30,000-PMID spread update: "
         f"{spread.mib:,.0f} MiB, a machine of {smallest(MACHINE_GIB, spread.mib * physical)} GiB, "
         f"in one transaction; the loader applies a file that needs more than "
-        f"{Settings().apply_chunk_above_mib:,.0f} MiB in chunks of {chunk_pmids:,} removed PMIDs "
+        f"{settings.apply_chunk_above_mib:,.0f} MiB in chunks of {chunk_pmids:,} removed PMIDs "
         f"(`apply_chunk_pmids`), each of which needs {chunk.mib:,.0f} MiB "
         f"({chunk.touched_blocks:,} vectors), a machine of "
         f"{smallest(MACHINE_GIB, chunk.mib * physical)} GiB; the chunks' aggregate change is "

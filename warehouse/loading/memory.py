@@ -62,7 +62,7 @@ def removal_need(
 ) -> RemovalNeed:
     """The need of deleting or updating `touched[table]` rows (at most one vector each) of tables
     holding `rows[table]` rows, `removed_articles` of them keys of `articles`."""
-    blocks = sum(min(n, -(-rows.get(table, 0) // BLOCK_ROWS)) for table, n in touched.items())
+    blocks = sum(touched_blocks(n, rows.get(table, 0)) for table, n in touched.items())
     articles_m = rows.get("articles", 0) / 1e6
     index_mib = min(articles_m * INDEX_MIB_PER_MILLION, removed_articles * INDEX_MIB_PER_REMOVAL)
     return RemovalNeed(
@@ -70,10 +70,16 @@ def removal_need(
     )
 
 
+def touched_blocks(changed_rows: int, rows: int) -> int:
+    """Vectors that changing CHANGED_ROWS rows spread over a table of ROWS rows touches: one
+    per changed row, at most every vector of the table."""
+    return min(changed_rows, -(-rows // BLOCK_ROWS))
+
+
 def in_place_mib(changed_rows: int, rows: int) -> float:
-    """What changing CHANGED_ROWS rows spread over a table of ROWS rows pins until the commit:
-    one vector per changed row, at most every vector of the table."""
-    return min(changed_rows, -(-rows // BLOCK_ROWS)) * KIB_PER_TOUCHED_BLOCK / 1024
+    """What changing CHANGED_ROWS rows spread over a table of ROWS rows in place pins until the
+    commit (`touched_blocks`)."""
+    return touched_blocks(changed_rows, rows) * KIB_PER_TOUCHED_BLOCK / 1024
 
 
 def rewrite_pays(changed_rows: int, rows: int) -> bool:

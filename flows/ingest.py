@@ -16,10 +16,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.runtime import flow_run
 
 from warehouse.config import Settings
+from warehouse.formats.xml_parts import Part
 from warehouse.inputs import discover
 from warehouse.ledger import FileStatus
 from warehouse.loading.load import FileResult, ProgressCallback
-from warehouse.loading.parallel import AHEAD_PER_WORKER, apply_in_order, staging_root
+from warehouse.loading.parallel import (
+    AHEAD_PER_WORKER,
+    apply_in_order,
+    parts_per_file,
+    staging_root,
+)
 from warehouse.loading.staging import StagedFile, stage_file
 from warehouse.runs.ingest import IngestSteps, ingest_files, load_in_processes
 from warehouse.runs.writer import describe, load_one_file, publish_quietly
@@ -68,12 +74,13 @@ def load_parallel(
 
 
 @task(name="stage-file", task_run_name="stage {path.name}", cache_policy=NO_CACHE)
-def stage_one(path: Path, folder: Path, batch_size: int) -> StagedFile:
-    """Parse and normalize one file into its staging folder (runs on a Dask worker).
+def stage_one(path: Path, folder: Path, batch_size: int, part: Part | None = None) -> StagedFile:
+    """Parse and normalize one file (or one part of it) into its staging folder (runs on a
+    Dask worker).
 
     Retried (a lost worker) by the settings' retry policy: `_load_on_cluster` sets it.
     """
-    return stage_file(path, folder, batch_size)
+    return stage_file(path, folder, batch_size, part)
 
 
 def _load_on_cluster(
@@ -96,9 +103,11 @@ def _load_on_cluster(
         results = apply_in_order(
             con,
             files,
-            lambda path, folder: stage.submit(path, folder, settings.batch_size),
+            lambda path, folder, part: stage.submit(path, folder, settings.batch_size, part),
             root,
             ahead=workers * AHEAD_PER_WORKER,
+            parts=parts_per_file(files, workers),
+            batch_size=settings.batch_size,
             **settings.chunking(),
             flow_run_id=run_id,
             on_records=on_records,

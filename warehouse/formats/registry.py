@@ -16,6 +16,7 @@ from warehouse.errors import UnsupportedFormat
 from warehouse.formats import abstract_text, medline, mesh, occ, pubmed_csv, summary_text, xml
 from warehouse.formats.input_format import InputFormat, Parser
 from warehouse.formats.records import ParsedBatch
+from warehouse.formats.xml_parts import Part, part_stream, uncompressed_size
 from warehouse.inputs import SNIFF_BYTES, open_input, read_head
 
 FORMATS: tuple[InputFormat, ...] = (
@@ -83,9 +84,14 @@ def parser_for(name: str) -> Parser:
     return parse
 
 
-def read_batches(path: Path, name: str, batch_size: int) -> Iterator[ParsedBatch]:
-    """Parsed batches of a file, read lazily (a damaged stream raises `DamagedFile`)."""
+def read_batches(
+    path: Path, name: str, batch_size: int, part: Part | None = None
+) -> Iterator[ParsedBatch]:
+    """Parsed batches of a file (or of one `part` of a PubMed XML file: `xml_parts`), read
+    lazily (a damaged stream raises `DamagedFile`)."""
     with open_input(path) as stream:
+        if part is not None:
+            stream = part_stream(stream, part, uncompressed_size(path))
         yield from parser_for(name)(stream, batch_size)
 
 

@@ -32,6 +32,11 @@ MONTHS = {
     )
 }
 EXCERPT_CHARS = 300
+RECORD_TAIL = b"\n"
+"""What `record_hash` hashes after a record's markup, whatever follows it in the file: the
+newline NLM's files put there. Not the record's own tail, which the parser may not have read
+yet when the record ends (it depends on where its last read of the file stopped), so the same
+record would hash two ways."""
 PERSON_FIELDS = ("LastName", "ForeName", "Initials", "Suffix", "CollectiveName")
 """Author columns read from the person's children, in the order of the `authors` row."""
 PERSON_TAGS = frozenset(PERSON_FIELDS)
@@ -138,7 +143,10 @@ def _read_deletion(elem: etree._Element, position: int, batch: ParsedBatch) -> N
 
 def read_record(elem: etree._Element) -> Rows:
     """Rows of one `PubmedArticle`, `PubmedBookArticle` or legacy `MedlineCitation`."""
-    record_hash = hashlib.blake2b(etree.tostring(elem), digest_size=16).hexdigest()
+    record_hash = hashlib.blake2b(
+        etree.tostring(elem, with_tail=False) + RECORD_TAIL, digest_size=16
+    )
+    record_hash = record_hash.hexdigest()
     if elem.tag == "PubmedBookArticle":
         return _read_book(elem, record_hash)
     if elem.tag == "MedlineCitation":

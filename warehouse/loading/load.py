@@ -423,9 +423,9 @@ def _stage_parquet(
     """Fill the staging tables from a staging folder (the parallel path's `_stage_batches`)."""
     _create_staging(con)
     for table in RECORD_TABLES:
-        path = staged.table_path(table)
-        if path is not None:
-            con.execute(read_sql("load/stage_parquet.sql").replace("{table}", table), [str(path)])
+        if paths := staged.table_paths(table):
+            sql = read_sql("load/stage_parquet.sql").replace("{table}", table)
+            con.execute(sql, [[str(p) for p in paths]])
     _drop_superseded(con, staged.superseded)
     deletions = staged.extra_path(DELETIONS)
     if deletions is not None:

@@ -4,6 +4,10 @@ The writer (the caller's DuckDB connection) applies staged files strictly in the
 (`file_order_key` order from `discover`), each in one transaction, so newest-wins and deletions
 come out exactly as in a sequential load whatever order the workers finish in. At most a few
 files per worker are parsed ahead of the writer, which bounds the staging disk.
+
+Fewer large PubMed XML files than parse processes (a day's update file, a single baseline file)
+are each parsed in parts side by side (`warehouse.formats.xml_parts`), joined again before the
+writer applies the file whole (`staging.join_parts`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Protocol
 
 import duckdb
 
+from warehouse.formats.xml_parts import Part, splittable
 from warehouse.inputs import sha256_of
 from warehouse.ledger import known_hashes
 from warehouse.loading.load import (
@@ -32,13 +37,15 @@ from warehouse.loading.load import (
     earlier_result,
     load_file,
 )
-from warehouse.loading.staging import StagedFile, remove_staged, stage_file
+from warehouse.loading.staging import StagedFile, join_parts, remove_staged, stage_file
 
 AHEAD_PER_WORKER = 2
 ISOLATE_BYTES = 8 * 2**20
 """Inputs of at least this many bytes (together) parse in child processes even with one
 worker: a parser's batches and the writer's DuckDB buffers then never share one process's
 memory. Smaller inputs load in this process, where a child's start-up would cost more."""
+SPLIT_BYTES = ISOLATE_BYTES
+"""A PubMed XML file of at least this many bytes is parsed in parts when processes are idle."""
 
 
 class StagingResult(Protocol):
@@ -47,8 +54,8 @@ class StagingResult(Protocol):
     def result(self) -> StagedFile: ...
 
 
-Submit = Callable[[Path, Path], StagingResult]
-"""Start parsing file `path` into staging folder `folder`."""
+Submit = Callable[[Path, Path, Part | None], StagingResult]
+"""Start parsing file `path` (or one `Part` of it) into staging folder `folder`."""
 
 
 def load_files(
@@ -66,6 +73,7 @@ def load_files(
 ) -> list[FileResult]:
     """Load files in order, parsed in `parse_processes(paths, workers)` child processes."""
     processes = parse_processes(paths, workers)
+    parts = parts_per_file(paths, workers)
     if processes == 0:
         return [
             load_file(
@@ -84,8 +92,8 @@ def load_files(
     pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_ignore_interrupts)
     with staging_root(staging_dir) as root, _stopped_on_error(pool):
 
-        def submit(path: Path, folder: Path) -> StagingResult:
-            return pool.submit(stage_file, path, folder, batch_size)
+        def submit(path: Path, folder: Path, part: Part | None) -> StagingResult:
+            return pool.submit(stage_file, path, folder, batch_size, part)
 
         return apply_in_order(
             con,
@@ -93,6 +101,8 @@ def load_files(
             submit,
             root,
             ahead=processes * AHEAD_PER_WORKER,
+            parts=parts,
+            batch_size=batch_size,
             apply_chunk_pmids=apply_chunk_pmids,
             apply_chunk_above_mib=apply_chunk_above_mib,
             aggregate_batch_pmids=aggregate_batch_pmids,
@@ -123,13 +133,35 @@ def parse_processes(paths: list[Path], workers: int | None) -> int:
     """How many child processes parse `paths`; 0 loads them in this process.
 
     `workers` None means one per core. An explicit `workers` > 1 always uses processes; small
-    inputs (below `ISOLATE_BYTES`) otherwise load in this process. Never more than the files.
+    inputs (below `ISOLATE_BYTES`) otherwise load in this process. Never more than the files
+    and the parts of them (`parts_per_file`).
     """
     if workers is not None and workers > 1:
-        return max(1, min(workers, len(paths)))
+        return max(1, min(workers, _pieces(paths, workers)))
     if not paths or sum(_size(p) for p in paths) < ISOLATE_BYTES:
         return 0
-    return max(1, min(workers or os.cpu_count() or 1, len(paths)))
+    return max(1, min(workers or os.cpu_count() or 1, _pieces(paths, workers)))
+
+
+def _pieces(paths: list[Path], workers: int | None) -> int:
+    """How many files and parts of files `paths` parse in."""
+    parts = parts_per_file(paths, workers)
+    return sum(len(_parts_of(path, parts)) for path in paths)
+
+
+def parts_per_file(paths: list[Path], workers: int | None) -> int:
+    """How many parts each large PubMed XML file among `paths` is parsed in: the parse
+    processes (`workers`, None one per core) over the files, so that fewer files than
+    processes still keep every process busy; 1 with as many files as processes."""
+    wanted = workers or os.cpu_count() or 1
+    return max(1, wanted // max(1, len(paths)))
+
+
+def _parts_of(path: Path, parts: int) -> list[Part | None]:
+    """The parts `path` is parsed in: `parts` of a large PubMed XML file, else the whole."""
+    if parts > 1 and _size(path) >= SPLIT_BYTES and splittable(path):
+        return [Part(index, parts) for index in range(parts)]
+    return [None]
 
 
 def _size(path: Path) -> int:
@@ -146,30 +178,35 @@ def apply_in_order(
     root: Path,
     *,
     ahead: int,
+    parts: int = 1,
+    batch_size: int = 1000,
     apply_chunk_pmids: int = APPLY_CHUNK_PMIDS,
     apply_chunk_above_mib: float = APPLY_CHUNK_ABOVE_MIB,
     aggregate_batch_pmids: int = 0,
     flow_run_id: str | None = None,
     on_records: ProgressCallback | None = None,
 ) -> list[FileResult]:
-    """Parse files through `submit`, keeping `ahead` in flight; apply each in the given order."""
-    pending: deque[tuple[Path, str, StagingResult | None]] = deque()
+    """Parse files through `submit`, keeping `ahead` in flight; apply each in the given order.
+
+    A large PubMed XML file is parsed in `parts` (`_parts_of`), joined before it is applied.
+    """
+    pending: deque[tuple[Path, str, Path, list[StagingResult]]] = deque()
     results: list[FileResult] = []
     todo = iter(enumerate(paths))
     loaded = known_hashes(con)
     while True:
         while len(pending) < ahead and (item := next(todo, None)) is not None:
             index, path = item
-            sha256 = sha256_of(path)
-            skip = sha256 in loaded
-            pending.append((path, sha256, None if skip else submit(path, root / f"{index:06d}")))
+            sha256, folder = sha256_of(path), root / f"{index:06d}"
+            futures = [] if sha256 in loaded else _submit_parts(submit, path, folder, parts)
+            pending.append((path, sha256, folder, futures))
         if not pending:
             return results
-        path, sha256, future = pending.popleft()
-        if future is None:
+        path, sha256, folder, futures = pending.popleft()
+        if not futures:
             results.append(earlier_result(con, str(path), sha256))
             continue
-        staged = future.result()
+        staged = join_parts([future.result() for future in futures], folder, batch_size)
         try:
             results.append(
                 apply_staged(
@@ -185,6 +222,14 @@ def apply_in_order(
             remove_staged(staged)
         if on_records:
             on_records(staged.records)
+
+
+def _submit_parts(submit: Submit, path: Path, folder: Path, parts: int) -> list[StagingResult]:
+    """Start parsing `path` whole (into `folder`) or in its parts (into `folder/part-N`)."""
+    split = _parts_of(path, parts)
+    if split == [None]:
+        return [submit(path, folder, None)]
+    return [submit(path, folder / f"part-{part.index}", part) for part in split]
 
 
 @contextmanager

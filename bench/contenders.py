@@ -58,8 +58,9 @@ def parse_normalize(paths: list[str]) -> int:
     return records
 
 
-def load(paths: list[str], workers: int = 1) -> int:
-    """End-to-end load of the files into a fresh DuckDB warehouse, with `workers` parsers."""
+def load(paths: list[str], workers: int | None = 1) -> int:
+    """End-to-end load of the files into a fresh DuckDB warehouse, with `workers` parsers
+    (None: the CLI's default, one per core)."""
     from warehouse.config import Settings
     from warehouse.db import connect
     from warehouse.loading.parallel import load_files
@@ -80,6 +81,7 @@ CONTENDERS: dict[str, Callable[..., int]] = {
     "parse_normalize": parse_normalize,
     "load": lambda paths: load(paths, 1),
     "load_2_workers": lambda paths: load(paths, 2),
+    "load_default_workers": lambda paths: load(paths, None),
 }
 
 

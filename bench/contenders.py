@@ -60,19 +60,38 @@ def parse_normalize(paths: list[str]) -> int:
 
 def load(paths: list[str], workers: int | None = 1) -> int:
     """End-to-end load of the files into a fresh DuckDB warehouse, with `workers` parsers
-    (None: the CLI's default, one per core)."""
+    (None: the CLI's default, one per core), the aggregates' adds batched across files and
+    settled at the end as the CLI's run does (`WriterSession`)."""
     from warehouse.config import Settings
     from warehouse.db import connect
+    from warehouse.loading.aggregates import settled_or_kept_pending
     from warehouse.loading.parallel import load_files
 
-    limit = Settings().load_memory_limit
+    settings = Settings()
+    batch = settings.aggregate_batch_pmids if len(paths) > 1 else 0
     with tempfile.TemporaryDirectory(dir=Path(paths[0]).parent) as folder:
-        con = connect(Path(folder) / "bench.duckdb", memory_limit=limit)
+        con = connect(Path(folder) / "bench.duckdb", memory_limit=settings.load_memory_limit)
         try:
-            results = load_files(con, [Path(p) for p in paths], workers=workers)
+            files = [Path(p) for p in paths]
+            results = load_files(con, files, workers=workers, aggregate_batch_pmids=batch)
+            settled_or_kept_pending(con)
         finally:
             con.close()
     return sum(r.records for r in results)
+
+
+def cli(paths: list[str]) -> int:
+    """`pubmed-warehouse load FILE...` into a fresh warehouse, as a user runs it (no Prefect
+    API set: the plain run), its readers' snapshot published at the end."""
+    import duckdb
+
+    from warehouse.cli import app
+
+    with tempfile.TemporaryDirectory(dir=Path(paths[0]).parent) as folder:
+        db = Path(folder) / "bench.duckdb"
+        app(["load", *paths, "--db", str(db)], standalone_mode=False)
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute("select sum(records) from ingested_files").fetchone()[0]
 
 
 CONTENDERS: dict[str, Callable[..., int]] = {
@@ -82,6 +101,7 @@ CONTENDERS: dict[str, Callable[..., int]] = {
     "load": lambda paths: load(paths, 1),
     "load_2_workers": lambda paths: load(paths, 2),
     "load_default_workers": lambda paths: load(paths, None),
+    "cli": cli,
 }
 
 

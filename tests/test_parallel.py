@@ -193,6 +193,23 @@ def test_a_part_that_breaks_off_has_the_file_parsed_whole(tmp_path: Path, monkey
     assert state == sequential_state(path, tmp_path / "seq.duckdb")
 
 
+def test_dask_cluster_parses_one_file_in_parts(
+    one_file_in_parts: Path, tmp_path: Path, dask_cluster
+) -> None:
+    from flows.ingest import run_ingest
+
+    db = tmp_path / "dask.duckdb"
+    settings = Settings(
+        db=db,
+        batch_size=BATCH_SIZE,
+        dask_address=dask_cluster.scheduler_address,
+        staging_dir=tmp_path / "shared-staging",
+    )
+    [result] = run_ingest([str(one_file_in_parts)], settings)
+    assert result.status == "loaded"
+    assert read_state(db) == sequential_state(one_file_in_parts, tmp_path / "seq.duckdb")
+
+
 def test_big_inputs_parse_in_child_processes_small_ones_here(tmp_path: Path) -> None:
     """Baseline-sized input never shares a process with DuckDB; small input stays in-process."""
     from warehouse.loading.parallel import ISOLATE_BYTES, parse_processes

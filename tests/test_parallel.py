@@ -129,19 +129,24 @@ def dask_cluster(tmp_path: Path, monkeypatch, prefect_harness):
         cluster.close()
 
 
-def test_dask_cluster_builds_the_same_warehouse(
-    file_series: Path, tmp_path: Path, dask_cluster
-) -> None:
+def ingest_on_cluster(paths: list[Path], tmp_path: Path, cluster) -> tuple[list, Path]:
+    """The `ingest` flow's results for PATHS parsed on CLUSTER, and its warehouse."""
     from flows.ingest import run_ingest
 
     db = tmp_path / "dask.duckdb"
     settings = Settings(
         db=db,
         batch_size=BATCH_SIZE,
-        dask_address=dask_cluster.scheduler_address,
+        dask_address=cluster.scheduler_address,
         staging_dir=tmp_path / "shared-staging",
     )
-    results = run_ingest([str(file_series)], settings)
+    return run_ingest([str(p) for p in paths], settings), db
+
+
+def test_dask_cluster_builds_the_same_warehouse(
+    file_series: Path, tmp_path: Path, dask_cluster
+) -> None:
+    results, db = ingest_on_cluster([file_series], tmp_path, dask_cluster)
     assert [r.status for r in results].count("loaded") == 4
     assert read_state(db) == sequential_state(file_series, tmp_path / "seq.duckdb")
 
@@ -193,19 +198,11 @@ def test_a_part_that_breaks_off_has_the_file_parsed_whole(tmp_path: Path, monkey
     assert state == sequential_state(path, tmp_path / "seq.duckdb")
 
 
+@pytest.mark.slow  # a second Dask cluster: the one-process path above covers the parts' join
 def test_dask_cluster_parses_one_file_in_parts(
     one_file_in_parts: Path, tmp_path: Path, dask_cluster
 ) -> None:
-    from flows.ingest import run_ingest
-
-    db = tmp_path / "dask.duckdb"
-    settings = Settings(
-        db=db,
-        batch_size=BATCH_SIZE,
-        dask_address=dask_cluster.scheduler_address,
-        staging_dir=tmp_path / "shared-staging",
-    )
-    [result] = run_ingest([str(one_file_in_parts)], settings)
+    [result], db = ingest_on_cluster([one_file_in_parts], tmp_path, dask_cluster)
     assert result.status == "loaded"
     assert read_state(db) == sequential_state(one_file_in_parts, tmp_path / "seq.duckdb")
 

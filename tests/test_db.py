@@ -1,4 +1,4 @@
-"""Opening the warehouse: settings that reach DuckDB."""
+"""Opening the warehouse: settings that reach DuckDB; the schema's DDL only when needed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from warehouse.db import connect
 from warehouse.errors import ConfigError
 from warehouse.loading.memory import memory_limit_mib, restored_memory_limit
+from warehouse.schema import SCHEMA_TABLE, create_schema, declared_objects, schema_digest
 
 
 def test_memory_limit_is_applied(db_path: Path) -> None:
@@ -40,3 +41,46 @@ def test_a_limit_refused_after_a_commit_is_restored_after_a_checkpoint(tmp_path:
             con.execute("set memory_limit = '60MB'")  # what the restore meets
     assert memory_limit_mib(con) == pytest.approx(limit, abs=0.2)  # as DuckDB rounds it
     con.close()
+
+
+def _applied(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(f"select sql_digest, applied_at from {SCHEMA_TABLE}").fetchall()
+
+
+def _objects(con: duckdb.DuckDBPyConnection) -> set[str]:
+    tables = con.execute("select table_name from duckdb_tables()").fetchall()
+    views = con.execute("select view_name from duckdb_views() where not internal").fetchall()
+    return {row[0] for row in tables + views}
+
+
+def test_every_schema_file_declares_the_object_it_is_named_after() -> None:
+    """The check that skips the DDL looks for each object by its file's name."""
+    con = duckdb.connect(":memory:")
+    create_schema(con)
+    assert _objects(con) == declared_objects()
+
+
+def test_a_warehouse_with_this_schema_runs_no_ddl_when_opened_again(db_path: Path) -> None:
+    con = connect(db_path)
+    first = _applied(con)
+    con.close()
+    assert [digest for digest, _ in first] == [schema_digest()]
+    con = connect(db_path)
+    assert _applied(con) == first  # the DDL did not run again
+    con.close()
+
+
+def test_a_missing_view_or_another_versions_schema_runs_the_ddl_again(db_path: Path) -> None:
+    con = connect(db_path)
+    con.execute("drop view term_by_year")
+    con.close()
+    con = connect(db_path)
+    assert "term_by_year" in _objects(con)  # restored
+    con.execute("create or replace view article_summary as select 1 as pmid")
+    con.execute(f"update {SCHEMA_TABLE} set sql_digest = 'written by another version'")
+    con.close()
+    con = connect(db_path)
+    assert [d for d, _ in _applied(con)] == [schema_digest()]
+    columns = [d[0] for d in con.execute("select * from article_summary limit 0").description]
+    con.close()
+    assert "pmid" in columns and len(columns) > 1  # the view as the files declare it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
@@ -45,12 +46,65 @@ def read_sql(name: str) -> str:
     return (sql_dir() / name).read_text(encoding="utf-8")
 
 
+SCHEMA_TABLE = "schema_applied"
+"""Holds the digest of the DDL last run on the warehouse (`sql/tables/schema_applied.sql`)."""
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create every table (if missing) and (re)create every view, with their comments."""
-    for path in table_files():
-        con.execute(path.read_text(encoding="utf-8"))
-    for path in view_files():
-        con.execute(path.read_text(encoding="utf-8"))
+    """Create every table (if missing) and (re)create every view, with their comments, unless
+    the warehouse already has this schema: the digest of the `.sql` files it last ran is this
+    one's and every declared table and view is there. The DDL runs in one transaction."""
+    if _schema_current(con):
+        return
+    con.execute("begin")
+    try:
+        for text in _schema_texts():
+            con.execute(text)
+        con.execute(f"delete from {SCHEMA_TABLE}")
+        con.execute(f"insert into {SCHEMA_TABLE} values (?, now())", [schema_digest()])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def schema_digest() -> str:
+    """BLAKE2b of every `sql/tables` and `sql/views` file's text, in the order they run."""
+    return _schema_digest()
+
+
+def declared_objects() -> set[str]:
+    """Names of the tables and views the `.sql` files declare (each file is named after the
+    one object it creates)."""
+    return {path.stem for path in (*table_files(), *view_files())}
+
+
+@cache
+def _schema_texts() -> tuple[str, ...]:
+    return tuple(path.read_text(encoding="utf-8") for path in (*table_files(), *view_files()))
+
+
+@cache
+def _schema_digest() -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for text in _schema_texts():
+        digest.update(text.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _schema_current(con: duckdb.DuckDBPyConnection) -> bool:
+    present = main_tables(con) | {
+        row[0]
+        for row in con.execute(
+            "select view_name from duckdb_views() "
+            "where database_name = current_database() and schema_name = 'main' and not internal"
+        ).fetchall()
+    }
+    if not present >= declared_objects():
+        return False
+    applied = con.execute(f"select sql_digest from {SCHEMA_TABLE}").fetchall()
+    return applied == [(schema_digest(),)]
 
 
 def main_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -85,7 +139,10 @@ def _declared_tables() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]
     schemas; `not null` columns (tables only)."""
     con = duckdb.connect(":memory:")
     try:
-        create_schema(con)
+        for text in _schema_texts():  # the objects only: their comments are not needed here
+            for statement in duckdb.extract_statements(text):
+                if statement.type == duckdb.StatementType.CREATE:
+                    con.execute(statement)
         names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
         views = con.execute("select view_name from duckdb_views() where not internal")
         names += [r[0] for r in views.fetchall()]

@@ -8,9 +8,9 @@ import duckdb
 import pytest
 
 from warehouse.db import connect
-from warehouse.errors import ConfigError
+from warehouse.errors import ConfigError, WarehouseError
 from warehouse.loading.memory import memory_limit_mib, restored_memory_limit
-from warehouse.schema import SCHEMA_TABLE, create_schema, declared_objects, schema_digest
+from warehouse.schema import create_schema, declared_objects, schema_digest, table_schemas
 
 
 def test_memory_limit_is_applied(db_path: Path) -> None:
@@ -43,10 +43,6 @@ def test_a_limit_refused_after_a_commit_is_restored_after_a_checkpoint(tmp_path:
     con.close()
 
 
-def _applied(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return con.execute(f"select sql_digest, applied_at from {SCHEMA_TABLE}").fetchall()
-
-
 def _objects(con: duckdb.DuckDBPyConnection) -> set[str]:
     tables = con.execute("select table_name from duckdb_tables()").fetchall()
     views = con.execute("select view_name from duckdb_views() where not internal").fetchall()
@@ -57,17 +53,24 @@ def test_every_schema_file_declares_the_object_it_is_named_after() -> None:
     """The check that skips the DDL looks for each object by its file's name."""
     con = duckdb.connect(":memory:")
     create_schema(con)
-    assert _objects(con) == declared_objects()
+    assert _objects(con) - {"schema_version"} == declared_objects()
+    assert con.execute("select * from schema_version").fetchall() == [(schema_digest(),)]
 
 
-def test_a_warehouse_with_this_schema_runs_no_ddl_when_opened_again(db_path: Path) -> None:
-    con = connect(db_path)
-    first = _applied(con)
+def test_a_warehouse_with_this_schema_runs_no_ddl_when_opened_again(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connect(db_path).close()
+    digest = schema_digest()
+    table_schemas()  # the in-memory schema is built once per process, from the same files
+    monkeypatch.setattr("warehouse.schema._schema_texts", lambda: ("this is not SQL;",))
+    monkeypatch.setattr("warehouse.schema.schema_digest", lambda: digest)
+    connect(db_path).close()  # the DDL, now unrunnable, did not run
+    con = duckdb.connect(str(db_path))
+    con.execute("drop view term_by_year")
     con.close()
-    assert [digest for digest, _ in first] == [schema_digest()]
-    con = connect(db_path)
-    assert _applied(con) == first  # the DDL did not run again
-    con.close()
+    with pytest.raises(WarehouseError):  # a view missing: it runs, and fails
+        connect(db_path)
 
 
 def test_a_missing_view_or_another_versions_schema_runs_the_ddl_again(db_path: Path) -> None:
@@ -77,10 +80,10 @@ def test_a_missing_view_or_another_versions_schema_runs_the_ddl_again(db_path: P
     con = connect(db_path)
     assert "term_by_year" in _objects(con)  # restored
     con.execute("create or replace view article_summary as select 1 as pmid")
-    con.execute(f"update {SCHEMA_TABLE} set sql_digest = 'written by another version'")
+    con.execute("create or replace view schema_version as select 'another' as sql_digest")
     con.close()
     con = connect(db_path)
-    assert [d for d, _ in _applied(con)] == [schema_digest()]
+    assert con.execute("select * from schema_version").fetchall() == [(schema_digest(),)]
     columns = [d[0] for d in con.execute("select * from article_summary limit 0").description]
     con.close()
     assert "pmid" in columns and len(columns) > 1  # the view as the files declare it

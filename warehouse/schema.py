@@ -46,31 +46,45 @@ def read_sql(name: str) -> str:
     return (sql_dir() / name).read_text(encoding="utf-8")
 
 
-SCHEMA_TABLE = "schema_applied"
-"""Holds the digest of the DDL last run on the warehouse (`sql/tables/schema_applied.sql`)."""
-
-
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (if missing) and (re)create every view, with their comments, unless
-    the warehouse already has this schema: the digest of the `.sql` files it last ran is this
-    one's and every declared table and view is there. The DDL runs in one transaction."""
-    if _schema_current(con):
+    the warehouse already has this schema (`schema_current`); then record it in the view
+    `schema_version`. All in one transaction."""
+    if schema_current(con):
         return
     con.execute("begin")
     try:
         for text in _schema_texts():
             con.execute(text)
-        con.execute(f"delete from {SCHEMA_TABLE}")
-        con.execute(f"insert into {SCHEMA_TABLE} values (?, now())", [schema_digest()])
+        con.execute(read_sql("load/schema_version.sql").format(digest=schema_digest()))
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
 
 
+def schema_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's database last ran this version's schema files (the digest in
+    its view `schema_version`) and still has every table and view they declare."""
+    present = main_tables(con) | {
+        row[0]
+        for row in con.execute(
+            "select view_name from duckdb_views() where database_name = current_database() "
+            "and schema_name = 'main' and not internal"
+        ).fetchall()
+    }
+    if "schema_version" not in present or not present >= declared_objects():
+        return False
+    return con.execute("select sql_digest from schema_version").fetchall() == [(schema_digest(),)]
+
+
 def schema_digest() -> str:
     """BLAKE2b of every `sql/tables` and `sql/views` file's text, in the order they run."""
-    return _schema_digest()
+    digest = hashlib.blake2b(digest_size=16)
+    for text in _schema_texts():
+        digest.update(text.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def declared_objects() -> set[str]:
@@ -82,29 +96,6 @@ def declared_objects() -> set[str]:
 @cache
 def _schema_texts() -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8") for path in (*table_files(), *view_files()))
-
-
-@cache
-def _schema_digest() -> str:
-    digest = hashlib.blake2b(digest_size=16)
-    for text in _schema_texts():
-        digest.update(text.encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
-
-
-def _schema_current(con: duckdb.DuckDBPyConnection) -> bool:
-    present = main_tables(con) | {
-        row[0]
-        for row in con.execute(
-            "select view_name from duckdb_views() "
-            "where database_name = current_database() and schema_name = 'main' and not internal"
-        ).fetchall()
-    }
-    if not present >= declared_objects():
-        return False
-    applied = con.execute(f"select sql_digest from {SCHEMA_TABLE}").fetchall()
-    return applied == [(schema_digest(),)]
 
 
 def main_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -125,16 +116,16 @@ def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def table_schemas() -> dict[str, pl.Schema]:
     """Polars schema of every table and view, in column order, as DuckDB creates it."""
-    return _declared_tables()[0]
+    return _declared()[0]
 
 
 def required_columns() -> dict[str, tuple[str, ...]]:
     """The columns each table declares `not null`."""
-    return _declared_tables()[1]
+    return _declared()[1]
 
 
 @cache
-def _declared_tables() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]]:
+def _declared() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]]:
     """Every table of `sql/tables/` and view of `sql/views/` as DuckDB creates it: polars
     schemas; `not null` columns (tables only)."""
     con = duckdb.connect(":memory:")

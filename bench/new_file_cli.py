@@ -1,0 +1,153 @@
+"""A new file's whole `pubmed-warehouse load` on a grown warehouse against a small one.
+
+`uv run --group bench python -m bench.new_file_cli --db GROWN [--file XML_GZ] [--keep]`
+
+A daily sync's cost as a user pays it: the command (start-up, parse, apply, the readers'
+snapshot published) loading a baseline-sized file of new PMIDs. The file is the bench file
+(`bench/out/pubmed26n0001.xml.gz` unless `--file`) with every record's PMID, and its `pubmed`
+article id, moved above the grown warehouse's largest PMID, so that it is new in both warehouses.
+It is loaded twice, each time by the real command in its own process, timed from outside
+(`os.wait4`: wall, CPU of the process tree, peak RSS of its largest process):
+
+1. into a warehouse of the bench file's own 30,000 records, made first in `bench/out/small/`
+   (its snapshot published, as the grown one's is);
+2. into the grown warehouse `--db` (e.g. `bench/out/daily/warehouse.duckdb` after `bench.daily`),
+   which this changes: the file stays loaded in it.
+
+Prints both and their ratios (issue targets: peak RSS at most 1 GiB, CPU at most 1.15x the small
+warehouse's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+from lxml import etree
+
+from bench.run import bench_file, compile_bytecode
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+SMALL = OUT / "small"
+
+
+@dataclass
+class Run:
+    label: str
+    articles_before: int
+    seconds: float
+    cpu: float
+    peak_rss_mib: float
+
+
+def shifted_file(source: Path, offset: int, target: Path) -> int:
+    """Write SOURCE with every record's PMID (and `pubmed` article id) plus OFFSET; count them."""
+    records = 0
+    with gzip.open(source, "rb") as stream, gzip.open(target, "wb", compresslevel=1) as out:
+        out.write(b'<?xml version="1.0" encoding="utf-8"?>\n<PubmedArticleSet>\n')
+        for _, elem in etree.iterparse(stream, tag="PubmedArticle"):
+            pmid = elem.find("MedlineCitation/PMID")
+            old = pmid.text.strip()
+            pmid.text = str(int(old) + offset)
+            for aid in elem.iterfind("PubmedData/ArticleIdList/ArticleId"):
+                if aid.get("IdType") == "pubmed" and (aid.text or "").strip() == old:
+                    aid.text = pmid.text
+            out.write(etree.tostring(elem, with_tail=False) + b"\n")
+            records += 1
+            elem.clear(keep_tail=False)
+            while elem.getprevious() is not None:
+                del elem.getparent()[0]
+        out.write(b"</PubmedArticleSet>\n")
+    return records
+
+
+def largest_pmid(db: Path) -> tuple[int, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("select coalesce(max(pmid), 0), count(*) from articles").fetchone()
+    finally:
+        con.close()
+
+
+def cli_load(label: str, db: Path, path: Path) -> Run:
+    """`pubmed-warehouse load PATH --db DB` in its own process, measured from outside."""
+    _, articles = largest_pmid(db) if db.exists() else (0, 0)
+    script = Path(sys.executable).with_name("pubmed-warehouse")  # the installed command
+    command = [str(script), "load", str(path), "--db", str(db)]
+    started = time.perf_counter()
+    log = OUT / f"new_file_cli-{label.split(':')[0]}.log"
+    with log.open("w", encoding="utf-8") as output:
+        process = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise SystemExit(f"{label}: pubmed-warehouse load exited {code}; its output: {log}")
+    run = Run(label, articles, seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    rss = run.peak_rss_mib
+    sys.stderr.write(f"  {label}: {seconds:.1f} s, {run.cpu:.1f} CPU s, {rss:.0f} MiB\n")
+    return run
+
+
+def report(runs: list[Run], records: int) -> str:
+    small, grown = runs
+    lines = [
+        f"A new file of {records:,} records, loaded by `pubmed-warehouse load` (parse, apply, "
+        "readers' snapshot):",
+        "",
+        "| warehouse before | articles | wall s | CPU s | peak RSS MiB |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        lines.append(
+            f"| {run.label} | {run.articles_before:,} | {run.seconds:.1f} | {run.cpu:.1f} | "
+            f"{run.peak_rss_mib:.0f} |"
+        )
+    lines += [
+        "",
+        "| ratio | value | target |",
+        "| --- | ---: | --- |",
+        f"| CPU, grown / small | {grown.cpu / small.cpu:.2f} | <= 1.15 |",
+        f"| wall, grown / small | {grown.seconds / small.seconds:.2f} | - |",
+        f"| peak RSS MiB, grown | {grown.peak_rss_mib:.0f} | <= 1024 |",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.new_file_cli", description=__doc__)
+    parser.add_argument("--db", type=Path, required=True, help="the grown warehouse (changed)")
+    parser.add_argument("--file", type=Path, help="PubMed XML file (default the bench file)")
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        parser.error(f"no warehouse at {args.db}: grow one first (python -m bench.daily)")
+    source = args.file or bench_file(1)
+    compile_bytecode()
+    top, _ = largest_pmid(args.db)
+    offset = 10 ** len(str(top)) * 2  # above the grown warehouse's range, a round number
+    new = OUT / f"new-{source.name}"
+    records = shifted_file(source, offset, new)
+    sys.stderr.write(f"{new}: {records:,} records, PMIDs moved by {offset:,}\n")
+    shutil.rmtree(SMALL, ignore_errors=True)
+    SMALL.mkdir(parents=True)
+    cli_load("small: the bench file itself", SMALL / "warehouse.duckdb", source)
+    runs = [
+        cli_load("small", SMALL / "warehouse.duckdb", new),
+        cli_load("grown", args.db, new),
+    ]
+    text = report(runs, records)
+    (OUT / "new_file_cli.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -292,16 +292,20 @@ def test_a_warehouse_file_named_with_a_hyphen_publishes_and_catches_up(tmp_path:
 def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The replayed records go in chunks, each committed; a fault before the last transaction
+    """The replayed records go in chunks, each committed (the records the copy lacks in one,
+    those it holds two by two); a fault before the last transaction
     (ledgers, aggregates) leaves the idle copy's ledgers where they were, so the next publish
     replays the same PMIDs again and the copy equals the warehouse."""
     con = connect(tmp_path / "w.duckdb")
     copy = tmp_path / "w.snapshot.duckdb"
-    load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    for pair in PAIRS[:3]:
+        load_file(con, pair / f"{pair.name}.nbib")
     for _ in range(2):
         publish_readers_copy(con, copy)
-    load_file(con, UPDATE_FILE)
-    monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 50)
+    for pair in PAIRS[:3]:  # the same articles again, from XML: records both copies hold
+        load_file(con, pair / f"{pair.name}.xml")
+    load_file(con, UPDATE_FILE)  # records neither holds
+    monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 2)
     chunks = []
     replace = catchup.read_sql
 
@@ -318,8 +322,10 @@ def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
     with pytest.raises(duckdb.IOException):
         publish_readers_copy(con, copy)
     monkeypatch.setattr(catchup, "recreate_views", recreate_views)
+    monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 200)  # now every PMID is held
     records = [t for t, c in catchup.table_columns(con).items() if "pmid" in c]
-    assert chunks.count("readers/replace_records.sql") > 2 * len(records)
+    assert chunks.count("readers/remove_records.sql") > len(records)  # chunks of held PMIDs
+    assert chunks.count("readers/copy_records.sql") > 2 * len(records)
     ledger = con.execute("select count(*) from changes").fetchone()[0]
     states = []
     for colour in ("blue", "green"):

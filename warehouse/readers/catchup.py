@@ -19,8 +19,10 @@ so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead;
 Open Citation Collection load (`aggregates.refresh_citations`), so a copy that holds another
 snapshot (the marker tables of `SNAPSHOT_TABLES`) is rebuilt too.
 
-The records go in chunks of PMIDs, each its own transaction; the ledgers, aggregates and whole
-tables in one last transaction, so a copy's ledgers always say up to where it holds the
+The records go in chunks of PMIDs, each its own transaction: the PMIDs the copy holds no
+record of in one, inserted only; those it holds in chunks of `REPLAY_CHUNK_PMIDS`, removed and
+inserted again, each checkpointed (`sql/readers/replay_chunks.sql`). The ledgers, aggregates
+and whole tables go in one last transaction, so a copy's ledgers always say up to where it holds the
 warehouse, and a catch-up stopped before its end is redone from there (`catch_up`). Readers only
 ever open a copy once it is published, so they see it as of some whole number of loads.
 """
@@ -106,13 +108,15 @@ def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
 def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     """Replay into `readers_copy` what changed in the warehouse since it was last caught up.
 
-    The replayed PMIDs' records go first, `REPLAY_CHUNK_PMIDS` PMIDs per transaction, each
-    checkpointed (replacing a PMID's rows pins a block of the copy per table until then); then
-    one transaction appends the ledgers and brings the aggregates and whole tables up to date.
-    Until that last commit the copy's ledgers still name the position it was caught up from,
-    so a catch-up stopped between chunks is redone from there: replacing a record again with
-    the warehouse's rows is harmless. The copy being caught up is the idle one, which no reader
-    holds (`snapshot._update_idle`).
+    The replayed PMIDs' records go first: those the copy has no record of in one transaction,
+    inserted only; those it has `REPLAY_CHUNK_PMIDS` per transaction, removed and inserted
+    again, each checkpointed (removing a PMID's rows pins a block of the copy per table until
+    then). Then one transaction appends the ledgers and brings the aggregates and whole tables
+    up to date. Until that last commit the copy's ledgers still name the position it was caught
+    up from, so a catch-up stopped between chunks is redone from there: a record a committed
+    chunk put in the copy is held then, and replacing it again with the warehouse's rows is
+    harmless; every chunk writes all the tables of its PMIDs or none. The copy being caught up
+    is the idle one, which no reader holds (`snapshot._update_idle`).
 
     Raises `CopyOutOfStep` when the copy cannot follow (`check_in_step`) or a ledger is no
     longer append-only; nothing is changed then.
@@ -123,28 +127,25 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     records = sorted(t for t, c in tables.items() if t not in LEDGER_TABLES and "pmid" in c)
     done = CatchUp()
     done.pmids = _replay_pmids(con, copied, tables)
-    con.execute(
-        "create or replace temp table replay_chunks as select pmid, "
-        "(row_number() over (order by pmid) - 1) // $size as chunk from replayed_pmids",
-        {"size": REPLAY_CHUNK_PMIDS},
-    )
-    chunks = -(-done.pmids // REPLAY_CHUNK_PMIDS)
-    for chunk in range(chunks):
+    con.execute(read_sql("readers/replay_chunks.sql").format(size=REPLAY_CHUNK_PMIDS))
+    chunks = con.execute(
+        "select chunk, bool_or(held), count(*) from replay_chunks group by chunk order by chunk"
+    ).fetchall()
+    for chunk, held, pmids in chunks:
         with transaction(con):
             con.execute(
                 "create or replace temp table replayed_chunk as "
                 "select pmid from replay_chunks where chunk = ?",
                 [chunk],
             )
-            pmids = con.execute("select count(*) from replayed_chunk").fetchone()[0]
-            _reserve_memory(con, records, pmids, {})
+            if held:
+                _reserve_memory(con, records, pmids, {})
             for table in records:
-                con.execute(
-                    read_sql("readers/replace_records.sql").format(
-                        table=quoted(table), pmids="replayed_chunk"
-                    )
-                )
-        con.execute(f"checkpoint {COPY}")
+                if held:
+                    con.execute(_records_sql("remove_records", table))
+                con.execute(_records_sql("copy_records", table))
+        if held:
+            con.execute(f"checkpoint {COPY}")
     with transaction(con):
         refreshed = refreshed_rows(con, tables)
         _reserve_memory(con, [], 0, refreshed)
@@ -162,6 +163,11 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     for temp in ("replayed_pmids", "replay_chunks", "replayed_chunk"):
         con.execute(f"drop table if exists {temp}")
     return done
+
+
+def _records_sql(name: str, table: str) -> str:
+    """`sql/readers/NAME.sql` for TABLE and the PMIDs of `replayed_chunk`."""
+    return read_sql(f"readers/{name}.sql").format(table=quoted(table), pmids="replayed_chunk")
 
 
 def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> None:

@@ -1,0 +1,22 @@
+-- The transactions of a catch-up's records: the replayed PMIDs the copy holds no record of (not
+-- in its articles, so in none of its tables) all go in chunk 0, inserted only, which pins
+-- nothing; those it holds go in chunks of {size} from 1 on, each removed and inserted again
+-- (a removal pins a block of the copy per table until the checkpoint after its commit).
+create or replace temp table replay_chunks as
+with
+held as (
+    select r.pmid, c.pmid is not null as held
+    from replayed_pmids as r
+    left join readers_copy.articles as c on r.pmid = c.pmid
+),
+
+final as (
+    select
+        pmid,
+        held,
+        if(held, 1 + (row_number() over (partition by held order by pmid) - 1) // {size}, 0)
+            as chunk
+    from held
+)
+
+select * from final

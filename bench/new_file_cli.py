@@ -67,6 +67,8 @@ def shifted_file(source: Path, offset: int, target: Path) -> int:
             while elem.getprevious() is not None:
                 del elem.getparent()[0]
         out.write(b"</PubmedArticleSet>\n")
+    if not records:
+        raise SystemExit(f"{source} holds no PubmedArticle record (a PubmedArticleSet file)")
     return records
 
 

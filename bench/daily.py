@@ -21,7 +21,7 @@ seconds of the apply and the publish, the writer's peak RSS (reset per step), th
 removal check computes (`warehouse.loading.memory.removal_need`), disk of the warehouse after the
 apply and of the whole folder after the publish. Then the last five files against the first five and
 a projection to the 40M-record baseline. `--chunked` then runs `bench.chunked_apply` on the same
-warehouse. Results go to `bench/out/daily/`.
+warehouse. Results go to `--out` (default `bench/out/daily/`).
 """
 
 from __future__ import annotations
@@ -392,7 +392,7 @@ def report(result: dict, records: int, files: int) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the daily files, print the tables and save them in `bench/out/daily/`."""
+    """Run the daily files, print the tables and save them in `--out`."""
     parser = argparse.ArgumentParser(prog="python -m bench.daily", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="grow to 3M records, not 10M")
     parser.add_argument("--records", type=int, help="warehouse size before the daily files")
@@ -414,15 +414,15 @@ def main(argv: list[str] | None = None) -> None:
         parser.error(f"--files must be at least {2 * COMPARED}")
     started = time.perf_counter()
     result = run_daily(records, args.files, args.daily_records, args.chunked, args.out)
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "results.json").write_text(json.dumps(result, indent=1))
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(result, indent=1))
     text = report(result, records, args.files)
     text += (
         f"\n\nMachine: {os.cpu_count()} cores; 1-minute load average {os.getloadavg()[0]:.1f} "
         f"after; the run took {(time.perf_counter() - started) / 60:.0f} min; "
         f"duckdb {duckdb.__version__}."
     )
-    (OUT / "results.md").write_text(text + "\n", encoding="utf-8")
+    (args.out / "results.md").write_text(text + "\n", encoding="utf-8")
     sys.stdout.write(text + "\n")
 
 

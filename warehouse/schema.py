@@ -116,16 +116,16 @@ def columns_of(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def table_schemas() -> dict[str, pl.Schema]:
     """Polars schema of every table and view, in column order, as DuckDB creates it."""
-    return _declared()[0]
+    return _declared_tables()[0]
 
 
 def required_columns() -> dict[str, tuple[str, ...]]:
     """The columns each table declares `not null`."""
-    return _declared()[1]
+    return _declared_tables()[1]
 
 
 @cache
-def _declared() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]]:
+def _declared_tables() -> tuple[dict[str, pl.Schema], dict[str, tuple[str, ...]]]:
     """Every table of `sql/tables/` and view of `sql/views/` as DuckDB creates it: polars
     schemas; `not null` columns (tables only)."""
     con = duckdb.connect(":memory:")

@@ -134,15 +134,59 @@ def test_a_reader_holding_the_idle_copy_makes_the_publish_copy_the_file(tmp_path
     con.close()
 
 
-def test_a_copy_with_another_schema_is_rebuilt(tmp_path: Path) -> None:
+def comments(database: Path | duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Every comment of the tables and columns of a database file (or connection), sorted."""
+    con = duckdb.connect(str(database), read_only=True) if isinstance(database, Path) else database
+    try:
+        return con.execute(
+            "select table_name, null, comment from duckdb_tables() "
+            "where database_name = current_database() union all "
+            "select table_name, column_name, comment from duckdb_columns() "
+            "where database_name = current_database() order by all"
+        ).fetchall()
+    finally:
+        if isinstance(database, Path):
+            con.close()
+
+
+def test_tables_added_dropped_or_commented_anew_are_followed_not_rebuilt(tmp_path: Path) -> None:
+    """What another version of the schema changes: both copies catch up, equal the warehouse
+    in rows and comments, and are never written whole."""
     con = connect(tmp_path / "w.duckdb")
     copy = tmp_path / "w.snapshot.duckdb"
     load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    con.execute("create table old_demo (pmid bigint, note varchar)")
+    con.execute("insert into old_demo select pmid, 'kept' from articles")
     publish_readers_copy(con, copy)
     publish_readers_copy(con, copy)
+    con.execute("drop table old_demo")
     con.execute("create table agg_demo (k varchar primary key, n bigint, refreshed_at timestamp)")
     con.execute("comment on table agg_demo is 'One row per k.'")
     con.execute("insert into agg_demo values ('a', 1, now())")
+    con.execute("create table new_records (pmid bigint, note varchar)")
+    con.execute("insert into new_records select pmid, 'new' from articles")
+    con.execute("comment on column articles.title is 'The title, said anew.'")
+    con.execute("comment on table grants is null")
+    load_file(con, PAIRS[1] / f"{PAIRS[1].name}.xml")
+    con.execute("insert into new_records select pmid, 'newer' from articles")
+    for colour in ("first", "second"):
+        published = publish_readers_copy(con, copy)
+        assert published.method == "caught-up", colour
+        assert "agg_demo" in published.replayed.whole_tables
+        assert_copy_equals_warehouse(con, copy)
+        assert comments(copy) == comments(con)
+    con.close()
+
+
+def test_a_copy_whose_table_has_other_columns_is_rebuilt(tmp_path: Path) -> None:
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    con.execute("create table demo (k varchar, n bigint)")
+    publish_readers_copy(con, copy)
+    publish_readers_copy(con, copy)
+    con.execute("alter table demo add column extra integer")
+    con.execute("insert into demo values ('a', 1, 2)")
     assert publish_readers_copy(con, copy).method == "rebuilt"
     assert_copy_equals_warehouse(con, copy)
     con.close()

@@ -14,6 +14,11 @@ its kind, read from the catalog, so a new table needs no code here:
   changes only with its snapshot, and then the copy is rebuilt (below);
 - any other table is copied whole.
 
+The copy follows the warehouse's schema when another version of pubmed-warehouse changed it
+(`SchemaMoves`, in the last transaction): a table only the warehouse has is written whole, one
+only the copy has is dropped, comments are set anew; a table both have whose columns differ has
+the copy rebuilt (below).
+
 A MeSH vocabulary load recomputes the roll-ups for every article (`aggregates.refresh_vocabulary`),
 so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead; so does an
 Open Citation Collection load (`aggregates.refresh_citations`), so a copy that holds another
@@ -22,9 +27,10 @@ snapshot (the marker tables of `SNAPSHOT_TABLES`) is rebuilt too.
 The records go in chunks of PMIDs, each its own transaction: the PMIDs the copy holds no
 record of in one, inserted only; those it holds in chunks of `REPLAY_CHUNK_PMIDS`, removed and
 inserted again, each checkpointed (`sql/readers/replay_chunks.sql`). The ledgers, aggregates
-and whole tables go in one last transaction, so a copy's ledgers always say up to where it holds the
-warehouse, and a catch-up stopped before its end is redone from there (`catch_up`). Readers only
-ever open a copy once it is published, so they see it as of some whole number of loads.
+and whole tables go in one last transaction, so a copy's ledgers always say up to where it
+holds the warehouse, and a catch-up stopped before its end is redone from there (`catch_up`).
+Readers only ever open a copy once it is published, so they see it as of some whole number of
+loads.
 """
 
 from __future__ import annotations
@@ -121,8 +127,8 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     Raises `CopyOutOfStep` when the copy cannot follow (`check_in_step`) or a ledger is no
     longer append-only; nothing is changed then.
     """
-    check_in_step(con, storage_version)
-    tables = table_columns(con)
+    moves = check_in_step(con, storage_version)
+    tables = {t: c for t, c in table_columns(con).items() if t not in moves.added}
     copied = {table: _copied_rows(con, table) for table in LEDGER_TABLES}
     records = sorted(t for t, c in tables.items() if t not in LEDGER_TABLES and "pmid" in c)
     done = CatchUp()
@@ -159,6 +165,8 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
             elif table not in SNAPSHOT_TABLES:
                 con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
                 done.whole_tables += (table,)
+        _follow_schema(con, moves)
+        done.whole_tables += moves.added
         recreate_views(con)
     for temp in ("replayed_pmids", "replay_chunks", "replayed_chunk"):
         con.execute(f"drop table if exists {temp}")
@@ -170,21 +178,72 @@ def _records_sql(name: str, table: str) -> str:
     return read_sql(f"readers/{name}.sql").format(table=quoted(table), pmids="replayed_chunk")
 
 
-def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> None:
+@dataclass
+class SchemaMoves:
+    """What brings the copy's tables to the warehouse's schema, in a catch-up's last
+    transaction (another version of pubmed-warehouse added, dropped or re-commented tables)."""
+
+    added: tuple[str, ...] = ()
+    """Tables only the warehouse has: written whole into the copy, not replayed."""
+    dropped: tuple[str, ...] = ()
+    """Tables only the copy has: dropped from it."""
+    comments: tuple[tuple[str, str | None, str | None], ...] = ()
+    """(table, column or None, comment) of the tables both have, where the copy's differ."""
+
+
+def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> SchemaMoves:
     """Raise `CopyOutOfStep` with the reason when the attached copy cannot be caught up by
-    replaying changes: it is in another DuckDB storage version than STORAGE_VERSION, it has
-    another schema, or it holds another MeSH vocabulary (`VOCABULARY_TABLE`)."""
+    replaying changes: it is in another DuckDB storage version than STORAGE_VERSION, a table
+    both hold has other columns, or it holds another MeSH vocabulary (`VOCABULARY_TABLE`) or
+    Open Citation Collection snapshot. Otherwise returns what its schema needs
+    (`SchemaMoves`): tables added, dropped or commented anew are followed, not rebuilt."""
     tag = storage_version_of(con, COPY)
     if tag != f"{storage_version}+":
         raise CopyOutOfStep(f"the copy is in storage version {tag}, not {storage_version}")
     warehouse = warehouse_name(con)
-    if catalog(con, COPY) != catalog(con, warehouse):
-        raise CopyOutOfStep("the readers' copy has another schema than the warehouse")
+    moves = schema_moves(catalog(con, warehouse), catalog(con, COPY))
+    for marker in (VOCABULARY_TABLE, *SNAPSHOT_TABLES.values()):
+        if marker in moves.added:
+            raise CopyOutOfStep(f"the readers' copy has no {marker} table")
     if _rows(con, COPY, VOCABULARY_TABLE) != _rows(con, warehouse, VOCABULARY_TABLE):
         raise CopyOutOfStep("a MeSH vocabulary was loaded since the copy was brought up to date")
     for marker in SNAPSHOT_TABLES.values():
         if _rows(con, COPY, marker) != _rows(con, warehouse, marker):
             raise CopyOutOfStep(f"a new {marker} was loaded since the copy was brought up to date")
+    return moves
+
+
+def schema_moves(warehouse: list[tuple], copy: list[tuple]) -> SchemaMoves:
+    """Compare two `catalog` listings (rows of table, column, type, nullable, comment);
+    raise `CopyOutOfStep` when a table both have differs in its columns."""
+    if warehouse == copy:
+        return SchemaMoves()
+    ours, theirs = {row[0] for row in warehouse}, {row[0] for row in copy}
+    both = ours & theirs
+
+    def columns(rows: list[tuple], table: str) -> list[tuple]:
+        return [row[1:4] for row in rows if row[0] == table and row[1] is not None]
+
+    for table in sorted(both):
+        if columns(warehouse, table) != columns(copy, table):
+            raise CopyOutOfStep(f"table {table} has other columns in the readers' copy")
+    comments = sorted(
+        (row[0], row[1], row[4]) for row in set(warehouse) - set(copy) if row[0] in both
+    )
+    return SchemaMoves(tuple(sorted(ours - theirs)), tuple(sorted(theirs - ours)), tuple(comments))
+
+
+def _follow_schema(con: duckdb.DuckDBPyConnection, moves: SchemaMoves) -> None:
+    """Apply MOVES to the copy (inside the catch-up's last transaction)."""
+    for table in moves.dropped:
+        con.execute(f"drop table {COPY}.{quoted(table)}")
+    for table in moves.added:
+        _write_whole(con, table)
+    for table, column, comment in moves.comments:
+        target = f"{COPY}.{quoted(table)}" + (f".{quoted(column)}" if column else "")
+        kind = "column" if column else "table"
+        text = "null" if comment is None else literal(comment)
+        con.execute(f"comment on {kind} {target} is {text}")
 
 
 def _rows(con: duckdb.DuckDBPyConnection, database: str, table: str) -> list[tuple]:
@@ -272,6 +331,11 @@ def _replace_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Write the copy's table anew from the warehouse's (dropped and created again, which pins
     nothing, rather than emptied row by row)."""
     con.execute(f"drop table {COPY}.{quoted(table)}")
+    _write_whole(con, table)
+
+
+def _write_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Create the copy's TABLE as the warehouse declares it and fill it with every row."""
     create_empty_like(con, table, table, into=COPY)
     con.execute(f"insert into {COPY}.{quoted(table)} select * from {quoted(table)}")
 

@@ -13,7 +13,7 @@ from tests.test_aggregates import UPDATE_SOURCE, update_file
 from warehouse.db import connect
 from warehouse.loading import vacuum
 from warehouse.loading.load import load_file
-from warehouse.readers.snapshot import publish_snapshot
+from warehouse.readers.snapshot import publish_readers_copy, publish_snapshot
 
 ROWS = 2_000_000  # about 16 row groups
 
@@ -90,3 +90,25 @@ def test_the_writer_defers_and_a_due_load_and_publish_compact(
     reader = duckdb.connect(str(publication), read_only=True)
     assert reader.execute("select * from articles order by pmid").fetchall() == rows
     reader.close()
+
+
+def test_a_publish_says_whether_it_compacted_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy's tables are compacted when due (checked on the copy); the publication says so."""
+    con = connect(tmp_path / "warehouse.duckdb")
+    copy = tmp_path / "warehouse.snapshot.duckdb"
+    load_file(con, UPDATE_SOURCE)
+    publish_readers_copy(con, copy)
+    publish_readers_copy(con, copy)  # both colours exist: the next ones catch up
+    path, _ = update_file(tmp_path, "pubmed99n0001.xml")
+    load_file(con, path)
+    published = publish_readers_copy(con, copy)
+    assert published.method == "caught-up" and not published.replayed.compacted
+    load_file(con, CORPUS / "xml/biopython/pubmed1.xml")
+    checked = []
+    monkeypatch.setattr(vacuum, "due", lambda con, database=None: checked.append(database) or ["x"])
+    published = publish_readers_copy(con, copy)
+    assert published.method == "caught-up" and published.replayed.compacted
+    assert "readers_copy" in checked
+    con.close()

@@ -73,11 +73,12 @@ class CopyOutOfStep(Exception):
 
 @dataclass
 class CatchUp:
-    """What bringing a copy up to date replayed."""
+    """What bringing a copy up to date replayed, and whether its checkpoints compacted it."""
 
     pmids: int = 0
     ledger_rows: int = 0
     whole_tables: tuple[str, ...] = ()
+    compacted: bool = False
 
 
 def catalog(con: duckdb.DuckDBPyConnection, database: str) -> list[tuple]:

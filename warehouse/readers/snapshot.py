@@ -154,8 +154,9 @@ def _update_idle(
         if not _attach(con, idle):
             raise ConfigError(f"cannot open the readers' copy {idle} that was just written")
     try:
-        with vacuum_when_due(con, COPY):  # the copy's checkpoint compacts it when due
+        with vacuum_when_due(con, COPY) as compacting:  # the copy's checkpoints compact it
             replayed = catch_up(con, READERS_STORAGE_VERSION)
+            replayed.compacted = compacting
             _detach(con)
     except CopyOutOfStep as exc:
         _abandon(con)

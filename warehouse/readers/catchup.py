@@ -12,7 +12,9 @@ its kind, read from the catalog, so a new table needs no code here:
   (copied whole when it has neither);
 - a table of `SNAPSHOT_TABLES` (the Open Citation Collection's pairs) is never replayed: it
   changes only with its snapshot, and then the copy is rebuilt (below);
-- any other table is copied whole.
+- any other table is written whole (dropped and created again: emptied row by row at every
+  publish, a small table such as `mesh_tree_numbers` piled up deleted rows until the copy was
+  due for compaction at every publish).
 
 The copy follows the warehouse's schema when another version of pubmed-warehouse changed it
 (`SchemaMoves`, in the last transaction): a table only the warehouse has is written whole, one
@@ -164,7 +166,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
             elif "refreshed_at" in columns:
                 _upsert_refreshed(con, table, refreshed[table])
             elif table not in SNAPSHOT_TABLES:
-                con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
+                _replace_whole(con, table)
                 done.whole_tables += (table,)
         _follow_schema(con, moves)
         done.whole_tables += moves.added
@@ -310,7 +312,7 @@ def _upsert_refreshed(con: duckdb.DuckDBPyConnection, table: str, refreshed: int
     key = primary_key(con, table) or list(grain_keys().get(table, ()))
     if not key:
         log.warning("aggregate %s has no primary key: copied whole", table)
-        con.execute(read_sql("readers/copy_table.sql").format(table=f'"{table}"'))
+        _replace_whole(con, table)
         return
     if rewrite_pays(refreshed, table_rows(con, COPY).get(table, 0)):
         _replace_whole(con, table)

@@ -263,6 +263,7 @@ def test_countries_of_affiliation(fresh_db: duckdb.DuckDBPyConnection) -> None:
 def test_term_is_found_in_any_case_and_a_miss_suggests(
     xml_corpus_db: duckdb.DuckDBPyConnection,
 ) -> None:
+    xml_corpus_db.execute("select pmid from articles").fetchone()  # as a caller may leave it
     assert resolve_descriptor(xml_corpus_db, "lung NEOPLASMS") == TERM
     with pytest.raises(UnknownDescriptor, match="closest: Lung Neoplasms"):
         resolve_descriptor(xml_corpus_db, "Lung Neoplasm")

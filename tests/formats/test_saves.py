@@ -124,6 +124,22 @@ def test_csv_row_with_a_bad_pmid_is_rejected_alone() -> None:
     assert len(tables["articles"]) == 50
 
 
+def test_a_pmid_of_other_digits_is_rejected_not_a_crash() -> None:
+    """Fullwidth digits are digits to a regex's `\\d`, not to a cast to a whole number."""
+    fullwidth = "２９９０６０１６".encode()
+    data = CURRENT_CSVS[1].read_bytes().replace(b'"29906016"', b'"' + fullwidth + b'"', 1)
+    tables, rejects = parsed(pubmed_csv.parse, data)
+    assert [(r.position, r.reason) for r in rejects] == [
+        (1, "PMID '２９９０６０１６' is not a positive whole number")
+    ]
+    assert len(tables["articles"]) == 50
+    summary = SUMMARIES[0].read_bytes()
+    pmid = re.search(rb"PMID: (\d+)", summary).group(1)
+    fullwidth = pmid.decode().translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    tables, rejects = parsed(summary_text.parse, summary.replace(pmid, fullwidth.encode(), 1))
+    assert [r.reason for r in rejects] == [f"PMID '{fullwidth}' is not a positive whole number"]
+
+
 @pytest.mark.parametrize("path", SUMMARIES, ids=lambda p: p.name)
 def test_summary_records_match_their_pmid_lines(path: Path) -> None:
     text = path.read_text(encoding="utf-8")

@@ -134,7 +134,7 @@ def _fields(lines: pl.DataFrame, offset: int) -> tuple[pl.DataFrame, pl.DataFram
     records = (
         raw.join(pmids, on="record", how="left")
         .with_columns(
-            pmid=pl.col("pmid_text").str.extract(r"^(\d+)$", 1).cast(pl.Int64, strict=False),
+            pmid=pl.col("pmid_text").str.extract(r"^([0-9]+)$", 1).cast(pl.Int64, strict=False),
             position=pl.col("record") + offset + 1,
             record_hash=pl.Series(
                 [hashlib.blake2b(r.encode(), digest_size=16).hexdigest() for r in raw["line"]]

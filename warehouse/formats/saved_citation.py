@@ -57,7 +57,7 @@ def save_batch(saves: pl.DataFrame) -> ParsedBatch:
     saves = saves.with_columns(
         pl.col(c).str.strip_chars().replace("", None) for c in SAVE_COLUMNS if c != "position"
     ).with_columns(
-        pmid=pl.col("pmid_text").str.extract(r"^(\d{1,18})$", 1).cast(pl.Int64),
+        pmid=pl.col("pmid_text").str.extract(r"^([0-9]{1,18})$", 1).cast(pl.Int64),
         record_hash=pl.Series(
             [hashlib.blake2b(r.encode(), digest_size=16).hexdigest() for r in saves["raw"]],
             dtype=pl.String,

@@ -90,7 +90,11 @@ class ReportData:
 
 
 def run_report_query(con: duckdb.DuckDBPyConnection, name: str, **params: object) -> pl.DataFrame:
-    """Rows of `sql/report/NAME.sql` as a frame; PARAMS fill its `$name` placeholders."""
+    """Rows of `sql/report/NAME.sql` as a frame; PARAMS fill its `$name` placeholders.
+
+    A result the connection's last `execute` left partly fetched (a `fetchone`) is completed
+    first: DuckDB refuses a relation on a connection that still has one."""
+    con.complete()
     result = con.sql(read_sql(f"report/{name}.sql"), params=params).to_arrow_table()
     return pl.from_arrow(result)
 

@@ -121,7 +121,16 @@ LOAD_SCRIPT = """
 import sys
 from pathlib import Path
 from warehouse.db import connect
+from warehouse.loading import apply
 from warehouse.loading.load import load_file
+
+move_chunk = apply._apply_chunk
+
+def _apply_chunk(*args):  # says when each chunk has committed, for the test to kill on
+    move_chunk(*args)
+    print("chunk committed", flush=True)
+
+apply._apply_chunk = _apply_chunk
 con = connect(Path(sys.argv[1]))
 load_file(con, Path(sys.argv[2]), apply_chunk_pmids=40, apply_chunk_above_mib=0)
 """
@@ -139,19 +148,28 @@ def _status(db: Path, update: Path) -> str | None:
     return row[0] if row else None
 
 
-def _kill_load(db: Path, update: Path, after: float) -> str | None:
-    """Run a real process loading UPDATE 40 PMIDs per chunk, SIGKILL it AFTER seconds; the
-    file's ledger status then."""
+def _kill_load(db: Path, update: Path, chunks: int, delay: float) -> str | None:
+    """Run a real process loading UPDATE 40 PMIDs per chunk; SIGKILL it DELAY seconds after
+    it says CHUNKS chunks have committed (0: after it starts), unless it has ended by then;
+    the file's ledger status then. Counting chunks, not seconds, keeps the kill inside the
+    apply however fast the machine is."""
     process = subprocess.Popen(
         [sys.executable, "-c", LOAD_SCRIPT, str(db), str(update)],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
-        process.wait(timeout=after)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
+        for _ in range(chunks):
+            if not process.stdout.readline():
+                break  # the process ended first
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
+    finally:
+        process.stdout.close()
     return _status(db, update)
 
 
@@ -161,16 +179,11 @@ def _fresh_copy(source: Path, db: Path) -> None:
 
 
 def _kill_while_applying(baseline_db: Path, db: Path, update: Path) -> None:
-    """Leave DB (a copy of BASELINE_DB) with UPDATE half applied: kill loads of it at times
-    moved towards the chunks until one is killed between them."""
-    after = 2.5
-    for _ in range(20):
-        _fresh_copy(baseline_db, db)
-        status = _kill_load(db, update, after)
-        if status == FileStatus.APPLYING:
-            return
-        after = after * 1.5 if status is None else after * 0.6
-    pytest.fail("no kill landed between chunks")
+    """Leave DB (a copy of BASELINE_DB) with UPDATE half applied: a load killed right after
+    its second chunk committed."""
+    _fresh_copy(baseline_db, db)
+    status = _kill_load(db, update, chunks=2, delay=0.0)
+    assert status == FileStatus.APPLYING, f"the load was killed at {status!r}, not between chunks"
 
 
 @pytest.fixture(scope="module")
@@ -272,9 +285,12 @@ def test_loads_killed_at_random_then_rerun_equal_an_uninterrupted_load(
     db, update = tmp_path / "killed.duckdb", nlm_files[1]
     _fresh_copy(baseline_db, db)
     rng = random.Random(7)
-    seen = [_kill_load(db, update, rng.uniform(1.0, 12.0)) for _ in range(6)]
-    print(f"ledger status after each kill: {seen}")
-    assert FileStatus.APPLYING in seen  # some kill landed between chunks
+    # the first kill lands right after a chunk's commit; the others anywhere from the parse
+    # (0 chunks) to inside a later chunk's transaction
+    kills = [(1, 0.0)] + [(rng.randint(0, 4), rng.uniform(0.0, 1.5)) for _ in range(5)]
+    seen = [_kill_load(db, update, chunks, delay) for chunks, delay in kills]
+    print(f"ledger status after each kill {kills}: {seen}")
+    assert seen[0] == FileStatus.APPLYING  # killed between chunks
     assert load_file_again(db, update) in (FileStatus.LOADED, FileStatus.ALREADY_LOADED)
     assert read_state(db) == whole
 

@@ -237,3 +237,36 @@ def test_fewer_large_xml_files_than_processes_parse_in_parts(tmp_path: Path) -> 
     assert parse_processes([large], None) == (os.cpu_count() or 1)
     assert parse_processes([large, large], 3) == 2  # one part each: 3 // 2
     assert parse_processes([large], 1) == 1
+
+
+def test_parsers_started_ahead_parse_the_load_and_stop_with_it(
+    one_file_in_parts: Path, tmp_path: Path
+) -> None:
+    """`parse_pool` starts the parse processes before the warehouse is open; the load takes
+    those very processes and stops them when it is done; a second load in the same block starts
+    its own."""
+    con = connect(tmp_path / "ahead.duckdb")
+    try:
+        with parallel.parse_pool(2):
+            started = parallel._started_pool.get()
+            ahead = set(started.pool._processes)  # spawned by the start, before any load
+            assert len(ahead) == 2
+            [first] = load_files(con, [one_file_in_parts], workers=2)
+            assert started.taken
+            assert not any(map(_running, ahead))  # stopped by the load, not by the block
+            second = corpus_records()[:3]
+            [other] = load_files(con, [write_set(tmp_path / "b.xml", second)], workers=2)
+        state = warehouse_state(con)
+    finally:
+        con.close()
+    assert (first.status, other.status) == ("loaded", "loaded")
+    assert state["articles"]  # both loads applied
+    assert parallel._started_pool.get() is None
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

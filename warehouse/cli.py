@@ -225,12 +225,15 @@ def _run_load(targets: list[str], settings: Settings, inputs: list[Path]) -> lis
     """Lock, open and load: as the Prefect flow `ingest` when an API is configured."""
     from dataclasses import replace
 
+    from warehouse.loading.parallel import parse_pool, parse_processes
     from warehouse.runs.interrupts import stop_on_signals
     from warehouse.runs.progress import load_progress
     from warehouse.runs.writer import holding_warehouse
 
+    local_parses = 0 if settings.dask_address else parse_processes(inputs, settings.workers)
     with (
         stop_on_signals(),
+        parse_pool(local_parses),  # the parsers start up while the warehouse is opened
         holding_warehouse(settings, check_opens=True),  # a damaged warehouse fails here, cleanly
         load_progress(console, inputs) as progress,
     ):

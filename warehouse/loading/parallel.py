@@ -8,6 +8,10 @@ files per worker are parsed ahead of the writer, which bounds the staging disk.
 Fewer large PubMed XML files than parse processes (a day's update file, a single baseline file)
 are each parsed in parts side by side (`warehouse.formats.xml_parts`), joined again before the
 writer applies the file whole (`staging.join_parts`).
+
+A parse process starts as a new interpreter (no fork of a process holding DuckDB) that imports
+the parser, polars and pyarrow, about half a second. A run starts them first (`parse_pool`), so
+that this overlaps the writer taking its lock and opening the warehouse.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +44,7 @@ from warehouse.loading.load import (
     load_file,
 )
 from warehouse.loading.staging import StagedFile, join_parts, remove_staged, stage_file
+from warehouse.schema import table_schemas
 
 AHEAD_PER_WORKER = 2
 ISOLATE_BYTES = 8 * 2**20
@@ -56,6 +63,53 @@ class StagingResult(Protocol):
 
 Submit = Callable[[Path, Path, Part | None], StagingResult]
 """Start parsing file `path` (or one `Part` of it) into staging folder `folder`."""
+
+
+@dataclass
+class _StartedPool:
+    pool: ProcessPoolExecutor
+    processes: int
+    taken: bool = False
+
+
+_started_pool: ContextVar[_StartedPool | None] = ContextVar("parse_pool", default=None)
+"""The parse processes `parse_pool` started for the block it guards."""
+
+
+@contextmanager
+def parse_pool(processes: int) -> Iterator[None]:
+    """Start PROCESSES parse processes now; the first `load_files` inside the block parses in
+    them (when it needs no more) instead of starting its own, and stops them when it is done.
+    Otherwise they are stopped when the block ends, at once if it ends in an error or an
+    interrupt. Inside another such block with as many processes, nothing is started."""
+    started = _started_pool.get()
+    if processes == 0 or (started and not started.taken and started.processes >= processes):
+        yield
+        return
+    pool = _new_pool(processes)
+    for _ in range(processes):  # a task per process spawns each; it imports the parser
+        pool.submit(table_schemas)
+    token = _started_pool.set(_StartedPool(pool, processes))
+    try:
+        with _stopped_on_error(pool):
+            yield
+    finally:
+        _started_pool.reset(token)
+
+
+def _new_pool(processes: int) -> ProcessPoolExecutor:
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
+    return ProcessPoolExecutor(processes, mp_context=context, initializer=_ignore_interrupts)
+
+
+def _pool_for(processes: int) -> ProcessPoolExecutor:
+    """The pool `parse_pool` started, when it has PROCESSES or more and no load took it yet;
+    else a new one."""
+    started = _started_pool.get()
+    if started is None or started.taken or started.processes < processes:
+        return _new_pool(processes)
+    started.taken = True
+    return started.pool
 
 
 def load_files(
@@ -88,8 +142,7 @@ def load_files(
             )
             for p in paths
         ]
-    context = multiprocessing.get_context("spawn")  # no fork of a process holding DuckDB
-    pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_ignore_interrupts)
+    pool = _pool_for(processes)
     with staging_root(staging_dir) as root, _stopped_on_error(pool):
 
         def submit(path: Path, folder: Path, part: Part | None) -> StagingResult:

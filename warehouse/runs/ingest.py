@@ -17,7 +17,7 @@ from warehouse.config import Settings
 from warehouse.inputs import discover, warehouse_own
 from warehouse.ledger import FileStatus
 from warehouse.loading.load import FileResult, ProgressCallback
-from warehouse.loading.parallel import load_files, parse_processes
+from warehouse.loading.parallel import load_files, parse_pool, parse_processes
 from warehouse.loading.vocabulary import superseded_vocabularies
 from warehouse.runs.interrupts import queries_cut_short_interrupt
 from warehouse.runs.writer import (
@@ -103,7 +103,11 @@ def ingest_files(
     skipped = [FileResult(str(p), FileStatus.SKIPPED, message=why) for p, why in superseded.items()]
     for path, why in superseded.items():
         log.warning("%s: %s", path, why)
-    with WriterSession(settings, steps, run_id=run_id, on_records=on_records) as session:
-        if load_many is None and parse_processes(files, settings.workers):
+    processes = 0 if load_many is not None else parse_processes(files, settings.workers)
+    with (
+        parse_pool(processes),  # the parsers start while the writer opens the warehouse
+        WriterSession(settings, steps, run_id=run_id, on_records=on_records) as session,
+    ):
+        if processes:
             load_many = steps.load_many
         return skipped + session.load_files(files, load_many)

@@ -38,6 +38,7 @@ loads.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import duckdb
@@ -171,6 +172,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
         _follow_schema(con, moves)
         done.whole_tables += moves.added
         recreate_views(con)
+        _drop_refreshed(con, refreshed)
     for temp in ("replayed_pmids", "replay_chunks", "replayed_chunk"):
         con.execute(f"drop table if exists {temp}")
     return done
@@ -306,9 +308,9 @@ def _append_ledger(con: duckdb.DuckDBPyConnection, table: str, copied: int) -> i
 
 
 def _upsert_refreshed(con: duckdb.DuckDBPyConnection, table: str, refreshed: int) -> None:
-    """Upsert an aggregate's refreshed rows (`refreshed` of them) on its primary key; copy it
-    whole without one, or when upserting them would pin more memory than a rewrite
-    (`memory.rewrite_pays`)."""
+    """Upsert an aggregate's refreshed rows (`refreshed` of them, kept by `refreshed_rows`) on
+    its primary key; copy it whole without one, or when upserting them would pin more memory
+    than a rewrite (`memory.rewrite_pays`)."""
     key = primary_key(con, table) or list(grain_keys().get(table, ()))
     if not key:
         log.warning("aggregate %s has no primary key: copied whole", table)
@@ -320,14 +322,14 @@ def _upsert_refreshed(con: duckdb.DuckDBPyConnection, table: str, refreshed: int
     match = " and ".join(f'c."{column}" is not distinct from r."{column}"' for column in key)
     con.execute(
         read_sql("readers/upsert_refreshed.sql").format(
-            table=f'"{table}"', key_match=match, refreshed=_refreshed(table)
+            table=quoted(table), key_match=match, refreshed=quoted(_kept_refreshed(table))
         )
     )
 
 
-def _refreshed(table: str) -> str:
-    """The query of an aggregate's rows refreshed since the copy's newest refresh."""
-    return read_sql("readers/refreshed_rows.sql").strip().format(table=quoted(table))
+def _kept_refreshed(table: str) -> str:
+    """The temp table `refreshed_rows` keeps an aggregate's refreshed rows in."""
+    return f"refreshed_{table}"
 
 
 def _replace_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
@@ -345,12 +347,21 @@ def _write_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 def refreshed_rows(con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]) -> dict[str, int]:
     """Per aggregate kept by key (`refreshed_at`, no `pmid`), the rows refreshed since the
-    copy's newest refresh: what its catch-up upserts."""
-    return {
-        table: con.execute(f"select count(*) from ({_refreshed(table)})").fetchone()[0]
-        for table, columns in tables.items()
-        if "refreshed_at" in columns and "pmid" not in columns and table not in LEDGER_TABLES
-    }
+    copy's newest refresh: what its catch-up upserts. They are kept in temp tables for it
+    (`_kept_refreshed`), so each aggregate is read once (dropped with `_drop_refreshed`)."""
+    counts = {}
+    for table, columns in tables.items():
+        if "refreshed_at" in columns and "pmid" not in columns and table not in LEDGER_TABLES:
+            kept = quoted(_kept_refreshed(table))
+            query = read_sql("readers/refreshed_rows.sql").strip().format(table=quoted(table))
+            con.execute(f"create or replace temp table {kept} as {query}")
+            counts[table] = con.execute(f"select count(*) from {kept}").fetchone()[0]
+    return counts
+
+
+def _drop_refreshed(con: duckdb.DuckDBPyConnection, tables: Iterable[str]) -> None:
+    for table in tables:
+        con.execute(f"drop table if exists {quoted(_kept_refreshed(table))}")
 
 
 def recreate_views(con: duckdb.DuckDBPyConnection) -> None:

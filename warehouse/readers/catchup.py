@@ -18,8 +18,9 @@ its kind, read from the catalog, so a new table needs no code here:
 
 The copy follows the warehouse's schema when another version of pubmed-warehouse changed it
 (`SchemaMoves`, in the last transaction): a table only the warehouse has is written whole, one
-only the copy has is dropped, comments are set anew; a table both have whose columns differ has
-the copy rebuilt (below).
+only the copy has is dropped, one both have whose columns differ is written anew (dropped and
+created as the warehouse declares it, with every row), comments are set anew. The PMIDs the
+copy lacks are still found from its own ledgers' row counts, whatever their columns.
 
 A MeSH vocabulary load recomputes the roll-ups for every article (`aggregates.refresh_vocabulary`),
 so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead; so does an
@@ -132,8 +133,9 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     longer append-only; nothing is changed then.
     """
     moves = check_in_step(con, storage_version)
-    tables = {t: c for t, c in table_columns(con).items() if t not in moves.added}
+    written_whole = set(moves.added + moves.rewritten)  # by `_follow_schema`, at the end
     copied = {table: _copied_rows(con, table) for table in LEDGER_TABLES}
+    tables = {t: c for t, c in table_columns(con).items() if t not in written_whole}
     records = sorted(t for t, c in tables.items() if t not in LEDGER_TABLES and "pmid" in c)
     done = CatchUp()
     done.pmids = _replay_pmids(con, copied, tables)
@@ -170,7 +172,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
                 _replace_whole(con, table)
                 done.whole_tables += (table,)
         _follow_schema(con, moves)
-        done.whole_tables += moves.added
+        done.whole_tables += moves.added + moves.rewritten
         recreate_views(con)
         _drop_refreshed(con, refreshed)
     for temp in ("replayed_pmids", "replay_chunks", "replayed_chunk"):
@@ -192,23 +194,25 @@ class SchemaMoves:
     """Tables only the warehouse has: written whole into the copy, not replayed."""
     dropped: tuple[str, ...] = ()
     """Tables only the copy has: dropped from it."""
+    rewritten: tuple[str, ...] = ()
+    """Tables both have, with other columns in the copy: written anew, not replayed."""
     comments: tuple[tuple[str, str | None, str | None], ...] = ()
     """(table, column or None, comment) of the tables both have, where the copy's differ."""
 
 
 def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> SchemaMoves:
     """Raise `CopyOutOfStep` with the reason when the attached copy cannot be caught up by
-    replaying changes: it is in another DuckDB storage version than STORAGE_VERSION, a table
-    both hold has other columns, or it holds another MeSH vocabulary (`VOCABULARY_TABLE`) or
-    Open Citation Collection snapshot. Otherwise returns what its schema needs
-    (`SchemaMoves`): tables added, dropped or commented anew are followed, not rebuilt."""
+    replaying changes: it is in another DuckDB storage version than STORAGE_VERSION, or it
+    holds another MeSH vocabulary (`VOCABULARY_TABLE`) or Open Citation Collection snapshot.
+    Otherwise returns what its schema needs (`SchemaMoves`): tables added, dropped, declared
+    with other columns or commented anew are followed, not the whole copy rebuilt."""
     tag = storage_version_of(con, COPY)
     if tag != f"{storage_version}+":
         raise CopyOutOfStep(f"the copy is in storage version {tag}, not {storage_version}")
     warehouse = warehouse_name(con)
     moves = schema_moves(catalog(con, warehouse), catalog(con, COPY))
     for marker in (VOCABULARY_TABLE, *SNAPSHOT_TABLES.values()):
-        if marker in moves.added:
+        if marker in moves.added + moves.rewritten:
             raise CopyOutOfStep(f"the readers' copy has no {marker} table")
     if _rows(con, COPY, VOCABULARY_TABLE) != _rows(con, warehouse, VOCABULARY_TABLE):
         raise CopyOutOfStep("a MeSH vocabulary was loaded since the copy was brought up to date")
@@ -219,8 +223,7 @@ def check_in_step(con: duckdb.DuckDBPyConnection, storage_version: str) -> Schem
 
 
 def schema_moves(warehouse: list[tuple], copy: list[tuple]) -> SchemaMoves:
-    """Compare two `catalog` listings (rows of table, column, type, nullable, comment);
-    raise `CopyOutOfStep` when a table both have differs in its columns."""
+    """Compare two `catalog` listings (rows of table, column, type, nullable, comment)."""
     if warehouse == copy:
         return SchemaMoves()
     ours, theirs = {row[0] for row in warehouse}, {row[0] for row in copy}
@@ -229,13 +232,18 @@ def schema_moves(warehouse: list[tuple], copy: list[tuple]) -> SchemaMoves:
     def columns(rows: list[tuple], table: str) -> list[tuple]:
         return [row[1:4] for row in rows if row[0] == table and row[1] is not None]
 
-    for table in sorted(both):
-        if columns(warehouse, table) != columns(copy, table):
-            raise CopyOutOfStep(f"table {table} has other columns in the readers' copy")
+    rewritten = {t for t in both if columns(warehouse, t) != columns(copy, t)}
     comments = sorted(
-        (row[0], row[1], row[4]) for row in set(warehouse) - set(copy) if row[0] in both
+        (row[0], row[1], row[4])
+        for row in set(warehouse) - set(copy)
+        if row[0] in both - rewritten  # a table written anew has the warehouse's comments
     )
-    return SchemaMoves(tuple(sorted(ours - theirs)), tuple(sorted(theirs - ours)), tuple(comments))
+    return SchemaMoves(
+        tuple(sorted(ours - theirs)),
+        tuple(sorted(theirs - ours)),
+        tuple(sorted(rewritten)),
+        tuple(comments),
+    )
 
 
 def _follow_schema(con: duckdb.DuckDBPyConnection, moves: SchemaMoves) -> None:
@@ -244,6 +252,8 @@ def _follow_schema(con: duckdb.DuckDBPyConnection, moves: SchemaMoves) -> None:
         con.execute(f"drop table {COPY}.{quoted(table)}")
     for table in moves.added:
         _write_whole(con, table)
+    for table in moves.rewritten:
+        _replace_whole(con, table)
     for table, column, comment in moves.comments:
         target = f"{COPY}.{quoted(table)}" + (f".{quoted(column)}" if column else "")
         kind = "column" if column else "table"

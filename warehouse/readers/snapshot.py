@@ -9,7 +9,8 @@ keep the copy they opened, which the next publish leaves alone.
 
 When the idle copy is still held open by a reader (DuckDB's file lock), the published file is
 first copied over it (a new file: the reader keeps the old one). When there is no copy of ours
-yet, or its schema differs from the warehouse's, it is rebuilt from the warehouse.
+yet, or it cannot follow (another MeSH vocabulary or citation snapshot, see
+`warehouse.readers.catchup`), it is rebuilt from the warehouse.
 
 The copies are written in DuckDB storage version `READERS_STORAGE_VERSION`, so DuckDB clients
 from 1.3 on open them as well as 2.x; a copy in an older storage version is rebuilt once.

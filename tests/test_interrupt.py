@@ -64,6 +64,18 @@ def _alive(pid: int) -> bool:
     return "\nState:\tZ" not in state
 
 
+def _importing(pid: int) -> bool:
+    """PID has Python's SIGINT handler (it is past start-up) and does not ignore SIGINT yet."""
+    try:
+        fields = dict(
+            line.split(":\t", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        )
+    except (OSError, ValueError):
+        return False
+    sigint = 1 << (signal.SIGINT - 1)
+    return bool(int(fields["SigCgt"], 16) & sigint) and not int(fields["SigIgn"], 16) & sigint
+
+
 def _wait_first_file_committed(staging: Path, load: subprocess.Popen, timeout: float) -> None:
     """The first file's staging folder appears, then goes: it was applied and committed."""
     deadline, seen = time.monotonic() + timeout, False
@@ -117,3 +129,34 @@ def test_a_signal_stops_the_load_and_a_rerun_finishes_it(
         assert rerun.returncode == 0, rerun.stderr
         with duckdb.connect(str(db), read_only=True) as con:
             assert con.execute("select count(*) from articles").fetchone()[0] == sum(FILES.values())
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_parse_processes_start_gives_one_line(
+    big_input: Path, tmp_path: Path
+) -> None:
+    """Ctrl-C reaches the parse processes while they import the parser (they are started first,
+    before the warehouse is opened; Python's own SIGINT handler is in place, the parser's
+    initializer has not run yet): no traceback of theirs, one line, exit 130."""
+    load = subprocess.Popen(
+        [CLI, "load", "--db", str(tmp_path / "w.duckdb"), str(big_input)],
+        env=_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (parsers := [p for p in _children(load.pid) if _importing(p)]):
+            assert load.poll() is None and time.monotonic() < deadline, "no parser importing"
+            time.sleep(0.002)
+        _, err, seconds = stop_with(load, signal.SIGINT, group=True)
+    finally:
+        if load.poll() is None:
+            os.killpg(load.pid, signal.SIGKILL)
+            load.wait()
+    assert load.returncode == 130, err
+    assert seconds < 2.0, f"took {seconds:.1f} s to stop"
+    assert LINE.fullmatch(err), err  # one line, no traceback
+    assert not [pid for pid in parsers if _alive(pid)], "parse processes left running"

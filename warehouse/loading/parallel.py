@@ -87,8 +87,9 @@ def parse_pool(processes: int) -> Iterator[None]:
         yield
         return
     pool = _new_pool(processes)
-    for _ in range(processes):  # a task per process spawns each; it imports the parser
-        pool.submit(table_schemas)
+    with _interrupts_held():
+        for _ in range(processes):  # a task per process spawns each; it imports the parser
+            pool.submit(table_schemas)
     token = _started_pool.set(_StartedPool(pool, processes))
     try:
         with _stopped_on_error(pool):
@@ -146,7 +147,8 @@ def load_files(
     with staging_root(staging_dir) as root, _stopped_on_error(pool):
 
         def submit(path: Path, folder: Path, part: Part | None) -> StagingResult:
-            return pool.submit(stage_file, path, folder, batch_size, part)
+            with _interrupts_held():  # the first submits spawn the processes
+                return pool.submit(stage_file, path, folder, batch_size, part)
 
         return apply_in_order(
             con,
@@ -167,6 +169,20 @@ def load_files(
 def _ignore_interrupts() -> None:
     """Parse processes leave Ctrl-C to the writer, which stops them (no child tracebacks)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold SIGINT back in this thread while it spawns parse processes. A new process starts
+    with the signal mask, so a Ctrl-C during its start-up (importing the parser takes about
+    half a second, before `_ignore_interrupts` runs) stays pending and is dropped once it
+    ignores the signal, rather than breaking its imports with a traceback; this process still
+    gets it, at the latest when the block ends."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextmanager

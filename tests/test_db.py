@@ -6,9 +6,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from warehouse.db import connect
 from warehouse.errors import ConfigError, WarehouseError
+from warehouse.loading import memory
 from warehouse.loading.memory import memory_limit_mib, restored_memory_limit
 from warehouse.schema import create_schema, declared_objects, schema_digest, table_schemas
 
@@ -47,6 +50,23 @@ def _objects(con: duckdb.DuckDBPyConnection) -> set[str]:
     tables = con.execute("select table_name from duckdb_tables()").fetchall()
     views = con.execute("select view_name from duckdb_views() where not internal").fetchall()
     return {row[0] for row in tables + views}
+
+
+@given(rows=st.integers(0, 10**10), budget=st.sampled_from([-1.0, 0.0, 1.0, 32.0, 500.0]))
+def test_most_changed_in_place_is_the_largest_change_a_rewrite_does_not_pay_for(
+    rows: int, budget: float
+) -> None:
+    original = memory.REWRITE_ABOVE_MIB
+    memory.REWRITE_ABOVE_MIB = budget
+    try:
+        most = memory.most_changed_in_place(rows)
+        if most is None:
+            assert not memory.rewrite_pays(rows * 2 + 1, rows)
+        else:
+            assert most == -1 or not memory.rewrite_pays(most, rows)
+            assert memory.rewrite_pays(most + 1, rows)
+    finally:
+        memory.REWRITE_ABOVE_MIB = original
 
 
 def test_every_schema_file_declares_the_object_it_is_named_after() -> None:

@@ -90,6 +90,15 @@ def rewrite_pays(changed_rows: int, rows: int) -> bool:
     return in_place_mib(changed_rows, rows) > REWRITE_ABOVE_MIB
 
 
+def most_changed_in_place(rows: int) -> int | None:
+    """The most rows a change of a table of ROWS rows can touch and still be written in place
+    (`rewrite_pays` is false for it and every smaller change; -1 when none can); None when
+    every change can."""
+    if not rewrite_pays(rows, rows):
+        return None
+    return max(-1, int(REWRITE_ABOVE_MIB * 1024 // KIB_PER_TOUCHED_BLOCK))
+
+
 def table_rows(con: duckdb.DuckDBPyConnection, database: str | None = None) -> dict[str, int]:
     """DuckDB's row estimate of every table of DATABASE (default: the current one), no scan."""
     database = database or con.execute("select current_database()").fetchone()[0]

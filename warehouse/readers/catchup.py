@@ -45,7 +45,13 @@ from dataclasses import dataclass
 import duckdb
 
 from warehouse.loading.aggregates import grain_keys
-from warehouse.loading.memory import raise_limit_to, removal_need, rewrite_pays, table_rows
+from warehouse.loading.memory import (
+    most_changed_in_place,
+    raise_limit_to,
+    removal_need,
+    rewrite_pays,
+    table_rows,
+)
 from warehouse.schema import create_empty_like, literal, quoted, read_sql
 from warehouse.setting_fields import FIELDS
 from warehouse.transaction import transaction
@@ -358,13 +364,18 @@ def _write_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
 def refreshed_rows(con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]) -> dict[str, int]:
     """Per aggregate kept by key (`refreshed_at`, no `pmid`), the rows refreshed since the
     copy's newest refresh: what its catch-up upserts. They are kept in temp tables for it
-    (`_kept_refreshed`), so each aggregate is read once (dropped with `_drop_refreshed`)."""
+    (`_kept_refreshed`), so each aggregate is read once (dropped with `_drop_refreshed`); of an
+    aggregate too large to upsert many rows into (`memory.most_changed_in_place`), one more
+    than it takes is kept: it is then written whole, and its count is of no more use."""
+    rows = table_rows(con, COPY)
     counts = {}
     for table, columns in tables.items():
         if "refreshed_at" in columns and "pmid" not in columns and table not in LEDGER_TABLES:
             kept = quoted(_kept_refreshed(table))
             query = read_sql("readers/refreshed_rows.sql").strip().format(table=quoted(table))
-            con.execute(f"create or replace temp table {kept} as {query}")
+            most = most_changed_in_place(rows.get(table, 0))
+            limit = "" if most is None else f" limit {most + 1}"
+            con.execute(f"create or replace temp table {kept} as {query}{limit}")
             counts[table] = con.execute(f"select count(*) from {kept}").fetchone()[0]
     return counts
 

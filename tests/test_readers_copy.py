@@ -404,3 +404,23 @@ def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
     assert published.method == "caught-up" and published.replayed.pmids > 100
     assert_copy_equals_warehouse(con, copy)
     con.close()
+
+
+def test_a_copy_written_whole_fails_cleanly_when_a_table_cannot_be_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables are copied two at a time on cursors; one that fails stops the copy: the
+    error is raised, no partial file is left, and the warehouse's connection goes on."""
+    con = connect(tmp_path / "w.duckdb")
+    load_file(con, PAIRS[0] / f"{PAIRS[0].name}.xml")
+    tables = catchup.table_columns(con)
+    broken = {**tables, "no_such_table": {"pmid"}}
+    monkeypatch.setattr(snapshot, "table_columns", lambda _: broken)
+    idle = tmp_path / "w.snapshot.duckdb.blue"
+    with pytest.raises(duckdb.CatalogException, match="no_such_table"):
+        snapshot.rebuild(con, idle)
+    assert not idle.exists() and not idle.with_name(idle.name + ".partial").exists()
+    monkeypatch.setattr(snapshot, "table_columns", catchup.table_columns)
+    snapshot.rebuild(con, idle)  # the same connection writes the copy afterwards
+    assert_copy_equals_warehouse(con, idle)
+    con.close()

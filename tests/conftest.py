@@ -201,6 +201,26 @@ def served_warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Pa
     return folder / "pubmed.duckdb", copy
 
 
+@contextmanager
+def in_own_group(command: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen]:
+    """Run COMMAND in its own process group, as a terminal's foreground job, its output read as
+    text; the group is killed at the end if it is still running."""
+    process = subprocess.Popen(
+        command,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def stop_with(
     process: subprocess.Popen, signum: int, group: bool = False, timeout: float = 60
 ) -> tuple[str, str, float]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import CLI, CORPUS, REPO, stop_with
+from tests.conftest import CLI, CORPUS, REPO, in_own_group, stop_with
 
 MAKE_BENCH_XML = REPO.parent / "shared" / "tools" / "make_bench_xml.py"
 FILES = {"pubmed26n0001.xml.gz": 300, "pubmed26n0002.xml.gz": 6000, "pubmed26n0003.xml.gz": 6000}
@@ -97,23 +97,11 @@ def test_a_signal_stops_the_load_and_a_rerun_finishes_it(
 ) -> None:
     db, staging = tmp_path / "w.duckdb", tmp_path / "staging"
     command = [CLI, "load", "--db", str(db), "--staging", str(staging), str(big_input)]
-    load = subprocess.Popen(
-        command,
-        env=_environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # its own process group, as a terminal's foreground job
-    )
-    try:
+    with in_own_group(command, _environment()) as load:
         _wait_first_file_committed(staging, load, timeout=300)
         parsers = _children(load.pid)
         assert parsers, "the load parses in child processes"
         _, err, seconds = stop_with(load, signum, group=to_group)  # Ctrl-C reaches the group
-    finally:
-        if load.poll() is None:
-            os.killpg(load.pid, signal.SIGKILL)
-            load.wait()
     assert load.returncode == 128 + signum, err
     assert seconds < 2.0, f"took {seconds:.1f} s to stop"
     match = LINE.fullmatch(err)
@@ -138,24 +126,13 @@ def test_ctrl_c_while_the_parse_processes_start_gives_one_line(
     """Ctrl-C reaches the parse processes while they import the parser (they are started first,
     before the warehouse is opened; Python's own SIGINT handler is in place, the parser's
     initializer has not run yet): no traceback of theirs, one line, exit 130."""
-    load = subprocess.Popen(
-        [CLI, "load", "--db", str(tmp_path / "w.duckdb"), str(big_input)],
-        env=_environment(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
+    command = [CLI, "load", "--db", str(tmp_path / "w.duckdb"), str(big_input)]
+    with in_own_group(command, _environment()) as load:
         deadline = time.monotonic() + 60
         while not (parsers := [p for p in _children(load.pid) if _importing(p)]):
             assert load.poll() is None and time.monotonic() < deadline, "no parser importing"
             time.sleep(0.002)
         _, err, seconds = stop_with(load, signal.SIGINT, group=True)
-    finally:
-        if load.poll() is None:
-            os.killpg(load.pid, signal.SIGKILL)
-            load.wait()
     assert load.returncode == 130, err
     assert seconds < 2.0, f"took {seconds:.1f} s to stop"
     assert LINE.fullmatch(err), err  # one line, no traceback

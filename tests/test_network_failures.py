@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLI, XML_FILES, free_port, stop_with
+from tests.conftest import CLI, XML_FILES, free_port, in_own_group, stop_with
 from tests.eutils_server import Eutils, Fault, serve_eutils
 
 UNRESOLVABLE = "http://pubmed-warehouse-test.invalid/"  # .invalid never resolves (RFC 2606)
@@ -72,15 +72,7 @@ def test_a_signal_stops_a_fetch_in_its_retries(
 ) -> None:
     db = tmp_path / "w.duckdb"
     command = [CLI, "fetch", "--db", str(db), "--download-dir", str(tmp_path / "d"), "30034368"]
-    fetch = subprocess.Popen(
-        command,
-        env=_environment(eutils_url=failing_eutils.url),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
+    with in_own_group(command, _environment(eutils_url=failing_eutils.url)) as fetch:
         deadline = time.monotonic() + 60
         while not failing_eutils.requests and time.monotonic() < deadline:
             assert fetch.poll() is None, fetch.communicate()
@@ -88,10 +80,6 @@ def test_a_signal_stops_a_fetch_in_its_retries(
         assert failing_eutils.requests, "the fetch never asked the server"
         time.sleep(0.3)  # now waiting to retry
         out, err, seconds = stop_with(fetch, signum, timeout=30)
-    finally:
-        if fetch.poll() is None:
-            os.killpg(fetch.pid, signal.SIGKILL)
-            fetch.wait()
     assert fetch.returncode == 128 + signum, err
     assert seconds < 2.0, f"took {seconds:.1f} s to stop"
     assert "Traceback" not in err + out

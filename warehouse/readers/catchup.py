@@ -194,7 +194,8 @@ def _records_sql(name: str, table: str) -> str:
 @dataclass
 class SchemaMoves:
     """What brings the copy's tables to the warehouse's schema, in a catch-up's last
-    transaction (another version of pubmed-warehouse added, dropped or re-commented tables)."""
+    transaction (another version of pubmed-warehouse added, dropped, re-declared or
+    re-commented tables)."""
 
     added: tuple[str, ...] = ()
     """Tables only the warehouse has: written whole into the copy, not replayed."""
@@ -358,7 +359,14 @@ def _replace_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
 def _write_whole(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Create the copy's TABLE as the warehouse declares it and fill it with every row."""
     create_empty_like(con, table, table, into=COPY)
-    con.execute(f"insert into {COPY}.{quoted(table)} select * from {quoted(table)}")
+    copy_rows(con, warehouse_name(con), table)
+
+
+def copy_rows(con: duckdb.DuckDBPyConnection, warehouse: str, table: str) -> None:
+    """Insert every row of TABLE of the database WAREHOUSE into the copy's (CON: the writer's
+    connection or a cursor of it)."""
+    name = quoted(table)
+    con.execute(f"insert into {COPY}.{name} select * from {quoted(warehouse)}.{name}")
 
 
 def refreshed_rows(con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]) -> dict[str, int]:

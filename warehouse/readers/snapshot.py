@@ -44,6 +44,7 @@ from warehouse.readers.catchup import (
     CatchUp,
     CopyOutOfStep,
     catch_up,
+    copy_rows,
     recreate_views,
     storage_version_of,
     table_columns,
@@ -254,8 +255,7 @@ def _fill_side_by_side(con: duckdb.DuckDBPyConnection, warehouse: str, tables: l
                 table = next(queue, None)
             if table is None:
                 return
-            name = quoted(table)
-            cursor.execute(f"insert into {COPY}.{name} select * from {quoted(warehouse)}.{name}")
+            copy_rows(cursor, warehouse, table)
 
     try:
         with ThreadPoolExecutor(len(cursors), thread_name_prefix="copy-writer") as writers:

@@ -39,19 +39,20 @@ def peer(paths: list[str]) -> int:
 
 
 def parse_normalize(paths: list[str]) -> int:
-    """Our parser and normalizer: typed Arrow tables per batch, then dropped."""
+    """Our parser and normalizer as a parse process runs them: typed Arrow tables per batch,
+    then dropped."""
     from datetime import datetime
 
     from warehouse.formats.registry import parser_for
     from warehouse.inputs import open_input
-    from warehouse.loading.normalize import SourceInfo, normalize_ahead
+    from warehouse.loading.normalize import SourceInfo, normalized
 
     records = 0
     parse = parser_for("xml")
     for path in paths:
         info = SourceInfo("xml", path, None, datetime.now())
         with open_input(Path(path)) as stream:
-            for batch, frames in normalize_ahead(parse(stream, 1000), info):
+            for batch, frames in normalized(parse(stream, 1000), info):
                 for frame in frames.values():
                     frame.to_arrow()
                 records += batch.records

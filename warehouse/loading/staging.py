@@ -25,7 +25,7 @@ from warehouse.formats.registry import input_format, read_batches
 from warehouse.formats.xml_parts import Part
 from warehouse.inputs import file_order_key, sha256_of
 from warehouse.ledger import StagedStatus
-from warehouse.loading.normalize import SourceInfo, normalize_ahead
+from warehouse.loading.normalize import SourceInfo, normalized
 from warehouse.schema import table_schemas
 
 MANIFEST = "manifest.json"
@@ -177,7 +177,7 @@ def _write_tables(path: Path, staged: StagedFile, batch_size: int, part: Part | 
     rejects: list[pl.DataFrame] = []
     try:
         batches = read_batches(path, staged.format, batch_size, part)
-        for batch, frames in normalize_ahead(batches, info):
+        for batch, frames in normalized(batches, info):
             superseded.note(frames)
             for table, frame in frames.items():
                 if frame.height:

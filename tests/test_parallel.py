@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import gzip
 import os
+import subprocess
+import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import duckdb
@@ -262,6 +265,26 @@ def test_parsers_started_ahead_parse_the_load_and_stop_with_it(
     assert (first.status, other.status) == ("loaded", "loaded")
     assert state["articles"]  # both loads applied
     assert parallel._started_pool.get() is None
+
+
+def test_the_command_s_script_leaves_the_command_line_out_of_parse_processes() -> None:
+    """A spawned parse process imports the main script again: the installed `pubmed-warehouse`
+    script's entry point imports the command line (typer, rich, every command) only when run,
+    and the command still runs through it."""
+    [script] = entry_points(group="console_scripts", name="pubmed-warehouse")
+    assert script.value == "warehouse.__main__:main"
+    probe = (
+        "import sys, warehouse.__main__; "
+        "print(sorted({'warehouse.cli', 'typer'} & set(sys.modules)))"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert imported.strip() == "[]"
+    shown = subprocess.run(
+        [sys.executable, "-m", "warehouse", "load", "--help"], capture_output=True, text=True
+    )
+    assert shown.returncode == 0 and "--workers" in shown.stdout
 
 
 def _running(pid: int) -> bool:

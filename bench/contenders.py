@@ -82,15 +82,19 @@ def load(paths: list[str], workers: int | None = 1) -> int:
 
 
 def cli(paths: list[str]) -> int:
-    """`pubmed-warehouse load FILE...` into a fresh warehouse, as a user runs it (no Prefect
-    API set: the plain run), its readers' snapshot published at the end."""
+    """`pubmed-warehouse load FILE...` into a fresh warehouse, as a user runs it: the installed
+    script in its own process (whose parse processes import what the script imports), no
+    Prefect API set (the plain run), its readers' snapshot published at the end."""
+    import subprocess
+    import sys
+
     import duckdb
 
-    from warehouse.cli import app
-
+    script = Path(sys.executable).with_name("pubmed-warehouse")
     with tempfile.TemporaryDirectory(dir=Path(paths[0]).parent) as folder:
         db = Path(folder) / "bench.duckdb"
-        app(["load", *paths, "--db", str(db)], standalone_mode=False)
+        command = [str(script), "load", *paths, "--db", str(db)]
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
         with duckdb.connect(str(db), read_only=True) as con:
             return con.execute("select sum(records) from ingested_files").fetchone()[0]
 

@@ -76,7 +76,11 @@ selected_articles as (
         is_book,
         abstract is not null as has_abstract
     from articles
-    where pmid in (select pmid from agg_pmids)
+    -- found by row id, not by pmid alone: DuckDB then reads the wide columns (even `is not
+    -- null` decompresses the abstract) only between the first and last of these rows, which
+    -- a file's move appended together at the end; a filter on pmid reads them wherever the
+    -- PMIDs are spread (for an update revising records all over the range: every abstract)
+    where rowid in (select rowid from articles where pmid in (select pmid from agg_pmids))
 ),
 
 final as (

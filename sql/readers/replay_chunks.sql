@@ -1,7 +1,8 @@
--- The transactions of a catch-up's records: the replayed PMIDs the copy holds no record of (not
--- in its articles, so in none of its tables) all go in chunk 0, inserted only, which pins
--- nothing; those it holds go in chunks of {size} from 1 on, each removed and inserted again
--- (a removal pins a block of the copy per table until the checkpoint after its commit).
+-- The removals of a catch-up's records: the replayed PMIDs the copy holds no record of (not in
+-- its articles, so in none of its tables) are in chunk 0, nothing to remove; those it holds in
+-- chunks of {size} from 1 on, each removed in a transaction of its own (a removal pins a block
+-- of the copy per table until the checkpoint after its commit). Every replayed PMID's records
+-- are then inserted in one transaction.
 create or replace temp table replay_chunks as
 with
 held as (

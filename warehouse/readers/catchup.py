@@ -27,9 +27,9 @@ so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead;
 Open Citation Collection load (`aggregates.refresh_citations`), so a copy that holds another
 snapshot (the marker tables of `SNAPSHOT_TABLES`) is rebuilt too.
 
-The records go in chunks of PMIDs, each its own transaction: the PMIDs the copy holds no
-record of in one, inserted only; those it holds in chunks of `REPLAY_CHUNK_PMIDS`, removed and
-inserted again, each checkpointed (`sql/readers/replay_chunks.sql`). The ledgers, aggregates
+The records the copy holds of the replayed PMIDs go out in chunks of `REPLAY_CHUNK_PMIDS`,
+each its own transaction, checkpointed (`sql/readers/replay_chunks.sql`); then every replayed
+PMID's records go in, in one transaction that only inserts. The ledgers, aggregates
 and whole tables go in one last transaction, so a copy's ledgers always say up to where it
 holds the warehouse, and a catch-up stopped before its end is redone from there (`catch_up`).
 Readers only ever open a copy once it is published, so they see it as of some whole number of
@@ -125,15 +125,19 @@ def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
 def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     """Replay into `readers_copy` what changed in the warehouse since it was last caught up.
 
-    The replayed PMIDs' records go first: those the copy has no record of in one transaction,
-    inserted only; those it has `REPLAY_CHUNK_PMIDS` per transaction, removed and inserted
-    again, each checkpointed (removing a PMID's rows pins a block of the copy per table until
-    then). Then one transaction appends the ledgers and brings the aggregates and whole tables
-    up to date. Until that last commit the copy's ledgers still name the position it was caught
-    up from, so a catch-up stopped between chunks is redone from there: a record a committed
-    chunk put in the copy is held then, and replacing it again with the warehouse's rows is
-    harmless; every chunk writes all the tables of its PMIDs or none. The copy being caught up
-    is the idle one, which no reader holds (`snapshot._update_idle`).
+    The replayed PMIDs' records go first: those the copy holds are removed,
+    `REPLAY_CHUNK_PMIDS` per transaction, each checkpointed (removing a PMID's rows pins a block
+    of the copy per table until then); then one transaction inserts every replayed PMID's
+    records, which pins nothing, and the checkpoint at the end writes them once (a checkpoint
+    per chunk that also inserted wrote the end of every table again each time: 30 of them were
+    half of a spread update's catch-up at 10M records). Then one transaction appends the
+    ledgers and brings the aggregates and whole tables up to date. Until that last commit the
+    copy's ledgers still name the position it was caught up from, so a catch-up stopped before
+    it is redone from there: a PMID whose records a committed chunk removed is then one the
+    copy does not hold (inserted only), one already inserted again is held (removed and
+    inserted again, harmless); every transaction writes all the tables of its PMIDs or none.
+    The copy being caught up is the idle one, which no reader holds
+    (`snapshot._update_idle`).
 
     Raises `CopyOutOfStep` when the copy cannot follow (`check_in_step`) or a ledger is no
     longer append-only; nothing is changed then.
@@ -147,23 +151,19 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     done.pmids = _replay_pmids(con, copied, tables)
     con.execute(read_sql("readers/replay_chunks.sql").format(size=REPLAY_CHUNK_PMIDS))
     chunks = con.execute(
-        "select chunk, bool_or(held), count(*) from replay_chunks group by chunk order by chunk"
+        "select chunk, count(*) from replay_chunks where held group by chunk order by chunk"
     ).fetchall()
-    for chunk, held, pmids in chunks:
+    for chunk, pmids in chunks:
         with transaction(con):
-            con.execute(
-                "create or replace temp table replayed_chunk as "
-                "select pmid from replay_chunks where chunk = ?",
-                [chunk],
-            )
-            if held:
-                _reserve_memory(con, records, pmids, {})
+            _replayed_chunk(con, "where chunk = ?", [chunk])
+            _reserve_memory(con, records, pmids, {})
             for table in records:
-                if held:
-                    con.execute(_records_sql("remove_records", table))
-                con.execute(_records_sql("copy_records", table))
-        if held:
-            con.execute(f"checkpoint {COPY}")
+                con.execute(_records_sql("remove_records", table))
+        con.execute(f"checkpoint {COPY}")
+    with transaction(con):
+        _replayed_chunk(con)
+        for table in records:
+            con.execute(_records_sql("copy_records", table))
     with transaction(con):
         refreshed = refreshed_rows(con, tables)
         _reserve_memory(con, [], 0, refreshed)
@@ -184,6 +184,14 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     for temp in ("replayed_pmids", "replay_chunks", "replayed_chunk"):
         con.execute(f"drop table if exists {temp}")
     return done
+
+
+def _replayed_chunk(con: duckdb.DuckDBPyConnection, where: str = "", params: list = ()) -> None:
+    """Temp table `replayed_chunk`: the PMIDs of `replay_chunks` WHERE selects (all without)."""
+    con.execute(
+        f"create or replace temp table replayed_chunk as select pmid from replay_chunks {where}",
+        list(params),
+    )
 
 
 def _records_sql(name: str, table: str) -> str:

@@ -18,6 +18,7 @@ from warehouse.readers import catchup, snapshot
 from warehouse.readers.snapshot import (
     READERS_STORAGE_VERSION,
     colour_path,
+    idle_and_active,
     publish_readers_copy,
 )
 
@@ -407,6 +408,43 @@ def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
     assert any(changes < ledger and updated > 0 for changes, updated in states), states
     published = publish_readers_copy(con, copy)
     assert published.method == "caught-up" and published.replayed.pmids > 100
+    assert_copy_equals_warehouse(con, copy)
+    con.close()
+
+
+def test_a_catch_up_stopped_between_its_removals_and_its_inserts_is_redone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The held records' removals commit chunk by chunk before the one transaction that
+    inserts every replayed PMID's records; when that transaction fails, the idle copy lacks
+    those records, and the next publish puts them in (then not held: inserted only)."""
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    for pair in PAIRS[:3]:
+        load_file(con, pair / f"{pair.name}.nbib")
+    for _ in range(2):
+        publish_readers_copy(con, copy)
+    for pair in PAIRS[:3]:  # the same articles again, from XML: records both copies hold
+        load_file(con, pair / f"{pair.name}.xml")
+    monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 1)
+    records_sql = catchup._records_sql
+
+    def failing_inserts(name: str, table: str) -> str:
+        if name == "copy_records" and table == "terms":
+            return "select error('disk full (planted)')"
+        return records_sql(name, table)
+
+    monkeypatch.setattr(catchup, "_records_sql", failing_inserts)
+    with pytest.raises(duckdb.Error, match="planted"):
+        publish_readers_copy(con, copy)
+    idle, _ = idle_and_active(copy)
+    reader = duckdb.connect(str(idle), read_only=True)
+    held = reader.execute("select count(*) from articles").fetchone()[0]
+    reader.close()
+    assert held < con.execute("select count(*) from articles").fetchone()[0]  # removed only
+    monkeypatch.setattr(catchup, "_records_sql", records_sql)
+    published = publish_readers_copy(con, copy)
+    assert published.method == "caught-up"
     assert_copy_equals_warehouse(con, copy)
     con.close()
 

@@ -155,7 +155,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     ).fetchall()
     for chunk, pmids in chunks:
         with transaction(con):
-            _replayed_chunk(con, "where chunk = ?", [chunk])
+            _replayed_chunk(con, "where chunk = ?", (chunk,))
             _reserve_memory(con, records, pmids, {})
             for table in records:
                 con.execute(_records_sql("remove_records", table))
@@ -186,7 +186,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     return done
 
 
-def _replayed_chunk(con: duckdb.DuckDBPyConnection, where: str = "", params: list = ()) -> None:
+def _replayed_chunk(con: duckdb.DuckDBPyConnection, where: str = "", params: tuple = ()) -> None:
     """Temp table `replayed_chunk`: the PMIDs of `replay_chunks` WHERE selects (all without)."""
     con.execute(
         f"create or replace temp table replayed_chunk as select pmid from replay_chunks {where}",

@@ -351,6 +351,20 @@ def test_a_warehouse_file_named_with_a_hyphen_publishes_and_catches_up(tmp_path:
     con.close()
 
 
+def _records_both_copies_hold(tmp_path: Path) -> tuple[duckdb.DuckDBPyConnection, Path]:
+    """A warehouse whose two copies are published with three records, then loaded with the same
+    articles again from XML: the next publish replays records the idle copy holds."""
+    con = connect(tmp_path / "w.duckdb")
+    copy = tmp_path / "w.snapshot.duckdb"
+    for pair in PAIRS[:3]:
+        load_file(con, pair / f"{pair.name}.nbib")
+    for _ in range(2):
+        publish_readers_copy(con, copy)
+    for pair in PAIRS[:3]:
+        load_file(con, pair / f"{pair.name}.xml")
+    return con, copy
+
+
 def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -359,14 +373,7 @@ def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
     the last transaction
     (ledgers, aggregates) leaves the idle copy's ledgers where they were, so the next publish
     replays the same PMIDs again and the copy equals the warehouse."""
-    con = connect(tmp_path / "w.duckdb")
-    copy = tmp_path / "w.snapshot.duckdb"
-    for pair in PAIRS[:3]:
-        load_file(con, pair / f"{pair.name}.nbib")
-    for _ in range(2):
-        publish_readers_copy(con, copy)
-    for pair in PAIRS[:3]:  # the same articles again, from XML: records both copies hold
-        load_file(con, pair / f"{pair.name}.xml")
+    con, copy = _records_both_copies_hold(tmp_path)
     load_file(con, UPDATE_FILE)  # records neither holds
     monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 2)
     chunks = []
@@ -418,14 +425,7 @@ def test_a_catch_up_stopped_between_its_removals_and_its_inserts_is_redone(
     """The held records' removals commit chunk by chunk before the one transaction that
     inserts every replayed PMID's records; when that transaction fails, the idle copy lacks
     those records, and the next publish puts them in (then not held: inserted only)."""
-    con = connect(tmp_path / "w.duckdb")
-    copy = tmp_path / "w.snapshot.duckdb"
-    for pair in PAIRS[:3]:
-        load_file(con, pair / f"{pair.name}.nbib")
-    for _ in range(2):
-        publish_readers_copy(con, copy)
-    for pair in PAIRS[:3]:  # the same articles again, from XML: records both copies hold
-        load_file(con, pair / f"{pair.name}.xml")
+    con, copy = _records_both_copies_hold(tmp_path)
     monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 1)
     records_sql = catchup._records_sql
 

@@ -86,7 +86,6 @@ def cli(paths: list[str]) -> int:
     script in its own process (whose parse processes import what the script imports), no
     Prefect API set (the plain run), its readers' snapshot published at the end."""
     import subprocess
-    import sys
 
     import duckdb
 

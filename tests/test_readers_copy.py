@@ -429,10 +429,10 @@ def test_a_catch_up_stopped_between_its_removals_and_its_inserts_is_redone(
     monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 1)
     records_sql = catchup._records_sql
 
-    def failing_inserts(name: str, table: str) -> str:
+    def failing_inserts(name: str, table: str, pmids: str) -> str:
         if name == "copy_records" and table == "terms":
             return "select error('disk full (planted)')"
-        return records_sql(name, table)
+        return records_sql(name, table, pmids)
 
     monkeypatch.setattr(catchup, "_records_sql", failing_inserts)
     with pytest.raises(duckdb.Error, match="planted"):

@@ -151,19 +151,22 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     done.pmids = _replay_pmids(con, copied, tables)
     con.execute(read_sql("readers/replay_chunks.sql").format(size=REPLAY_CHUNK_PMIDS))
     chunks = con.execute(
-        "select chunk, count(*) from replay_chunks where held group by chunk order by chunk"
+        "select chunk, count(*) from replay_chunks group by chunk order by chunk"
     ).fetchall()
     for chunk, pmids in chunks:
         with transaction(con):
-            _replayed_chunk(con, "where chunk = ?", (chunk,))
+            con.execute(
+                "create or replace temp table replayed_chunk as "
+                "select pmid from replay_chunks where chunk = ?",
+                [chunk],
+            )
             _reserve_memory(con, records, pmids, {})
             for table in records:
-                con.execute(_records_sql("remove_records", table))
+                con.execute(_records_sql("remove_records", table, "replayed_chunk"))
         con.execute(f"checkpoint {COPY}")
     with transaction(con):
-        _replayed_chunk(con)
         for table in records:
-            con.execute(_records_sql("copy_records", table))
+            con.execute(_records_sql("copy_records", table, "replayed_pmids"))
     with transaction(con):
         refreshed = refreshed_rows(con, tables)
         _reserve_memory(con, [], 0, refreshed)
@@ -186,17 +189,9 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     return done
 
 
-def _replayed_chunk(con: duckdb.DuckDBPyConnection, where: str = "", params: tuple = ()) -> None:
-    """Temp table `replayed_chunk`: the PMIDs of `replay_chunks` WHERE selects (all without)."""
-    con.execute(
-        f"create or replace temp table replayed_chunk as select pmid from replay_chunks {where}",
-        list(params),
-    )
-
-
-def _records_sql(name: str, table: str) -> str:
-    """`sql/readers/NAME.sql` for TABLE and the PMIDs of `replayed_chunk`."""
-    return read_sql(f"readers/{name}.sql").format(table=quoted(table), pmids="replayed_chunk")
+def _records_sql(name: str, table: str, pmids: str) -> str:
+    """`sql/readers/NAME.sql` for TABLE and the PMIDs of the temp table PMIDS."""
+    return read_sql(f"readers/{name}.sql").format(table=quoted(table), pmids=pmids)
 
 
 @dataclass

@@ -123,13 +123,16 @@ def _log_result(result: FileResult) -> None:
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
-def publish_reader_snapshot(con: duckdb.DuckDBPyConnection, target: Path) -> Path | None:
+def publish_reader_snapshot(
+    con: duckdb.DuckDBPyConnection, target: Path, chunk_pmids: int
+) -> Path | None:
     """Publish the read-only snapshot BI tools read while the next load holds the warehouse.
 
-    It replays what changed since the idle copy was last published. A full or read-only disk
-    leaves the previous copy in place and is logged: the run's files stay committed.
+    It replays what changed since the idle copy was last published, removing at most
+    `chunk_pmids` PMIDs' records per transaction. A full or read-only disk leaves the previous
+    copy in place and is logged: the run's files stay committed.
     """
-    published = publish_quietly(con, target)
+    published = publish_quietly(con, target, chunk_pmids)
     logger = get_run_logger()
     if published is None:
         logger.warning("read-only snapshot %s not published (see the log above)", target)

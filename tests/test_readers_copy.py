@@ -375,7 +375,6 @@ def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
     replays the same PMIDs again and the copy equals the warehouse."""
     con, copy = _records_both_copies_hold(tmp_path)
     load_file(con, UPDATE_FILE)  # records neither holds
-    monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 2)
     chunks = []
     replace = catchup.read_sql
 
@@ -390,9 +389,8 @@ def test_a_catch_up_stopped_after_its_chunks_is_redone_by_the_next_publish(
     monkeypatch.setattr(catchup, "read_sql", counting)
     monkeypatch.setattr(catchup, "recreate_views", failing_views)
     with pytest.raises(duckdb.IOException):
-        publish_readers_copy(con, copy)
+        publish_readers_copy(con, copy, chunk_pmids=2)
     monkeypatch.setattr(catchup, "recreate_views", recreate_views)
-    monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 200)  # now every PMID is held
     records = [
         t
         for t, c in catchup.table_columns(con).items()
@@ -426,7 +424,6 @@ def test_a_catch_up_stopped_between_its_removals_and_its_inserts_is_redone(
     inserts every replayed PMID's records; when that transaction fails, the idle copy lacks
     those records, and the next publish puts them in (then not held: inserted only)."""
     con, copy = _records_both_copies_hold(tmp_path)
-    monkeypatch.setattr(catchup, "REPLAY_CHUNK_PMIDS", 1)
     records_sql = catchup._records_sql
 
     def failing_inserts(name: str, table: str, pmids: str) -> str:
@@ -436,7 +433,7 @@ def test_a_catch_up_stopped_between_its_removals_and_its_inserts_is_redone(
 
     monkeypatch.setattr(catchup, "_records_sql", failing_inserts)
     with pytest.raises(duckdb.Error, match="planted"):
-        publish_readers_copy(con, copy)
+        publish_readers_copy(con, copy, chunk_pmids=1)
     idle, _ = idle_and_active(copy)
     reader = duckdb.connect(str(idle), read_only=True)
     held = reader.execute("select count(*) from articles").fetchone()[0]

@@ -13,6 +13,8 @@ import pytest
 from tests.conftest import CORPUS, REPO
 from warehouse.config import Settings
 from warehouse.ledger import FileStatus
+from warehouse.readers import snapshot
+from warehouse.readers.catchup import CatchUp
 from warehouse.runs.lock import lock_path, writer_lock
 from warehouse.runs.writer import WriterSession
 
@@ -124,6 +126,27 @@ def test_nothing_new_leaves_the_published_copy_alone(settings: Settings) -> None
     with WriterSession(settings) as session:
         assert session.load(settings.db.parent / "pubmed1.xml").status == "already-loaded"
     assert settings.snapshot_path().stat().st_ino == published
+
+
+def test_a_session_s_catch_up_removes_as_many_pmids_per_transaction_as_its_loads(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`apply_chunk_pmids` bounds the PMIDs one transaction removes in the readers' copy as in
+    the warehouse: the memory a publish pins follows the same setting."""
+    settings = settings.model_copy(update={"apply_chunk_pmids": 7})
+    passed = []
+    catch_up = snapshot.catch_up
+
+    def spying(con: duckdb.DuckDBPyConnection, version: str, chunk_pmids: int) -> CatchUp:
+        passed.append(chunk_pmids)
+        return catch_up(con, version, chunk_pmids)
+
+    monkeypatch.setattr(snapshot, "catch_up", spying)
+    for name in ("pubmed1.xml", "pubmed2.xml"):
+        with WriterSession(settings) as session:
+            session.load(settings.db.parent / name)
+    assert passed == [7]  # the first publish wrote the copy whole, the second caught up
+    assert _articles(settings.snapshot_path()) == _articles(settings.db)
 
 
 def test_a_session_cut_short_publishes_nothing_and_lets_go(settings: Settings) -> None:

@@ -122,11 +122,13 @@ def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
     return tables
 
 
-def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
+def catch_up(
+    con: duckdb.DuckDBPyConnection, storage_version: str, chunk_pmids: int = REPLAY_CHUNK_PMIDS
+) -> CatchUp:
     """Replay into `readers_copy` what changed in the warehouse since it was last caught up.
 
-    The replayed PMIDs' records go first: those the copy holds are removed,
-    `REPLAY_CHUNK_PMIDS` per transaction, each checkpointed (removing a PMID's rows pins a block
+    The replayed PMIDs' records go first: those the copy holds are removed, `chunk_pmids`
+    per transaction, each checkpointed (removing a PMID's rows pins a block
     of the copy per table until then); then one transaction inserts every replayed PMID's
     records, which pins nothing, and the checkpoint at the end writes them once (a checkpoint
     per chunk that also inserted wrote the end of every table again each time: 30 of them were
@@ -149,7 +151,7 @@ def catch_up(con: duckdb.DuckDBPyConnection, storage_version: str) -> CatchUp:
     records = sorted(t for t, c in tables.items() if t not in LEDGER_TABLES and "pmid" in c)
     done = CatchUp()
     done.pmids = _replay_pmids(con, copied, tables)
-    con.execute(read_sql("readers/replay_chunks.sql").format(size=REPLAY_CHUNK_PMIDS))
+    con.execute(read_sql("readers/replay_chunks.sql").format(size=chunk_pmids))
     chunks = con.execute(
         "select chunk, count(*) from replay_chunks group by chunk order by chunk"
     ).fetchall()

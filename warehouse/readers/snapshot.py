@@ -41,6 +41,7 @@ from warehouse.loading.memory import table_rows, within_memory
 from warehouse.loading.vacuum import vacuum_when_due
 from warehouse.readers.catchup import (
     COPY,
+    REPLAY_CHUNK_PMIDS,
     CatchUp,
     CopyOutOfStep,
     catch_up,
@@ -98,8 +99,14 @@ def publish_snapshot(con: duckdb.DuckDBPyConnection, target: Path | str) -> Path
     return publish_readers_copy(con, target).path
 
 
-def publish_readers_copy(con: duckdb.DuckDBPyConnection, target: Path | str) -> Publication:
+def publish_readers_copy(
+    con: duckdb.DuckDBPyConnection, target: Path | str, *, chunk_pmids: int = REPLAY_CHUNK_PMIDS
+) -> Publication:
     """Bring the idle copy up to date with the warehouse and publish it at TARGET, atomically.
+
+    A catch-up removes the copy's records of at most `chunk_pmids` PMIDs per transaction (the
+    writer passes its `apply_chunk_pmids`: the copy's blocks a removal pins are bounded as the
+    warehouse's are).
 
     A warehouse holding a file half applied (`applying`: its `changes` logged, some of its rows
     not moved) is not published: `HalfAppliedFile` is raised, and the copy stays as it was; nor
@@ -116,7 +123,7 @@ def publish_readers_copy(con: duckdb.DuckDBPyConnection, target: Path | str) -> 
         raise AggregatesPending(pending)
     idle, active = idle_and_active(target)
     method, replayed = within_memory(
-        con, lambda: _update_idle(con, idle, active, target), f"readers' copy {target}"
+        con, lambda: _update_idle(con, idle, active, target, chunk_pmids), f"readers' copy {target}"
     )
     _link_as(idle, target)
     published = Publication(target, method, time.perf_counter() - started, replayed)
@@ -148,7 +155,7 @@ def _inode(path: Path) -> tuple[int, int] | None:
 
 
 def _update_idle(
-    con: duckdb.DuckDBPyConnection, idle: Path, active: Path | None, target: Path
+    con: duckdb.DuckDBPyConnection, idle: Path, active: Path | None, target: Path, chunk_pmids: int
 ) -> tuple[str, CatchUp]:
     """Bring the idle copy up to date; returns how (see `Publication.method`) and what moved."""
     if _clone_warehouse(con, idle):
@@ -163,7 +170,7 @@ def _update_idle(
             raise ConfigError(f"cannot open the readers' copy {idle} that was just written")
     try:
         with vacuum_when_due(con, COPY) as compacting:  # the copy's checkpoints compact it
-            replayed = catch_up(con, READERS_STORAGE_VERSION)
+            replayed = catch_up(con, READERS_STORAGE_VERSION, chunk_pmids)
             replayed.compacted = compacting
             _detach(con)
     except CopyOutOfStep as exc:

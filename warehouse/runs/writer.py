@@ -29,7 +29,7 @@ from warehouse.db import connect
 from warehouse.errors import AggregatesPending, HalfAppliedFile, StorageError
 from warehouse.ledger import FileStatus
 from warehouse.loading.aggregates import settled_or_kept_pending
-from warehouse.loading.load import FileResult, ProgressCallback, load_file
+from warehouse.loading.load import APPLY_CHUNK_PMIDS, FileResult, ProgressCallback, load_file
 from warehouse.readers.snapshot import publish_readers_copy
 from warehouse.runs.interrupts import queries_cut_short_interrupt
 from warehouse.runs.lock import writer_lock
@@ -43,7 +43,9 @@ LoadMany = Callable[
     [duckdb.DuckDBPyConnection, list[Path], Settings, str | None, ProgressCallback | None],
     list[FileResult],
 ]
-Publish = Callable[[duckdb.DuckDBPyConnection, Path], Path | None]
+Publish = Callable[[duckdb.DuckDBPyConnection, Path, int], Path | None]
+"""Publish the readers' snapshot at a path, catching up at most so many PMIDs per transaction
+(`apply_chunk_pmids`)."""
 
 
 def describe(result: FileResult) -> str:
@@ -78,11 +80,14 @@ def load_one_file(
         return FileResult(str(path), FileStatus.FAILED, message=str(exc))
 
 
-def publish_quietly(con: duckdb.DuckDBPyConnection, target: Path) -> Path | None:
-    """Publish the readers' snapshot; a full or read-only disk, or a file left half applied,
-    keeps the previous one (None)."""
+def publish_quietly(
+    con: duckdb.DuckDBPyConnection, target: Path, chunk_pmids: int = APPLY_CHUNK_PMIDS
+) -> Path | None:
+    """Publish the readers' snapshot (its catch-up removing at most `chunk_pmids` PMIDs' records
+    per transaction); a full or read-only disk, or a file left half applied, keeps the previous
+    one (None)."""
     try:
-        published = publish_readers_copy(con, target)
+        published = publish_readers_copy(con, target, chunk_pmids=chunk_pmids)
     except (duckdb.Error, OSError, HalfAppliedFile, AggregatesPending) as exc:
         log.warning("readers' copy %s not published: %s", target, exc)
         return None
@@ -176,7 +181,9 @@ class WriterSession:
     ) -> None:
         try:
             if exc_type is None and settled_or_kept_pending(self.con) and self.is_stale():
-                self._publish(self.con, self.settings.snapshot_path())
+                self._publish(
+                    self.con, self.settings.snapshot_path(), self.settings.apply_chunk_pmids
+                )
         finally:
             try:
                 self.con.close()

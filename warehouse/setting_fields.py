@@ -68,7 +68,8 @@ FIELDS: dict[str, SettingField] = {
         2000,
         "A file replacing or deleting more PMIDs than this, whose removals would pin more than "
         "APPLY_CHUNK_ABOVE_MIB in one transaction, is applied in transactions of at most this "
-        "many (bounds the memory DuckDB pins until each commits).",
+        "many, and a publish removes the readers' copy's records of at most this many PMIDs per "
+        "transaction (bounds the memory DuckDB pins until each commits).",
         {"ge": 1},
     ),
     "apply_chunk_above_mib": SettingField(

@@ -65,8 +65,9 @@ LEDGER_TABLES = ("changes", "deletions", "ingested_files", "rejects")
 """Append-only tables: their rows are never updated or deleted."""
 
 REPLAY_CHUNK_PMIDS: int = FIELDS["apply_chunk_pmids"].default
-"""PMIDs whose records one transaction of a catch-up replaces (the loader's own default chunk,
-`apply_chunk_pmids`): the copy's blocks it pins are bounded by it."""
+"""PMIDs whose records one transaction of a catch-up removes unless told otherwise (the default
+of `apply_chunk_pmids`, which a writer session passes): the copy's blocks it pins are bounded by
+it."""
 
 
 SNAPSHOT_TABLES = {"occ_links": "occ_snapshot"}

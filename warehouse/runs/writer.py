@@ -29,7 +29,7 @@ from warehouse.db import connect
 from warehouse.errors import AggregatesPending, HalfAppliedFile, StorageError
 from warehouse.ledger import FileStatus
 from warehouse.loading.aggregates import settled_or_kept_pending
-from warehouse.loading.load import APPLY_CHUNK_PMIDS, FileResult, ProgressCallback, load_file
+from warehouse.loading.load import FileResult, ProgressCallback, load_file
 from warehouse.readers.snapshot import publish_readers_copy
 from warehouse.runs.interrupts import queries_cut_short_interrupt
 from warehouse.runs.lock import writer_lock
@@ -80,9 +80,7 @@ def load_one_file(
         return FileResult(str(path), FileStatus.FAILED, message=str(exc))
 
 
-def publish_quietly(
-    con: duckdb.DuckDBPyConnection, target: Path, chunk_pmids: int = APPLY_CHUNK_PMIDS
-) -> Path | None:
+def publish_quietly(con: duckdb.DuckDBPyConnection, target: Path, chunk_pmids: int) -> Path | None:
     """Publish the readers' snapshot (its catch-up removing at most `chunk_pmids` PMIDs' records
     per transaction); a full or read-only disk, or a file left half applied, keeps the previous
     one (None)."""

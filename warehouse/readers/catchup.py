@@ -27,8 +27,9 @@ so a copy that holds another vocabulary (`VOCABULARY_TABLE`) is rebuilt instead;
 Open Citation Collection load (`aggregates.refresh_citations`), so a copy that holds another
 snapshot (the marker tables of `SNAPSHOT_TABLES`) is rebuilt too.
 
-The records the copy holds of the replayed PMIDs go out in chunks of `REPLAY_CHUNK_PMIDS`,
-each its own transaction, checkpointed (`sql/readers/replay_chunks.sql`); then every replayed
+The records the copy holds of the replayed PMIDs go out in chunks of the writer's
+`apply_chunk_pmids` (`REPLAY_CHUNK_PMIDS` unless a caller says otherwise), each its own
+transaction, checkpointed (`sql/readers/replay_chunks.sql`); then every replayed
 PMID's records go in, in one transaction that only inserts. The ledgers, aggregates
 and whole tables go in one last transaction, so a copy's ledgers always say up to where it
 holds the warehouse, and a catch-up stopped before its end is redone from there (`catch_up`).

@@ -8,10 +8,10 @@ settings and every command's modules, which it never uses.
 from __future__ import annotations
 
 
-def main() -> object:
-    from warehouse.cli import app
+def main() -> None:
+    from warehouse.cli import main as run
 
-    return app()
+    run()
 
 
 if __name__ == "__main__":

@@ -1165,4 +1165,11 @@ def check(db: DbOption = None, snapshot: SnapshotOption = False) -> None:
 
 
 def main() -> None:
-    app()
+    from warehouse.runs.interrupts import SIGNAL_EXIT_CODES, exit_stopped
+
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code in SIGNAL_EXIT_CODES:
+            exit_stopped(exc.code)
+        raise

@@ -4,6 +4,7 @@ the same aggregate computed from scratch from the base tables."""
 from __future__ import annotations
 
 import gzip
+import math
 import re
 from datetime import datetime
 from pathlib import Path
@@ -174,9 +175,15 @@ def update_file(folder: Path, name: str) -> tuple[Path, set[int]]:
     return path, {int(c.findtext("PMID")) for c in deleted}
 
 
-WRITES = {"in place": memory.REWRITE_ABOVE_MIB, "rewritten": -1.0}
-"""How a change reaches the aggregate tables: in place, or each changed table written anew
-(`memory.rewrite_pays`, forced by a budget below any change)."""
+WRITES = {
+    "in place": (memory.REWRITE_ABOVE_MIB, aggregates.FOLD_SHARE),
+    "rewritten": (-1.0, aggregates.FOLD_SHARE),
+    "never folded": (memory.REWRITE_ABOVE_MIB, math.inf),
+}
+"""How a change reaches the aggregate tables (`memory.REWRITE_ABOVE_MIB`,
+`aggregates.FOLD_SHARE`): in place, or each changed table written anew (`memory.rewrite_pays`,
+forced by a budget below any change); the overlaid aggregates folded as usual, or never (the
+rows each file changed kept in their `_recent` tables, over `_settled`)."""
 
 
 @pytest.fixture(scope="module", params=list(WRITES))
@@ -186,14 +193,18 @@ def changed_db(
     """Every corpus format loaded, then an update that replaces 200 records and deletes 30;
     the aggregates written in place, or rewritten by every change."""
     folder = tmp_path_factory.mktemp("aggregates")
+    rewrite_above_mib, fold_share = WRITES[request.param]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(memory, "REWRITE_ABOVE_MIB", WRITES[request.param])
+        patch.setattr(memory, "REWRITE_ABOVE_MIB", rewrite_above_mib)
+        patch.setattr(aggregates, "FOLD_SHARE", fold_share)
         con = connect(folder / "warehouse.duckdb")
         for path in discover([CORPUS / "xml", CORPUS / "medline", CORPUS / "abstract-text"]):
             load_file(con, path)
         path, deleted = update_file(folder, "pubmed99n0001.xml")
         result = load_file(con, path)
     assert result.replaced > 150 and result.deleted == len(deleted)
+    recent = con.execute("select count(*) from agg_cited_by_year_recent").fetchone()[0]
+    assert (recent > 0) == (fold_share == math.inf)
     yield con
     con.close()
 
@@ -284,11 +295,38 @@ def test_an_existing_warehouse_gets_its_aggregates_on_open(tmp_path: Path) -> No
     path = tmp_path / "warehouse.duckdb"
     con = connect(path)
     load_file(con, UPDATE_SOURCE)
-    for table in aggregates.aggregate_tables():
+    for table in aggregates.grain_keys():
         con.execute(f"drop table {table}")
     con.close()
     con = connect(path)
     assert_views_match_base_tables(con)
+    con.close()
+
+
+def test_an_aggregate_stored_in_one_table_becomes_its_settled_table_on_open(
+    tmp_path: Path,
+) -> None:
+    """A warehouse written when the overlaid aggregates were one table each: on open that
+    table is renamed `_settled` (its rows kept, not recomputed) and `_recent` is created."""
+    path = tmp_path / "warehouse.duckdb"
+    con = connect(path)
+    load_file(con, UPDATE_SOURCE)
+    kept = {
+        t: con.execute(f"select * from {t} order by all").fetchall() for t in aggregates.OVERLAID
+    }
+    for table in aggregates.OVERLAID:
+        con.execute(f"create table {table}__old as select * from {table}")
+        con.execute(f"drop view {table}")
+        for stored in aggregates.stored_tables(table):
+            con.execute(f"drop table {stored}")
+        con.execute(f"alter table {table}__old rename to {table}")
+    con.close()
+    con = connect(path)
+    for table in aggregates.OVERLAID:
+        assert con.execute(f"select * from {table} order by all").fetchall() == kept[table]
+        settled, recent = aggregates.stored_tables(table)
+        assert con.execute(f"select count(*) from {settled}").fetchone()[0] == len(kept[table])
+        assert con.execute(f"select count(*) from {recent}").fetchone()[0] == 0
     con.close()
 
 
@@ -380,7 +418,9 @@ def test_rollups_widened_by_a_file_that_adds_and_recomputed_after_removals(
 ) -> None:
     """A file only adding articles widens the rollups' years from their kept rows; a file
     removing those articles recomputes them: both give what a rebuild gives."""
-    monkeypatch.setattr(memory, "REWRITE_ABOVE_MIB", WRITES[write])
+    rewrite_above_mib, fold_share = WRITES[write]
+    monkeypatch.setattr(memory, "REWRITE_ABOVE_MIB", rewrite_above_mib)
+    monkeypatch.setattr(aggregates, "FOLD_SHARE", fold_share)
     con = connect(tmp_path / "warehouse.duckdb")
     load_file(con, UPDATE_SOURCE)
     before = {table: con.execute(query).fetchone() for table, query in ROLLUP_SPANS.items()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from tests.conftest import BIN, CORPUS
 from tests.test_snapshot import process_holding
 from warehouse.db import connect
-from warehouse.loading import memory
+from warehouse.loading import aggregates, memory
 from warehouse.loading.load import load_file
 from warehouse.readers import catchup, snapshot
 from warehouse.readers.snapshot import (
@@ -68,15 +69,27 @@ def null_descriptor_uis(copy: Path) -> int:
         reader.close()
 
 
-@pytest.mark.parametrize("rewrite_above_mib", [memory.REWRITE_ABOVE_MIB, 0.01, -1.0])
+@pytest.mark.parametrize(
+    ("rewrite_above_mib", "fold_share"),
+    [
+        (memory.REWRITE_ABOVE_MIB, aggregates.FOLD_SHARE),
+        (0.01, aggregates.FOLD_SHARE),
+        (-1.0, aggregates.FOLD_SHARE),
+        (memory.REWRITE_ABOVE_MIB, math.inf),
+        (memory.REWRITE_ABOVE_MIB, 0.0),
+    ],
+)
 def test_each_publish_replays_what_changed_and_equals_the_warehouse(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rewrite_above_mib: float
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rewrite_above_mib: float, fold_share: float
 ) -> None:
     """Inserts, replacements, UI fills of older rows, surrogate merges, DeleteCitations; the
     aggregates changed in place, or every changed aggregate written anew, in the warehouse and
     in the copy: (0.01) a change of one row already pays (the copy keeps at most one refreshed
-    row of each aggregate to find that out), (-1) even a change of none."""
+    row of each aggregate to find that out), (-1) even a change of none. The overlaid
+    aggregates folded as usual, never (their `_recent` rows replayed like any aggregate's,
+    `_settled` left as the copy holds it), or at every file (both written whole)."""
     monkeypatch.setattr(memory, "REWRITE_ABOVE_MIB", rewrite_above_mib)
+    monkeypatch.setattr(aggregates, "FOLD_SHARE", fold_share)
     con = connect(tmp_path / "w.duckdb")
     copy = tmp_path / "w.snapshot.duckdb"
     saved = tmp_path / "saved_without_pmid.txt"
@@ -98,9 +111,14 @@ def test_each_publish_replays_what_changed_and_equals_the_warehouse(
         methods.append(published.method)
         replayed.append(published.replayed.pmids)
         assert_copy_equals_warehouse(con, copy)
+        if fold_share == math.inf and step is steps[4]:  # both copies hold `_settled` by now
+            stored = {t for a in aggregates.OVERLAID for t in aggregates.stored_tables(a)}
+            assert not stored & set(published.replayed.whole_tables)
         if step is steps[1]:
             nulls_before_xml = null_descriptor_uis(copy)
     assert methods == ["rebuilt", "copied", *["caught-up"] * 5]
+    recent = con.execute("select count(*) from agg_cited_by_year_recent").fetchone()[0]
+    assert (recent > 0) == (fold_share == math.inf)
     assert replayed[1] == 1  # the saved page's surrogate
     assert replayed[-1] == 0  # both copies hold everything: nothing to replay
     # the XML half gave UIs to descriptor names of the MEDLINE half: older rows were filled

@@ -168,6 +168,19 @@ PENDING = "pending_aggregates"
 DICTIONARIES = (("descriptor_uis", ("descriptor_name",)), ("substance_names", ("substance_name",)))
 """Name -> UI tables, (name, key columns), refreshed from the rows each file inserts."""
 
+OVERLAID = frozenset({"agg_cited_by_year", "agg_cited_articles"})
+"""Aggregates kept as a view over two tables (`stored_tables`): `_settled`, rewritten only by a
+fold, and `_recent`, the whole rows files changed since (the view reads a key's row there when
+it holds one). A file's citations reach cited PMIDs all over these tables, so in one table each
+file's change would be written in place (pinning memory per touched vector, more than
+`memory.REWRITE_ABOVE_MIB` in a large warehouse) or by writing the table anew (43 million rows
+at 10 million articles): a cost growing with the warehouse. Kept apart, a file writes only its
+keys' rows into `_recent`; once that passes `FOLD_SHARE` of `_settled`, a fold writes
+`_settled` anew with them (`_fold`), once every so many files."""
+
+FOLD_SHARE = 0.05
+"""An overlaid aggregate is folded once its `_recent` rows pass this share of `_settled`'s."""
+
 
 def subtract(
     con: duckdb.DuckDBPyConnection,
@@ -381,8 +394,9 @@ def refresh_citations(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     created again rather than emptied: deleting every row would pin memory per block until the
     commit. A readers' copy is rebuilt after it (`warehouse.readers.catchup`)."""
     for name in (*CITATIONS, "cited_articles"):
-        con.execute(f"drop table agg_{name}")
-        con.execute(read_sql(f"tables/agg_{name}.sql"))
+        for table in stored_tables(f"agg_{name}"):
+            con.execute(f"drop table {table}")
+            con.execute(read_sql(f"tables/{table}.sql"))
     add(con, "select pmid from articles", at, only=CITATIONS)
     _create_deltas(con)
     for counts in _selected(COUNTS, CITATIONS):
@@ -440,7 +454,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, at: datetime | None = None) -> None:
 
 def _rebuild(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
     with transaction(con):
-        for table in (*aggregate_tables(), PENDING):
+        for table in (*grain_keys(), PENDING):
             con.execute(f"delete from {table}")
         _empty_pending_changes(con)
         add(con, "select pmid from articles", at)
@@ -448,16 +462,23 @@ def _rebuild(con: duckdb.DuckDBPyConnection, at: datetime) -> None:
 
 
 def aggregate_tables() -> list[str]:
-    """Every aggregate table."""
-    return list(grain_keys())
+    """Every aggregate as readers query it (an `OVERLAID` one is a view)."""
+    return list(_aggregate_keys())
 
 
 def grain_keys() -> dict[str, tuple[str, ...]]:
-    """Every aggregate table and its grain key (key columns may be NULL: match null-safe).
+    """Every table aggregates are stored in (`stored_tables`) and its grain key (key columns
+    may be NULL: match null-safe).
 
     Tables keyed by `pmid` follow their articles: a removed PMID's rows are deleted, as in the
     base tables. Every other row, once written, stays (with zero counts when emptied).
     """
+    return {
+        stored: key for table, key in _aggregate_keys().items() for stored in stored_tables(table)
+    }
+
+
+def _aggregate_keys() -> dict[str, tuple[str, ...]]:
     keys = {f"agg_{name}": key for name, key in ARTICLE_TABLES.items()}
     keys |= {c.table: c.keys for c in COUNTS} | {r.table: r.keys for r in ROLLUPS}
     return keys | {f"agg_{name}": key for name, key in DICTIONARIES}
@@ -581,7 +602,8 @@ def _upsert(
     increments: tuple[str, ...] = (),
     widens: dict[str, str] | None = None,
 ) -> None:
-    """Write the rows `source` selects (every column but `refreshed_at`) into `table` by key.
+    """Write the rows `source` selects (every column but `refreshed_at`) into `table` by key
+    (into the stored tables of an `OVERLAID` one: `_upsert_overlaid`).
 
     Columns in `increments` are added to the kept row's values, those in `widens` combined with
     them by the function it names (`least`, `greatest`); the others replace them. An empty table
@@ -590,6 +612,9 @@ def _upsert(
     more memory than `memory.rewrite_pays` allows (a change spread over a large table), by
     writing the table anew (`_rewrite`).
     """
+    if table in OVERLAID:
+        _upsert_overlaid(con, table, keys, source, at, increments, widens)
+        return
     widens = widens or {}
     if not con.execute(f"select exists (from {table})").fetchone()[0]:
         con.execute(
@@ -615,6 +640,69 @@ def _upsert(
     else:
         _update_in_place(con, table, keys, combined, at)
     con.execute("drop table agg_incoming")
+
+
+def _upsert_overlaid(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    keys: tuple[str, ...],
+    source: str,
+    at: datetime,
+    increments: tuple[str, ...],
+    widens: dict[str, str] | None,
+) -> None:
+    """`_upsert` into an `OVERLAID` aggregate: the first rows go to `_settled`; later the kept
+    rows of the changed keys that only `_settled` holds are copied into `_recent`, where the
+    change is written as into any table; then the aggregate is folded when `_recent` has grown
+    past `FOLD_SHARE` of `_settled`."""
+    settled, recent = stored_tables(table)
+    if not con.execute(f"select exists (from {table})").fetchone()[0]:
+        _upsert(con, settled, keys, source, at, increments, widens)
+        return
+    con.execute(f"create or replace temp table agg_overlay_incoming as {source}")
+    con.execute(
+        f"insert into {recent} select settled.* from {settled} as settled "
+        f"semi join agg_overlay_incoming as incoming on {_match('settled', 'incoming', keys)} "
+        f"anti join {recent} as recent on {_match('settled', 'recent', keys)}"
+    )
+    _upsert(con, recent, keys, "from agg_overlay_incoming", at, increments, widens)
+    con.execute("drop table agg_overlay_incoming")
+    counts = dict(
+        zip(
+            stored_tables(table),
+            con.execute(
+                f"select (select count(*) from {settled}), (select count(*) from {recent})"
+            ).fetchone(),
+            strict=True,
+        )
+    )
+    if counts[recent] > FOLD_SHARE * counts[settled]:
+        _fold(con, table)
+
+
+def _fold(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Write an `OVERLAID` aggregate's `_settled` anew with its `_recent` rows in place of the
+    ones they replace, and make `_recent` anew, empty (in the open transaction)."""
+    settled, recent = stored_tables(table)
+    keys = grain_keys()[settled]
+    rewritten = f"{settled}__rewritten"
+    con.execute(f"drop table if exists {rewritten}")
+    create_empty_like(con, settled, rewritten)
+    con.execute(
+        f"insert into {rewritten} select settled.* from {settled} as settled "
+        f"anti join {recent} as recent on {_match('settled', 'recent', keys)}"
+    )
+    con.execute(f"insert into {rewritten} by name select * from {recent}")
+    con.execute(f"drop table {settled}")
+    con.execute(f"alter table {rewritten} rename to {settled}")
+    con.execute(f"drop table {recent}")
+    con.execute(read_sql(f"tables/{recent}.sql"))
+
+
+def stored_tables(table: str) -> tuple[str, ...]:
+    """The tables an aggregate's rows are stored in: its own, or an `OVERLAID` one's
+    `_settled` and `_recent` (in that order)."""
+    return (f"{table}_settled", f"{table}_recent") if table in OVERLAID else (table,)
 
 
 def _update_in_place(
@@ -694,10 +782,16 @@ def create_schema_and_aggregates(con: duckdb.DuckDBPyConnection) -> None:
     """
     store_sections_once(con)
     existing = main_tables(con)
+    for table in OVERLAID & existing:  # stored in one table before: that is its `_settled`
+        settled, _ = stored_tables(table)
+        if settled not in existing:
+            con.execute(f"alter table {table} rename to {settled}")
+    existing = main_tables(con)
     for table in {t for t in existing if t.startswith("agg_")}:
         if table not in table_schemas() or columns_of(con, table) != list(table_schemas()[table]):
             con.execute(f'drop table "{table}"')
             existing.discard(table)
     create_schema(con)
-    if "articles" in existing and not existing.issuperset(aggregate_tables()):
+    starts_empty = {stored_tables(table)[1] for table in OVERLAID}  # an empty `_recent` is whole
+    if "articles" in existing and not existing.issuperset(set(grain_keys()) - starts_empty):
         rebuild(con)

@@ -9,7 +9,9 @@ its kind, read from the catalog, so a new table needs no code here:
   names were filled in since (they left `pending_uis`);
 - another table with a `refreshed_at` column (an aggregate) gets the rows refreshed since the
   copy's newest `refreshed_at`, upserted on its primary key or `aggregates.grain_keys()`
-  (copied whole when it has neither);
+  (copied whole when it has neither); of an aggregate stored as `_settled` and `_recent`
+  (`aggregates.OVERLAID`), `_settled` changes only when folded, and both are then written
+  whole (`_overlays`);
 - a table of `SNAPSHOT_TABLES` (the Open Citation Collection's pairs) is never replayed: it
   changes only with its snapshot, and then the copy is rebuilt (below);
 - any other table is written whole (dropped and created again: emptied row by row at every
@@ -45,7 +47,7 @@ from dataclasses import dataclass
 
 import duckdb
 
-from warehouse.loading.aggregates import grain_keys
+from warehouse.loading.aggregates import OVERLAID, grain_keys, stored_tables
 from warehouse.loading.memory import (
     most_changed_in_place,
     raise_limit_to,
@@ -172,12 +174,18 @@ def catch_up(
         for table in records:
             con.execute(_records_sql("copy_records", table, "replayed_pmids"))
     with transaction(con):
-        refreshed = refreshed_rows(con, tables)
+        folded, settled = _overlays(con, tables)
+        refreshed = refreshed_rows(con, {t: c for t, c in tables.items() if t not in settled})
         _reserve_memory(con, [], 0, refreshed)
         for table, columns in sorted(tables.items()):
             if table in LEDGER_TABLES:
                 done.ledger_rows += _append_ledger(con, table, copied[table])
             elif "pmid" in columns:
+                continue
+            elif table in folded:
+                _replace_whole(con, table)
+                done.whole_tables += (table,)
+            elif table in settled:
                 continue
             elif "refreshed_at" in columns:
                 _upsert_refreshed(con, table, refreshed[table])
@@ -191,6 +199,29 @@ def catch_up(
     for temp in ("replayed_pmids", "replay_chunks", "replayed_chunk"):
         con.execute(f"drop table if exists {temp}")
     return done
+
+
+def _overlays(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, set[str]]
+) -> tuple[set[str], set[str]]:
+    """The stored tables of the `aggregates.OVERLAID` aggregates whose `_settled` changed since
+    the copy was caught up (by a fold, or its first rows), written whole; and every `_settled`
+    table, of which only those are written (the others are as the copy holds them, and their
+    `_recent` rows are upserted like any aggregate's). A `_settled` table changes only so, and
+    then holds rows refreshed after all it held, so its newest `refreshed_at` tells."""
+    folded, settled = set(), set()
+    for table in OVERLAID:
+        stored = stored_tables(table)
+        if not set(stored) <= set(tables):
+            continue  # written whole (`_follow_schema`)
+        settled.add(stored[0])
+        ours, theirs = con.execute(
+            f"select (select max(refreshed_at) from {quoted(stored[0])}), "
+            f"(select max(refreshed_at) from {COPY}.{quoted(stored[0])})"
+        ).fetchone()
+        if ours != theirs:
+            folded.update(stored)
+    return folded, settled
 
 
 def _records_sql(name: str, table: str, pmids: str) -> str:

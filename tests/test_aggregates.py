@@ -330,6 +330,32 @@ def test_an_aggregate_stored_in_one_table_becomes_its_settled_table_on_open(
     con.close()
 
 
+def test_an_overlaid_aggregate_s_view_and_tables_are_declared_alike(tmp_path: Path) -> None:
+    """`_settled`, `_recent` and the view over them: the same columns, types and comments
+    (their DDL is written out in each `.sql` file, so this keeps them from drifting)."""
+    con = connect(tmp_path / "warehouse.duckdb")
+    for table in aggregates.OVERLAID:
+        declared = [
+            con.execute(
+                "select column_name, data_type, comment from duckdb_columns() "
+                "where table_name = ? order by column_index",
+                [name],
+            ).fetchall()
+            for name in (table, *aggregates.stored_tables(table))
+        ]
+        assert declared[0] and declared[1:] == [declared[0]] * 2, table
+        nullable = [
+            con.execute(
+                "select list(is_nullable order by column_index) from duckdb_columns() "
+                "where table_name = ?",
+                [name],
+            ).fetchone()
+            for name in aggregates.stored_tables(table)
+        ]
+        assert nullable[0] == nullable[1], table
+    con.close()
+
+
 def test_an_aggregate_with_other_columns_is_rebuilt_on_open(tmp_path: Path) -> None:
     """A warehouse written before an aggregate gained a column gets it recomputed."""
     path = tmp_path / "warehouse.duckdb"

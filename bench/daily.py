@@ -14,7 +14,8 @@ The warehouse grows to `--records` (default 10M, `--quick` 3M) with the growth c
 halfway (its apply timed, the second point of the time model), and the readers' copy is
 published once. Then `--files` daily files (default 20) are applied through
 `warehouse.loading.load.apply_staged`, each followed by
-`warehouse.readers.snapshot.publish_readers_copy`, as a scheduled sync does. Each daily file: new
+`warehouse.readers.snapshot.publish_readers_copy` on a writer connection of its own, as a
+scheduled sync does (`--one-connection`: all on the fill's connection). Each daily file: new
 records at the next PMIDs, revisions (changed record hashes) spread evenly over the whole PMID range
 (a different phase each file), and deletions drawn at random over the range. Per file: wall and CPU
 seconds of the apply and the publish, the writer's peak RSS (reset per step), the need the loader's
@@ -141,8 +142,11 @@ class Step:
 class Daily:
     """Daily files for a grown warehouse: new PMIDs, spread revisions, random deletions."""
 
-    def __init__(self, grower: Grower, shape: tuple[int, int, int]) -> None:
+    def __init__(
+        self, grower: Grower, shape: tuple[int, int, int], *, reconnect: bool = True
+    ) -> None:
         self.grower = grower
+        self.reconnect = reconnect
         self.new, self.revisions, self.deletions = shape
         self.deleted: set[int] = set()
         self.files = 0
@@ -185,8 +189,11 @@ class Daily:
         return removal_need_for(table_rows(self.grower.con), removed).mib
 
     def apply(self, staged: StagedFile, *, publish: bool = True) -> Step:
-        """Apply a daily file, then publish the readers' copy; both measured."""
+        """Apply a daily file, then publish the readers' copy; both measured (the opening of
+        the warehouse, with `reconnect`, is not)."""
         g, before = self.grower, self.grower.loaded - self.new
+        if self.reconnect:
+            g.reopen()
         need = self.need_mib(self.revisions + self.deletions)
         try:
             result, apply_cost = timed(lambda: apply_staged(g.con, staged))
@@ -231,7 +238,15 @@ def folder_mib(folder: Path) -> float:
     return sum(files.values()) * 512 / 2**20
 
 
-def run_daily(records: int, files: int, daily_records: int, chunked: bool, out: Path = OUT) -> dict:
+def run_daily(
+    records: int,
+    files: int,
+    daily_records: int,
+    chunked: bool,
+    out: Path = OUT,
+    *,
+    reconnect: bool = True,
+) -> dict:
     """Grow, apply one daily file halfway, grow on, publish, then the daily files."""
     shape = corpus_shape()
     log(
@@ -241,7 +256,7 @@ def run_daily(records: int, files: int, daily_records: int, chunked: bool, out: 
     out.mkdir(parents=True, exist_ok=True)
     bases, _ = staged_bases(FULL.base_files)
     grower = Grower(bases, FULL.fill_records, 0.0, out=out)
-    daily = Daily(grower, shape.scaled(daily_records))
+    daily = Daily(grower, shape.scaled(daily_records), reconnect=reconnect)
     try:
         grower.fill_to(records // 2, publish=False)
         halfway = daily.apply(daily.write(), publish=False)
@@ -263,6 +278,7 @@ def run_daily(records: int, files: int, daily_records: int, chunked: bool, out: 
         "rows_after": rows_after,
         "records_after": grower.loaded,
         "chunked": asdict(chunks) if chunks else None,
+        "reconnect": reconnect,
     }
 
 
@@ -390,7 +406,12 @@ def report(result: dict, records: int, files: int) -> str:
         f"{shape['deletions']:,} deleted PMIDs. Daily file: {daily['new']:,} new, "
         f"{daily['revisions']:,} revisions spread over the range, {daily['deletions']:,} "
         f"deletions. Warehouse grown to {records:,} records; {files} files; load memory "
-        f"limit {Settings().load_memory_limit}.",
+        f"limit {Settings().load_memory_limit}; "
+        + (
+            "each daily file on a writer connection of its own."
+            if result.get("reconnect", True)
+            else "every daily file on the fill's writer connection."
+        ),
         f"Halfway file (at {half['records_before']:,} records, not published): apply "
         f"{half['apply']['wall']:.1f} s, {half['apply']['cpu']:.1f} CPU s, "
         f"{half['apply']['peak_rss_mib']:.0f} MiB.",
@@ -423,12 +444,24 @@ def main(argv: list[str] | None = None) -> None:
         help="folder of the warehouse and its readers' copies (a mount point: disk is the file "
         "system's used blocks, e.g. an XFS image with reflinks)",
     )
+    parser.add_argument(
+        "--one-connection",
+        action="store_true",
+        help="apply every daily file on the fill's writer connection, not one connection each",
+    )
     args = parser.parse_args(argv)
     records = args.records or (3_000_000 if args.quick else 10_000_000)
     if args.files < 2 * COMPARED:
         parser.error(f"--files must be at least {2 * COMPARED}")
     started = time.perf_counter()
-    result = run_daily(records, args.files, args.daily_records, args.chunked, args.out)
+    result = run_daily(
+        records,
+        args.files,
+        args.daily_records,
+        args.chunked,
+        args.out,
+        reconnect=not args.one_connection,
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "results.json").write_text(json.dumps(result, indent=1))
     text = report(result, records, args.files)

@@ -379,6 +379,12 @@ class Grower:
         files = [self.db, self.db.with_name(self.db.name + ".wal")]
         return sum(p.stat().st_size for p in files if p.exists()) / 2**20
 
+    def reopen(self) -> None:
+        """Close the writer connection and open the warehouse again, as each scheduled sync's
+        writer session does (`warehouse.runs.writer.WriterSession`)."""
+        self.con.close()
+        self.con = connect(self.db, memory_limit=self.memory_limit)
+
     def close(self) -> None:
         self.con.close()
 

@@ -382,7 +382,7 @@ def projection(result: dict) -> list[str]:
         f"(`apply_chunk_pmids`), each of which needs {chunk.mib:,.0f} MiB "
         f"({chunk.touched_blocks:,} vectors), a machine of "
         f"{smallest(MACHINE_GIB, chunk.mib * physical)} GiB; the chunks' aggregate change is "
-        "merged once, after the last, rewriting the aggregates it spreads over.",
+        "merged once, after the last (the citation counts' into their recent tables).",
         f"- disk: {per_m_warehouse:,.0f} MiB per million records for the warehouse, "
         f"{per_m_folder:,.0f} MiB with both readers' copies: {folder_gb:,.0f} GB at "
         f"{BASELINE_RECORDS / 1e6:.0f}M, a disk of {smallest(DISK_GB, folder_gb * 1.25)} GB "

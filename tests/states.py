@@ -9,11 +9,26 @@ RUN_COLUMNS = {"flow_run_id"}
 
 
 def warehouse_state(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
-    """Every table's rows, sorted; timestamp and flow-run columns left out."""
+    """Every table's rows, sorted; timestamp and flow-run columns left out. An overlaid
+    aggregate is read as readers read it, through its view: how its rows are split between its
+    settled and its recent table depends on how the files were batched and when it was last
+    folded, not on what was loaded."""
+    from warehouse.loading.aggregates import OVERLAID, stored_tables
+
+    stored = {name for table in OVERLAID for name in stored_tables(table)}
     tables = [
         r[0]
         for r in con.execute(
             "select table_name from duckdb_tables() where schema_name = 'main' order by 1"
+        ).fetchall()
+        if r[0] not in stored
+    ]
+    tables += [
+        r[0]
+        for r in con.execute(
+            "select view_name from duckdb_views() where schema_name = 'main' "
+            "and list_contains($overlaid, view_name) order by 1",
+            {"overlaid": sorted(OVERLAID)},
         ).fetchall()
     ]
     state = {}

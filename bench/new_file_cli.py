@@ -1,6 +1,6 @@
 """A new file's whole `pubmed-warehouse load` on a grown warehouse against a small one.
 
-`uv run --group bench python -m bench.new_file_cli --db GROWN [--file XML_GZ] [--keep]`
+`uv run --group bench python -m bench.new_file_cli --db GROWN [--file XML_GZ] [--mesh DIR]`
 
 A daily sync's cost as a user pays it: the command (start-up, parse, apply, the readers'
 snapshot published) loading a baseline-sized file of new PMIDs. The file is the bench file
@@ -10,7 +10,10 @@ It is loaded twice, each time by the real command in its own process, timed from
 (`os.wait4`: wall, CPU of the process tree, peak RSS of its largest process):
 
 1. into a warehouse of the bench file's own 30,000 records, made first in `bench/out/small/`
-   (its snapshot published, as the grown one's is);
+   (its snapshot published, as the grown one's is), with the grown warehouse's MeSH vocabulary
+   loaded first when there is one (`--mesh`, by default the `mesh/` folder beside `--db`, where
+   `bench.daily` writes it): a warehouse with a vocabulary keeps the MeSH tree roll-ups at every
+   file, one without skips them, so only the number of records differs between the two;
 2. into the grown warehouse `--db` (e.g. `bench/out/daily/warehouse.duckdb` after `bench.daily`),
    which this changes: the file stays loaded in it.
 
@@ -80,11 +83,11 @@ def largest_pmid(db: Path) -> tuple[int, int]:
         con.close()
 
 
-def cli_load(label: str, db: Path, path: Path) -> Run:
-    """`pubmed-warehouse load PATH --db DB` in its own process, measured from outside."""
+def cli_load(label: str, db: Path, *paths: Path) -> Run:
+    """`pubmed-warehouse load PATHS --db DB` in its own process, measured from outside."""
     _, articles = largest_pmid(db) if db.exists() else (0, 0)
     script = Path(sys.executable).with_name("pubmed-warehouse")  # the installed command
-    command = [str(script), "load", str(path), "--db", str(db)]
+    command = [str(script), "load", *map(str, paths), "--db", str(db)]
     started = time.perf_counter()
     log = OUT / f"new_file_cli-{label.split(':')[0]}.log"
     with log.open("w", encoding="utf-8") as output:
@@ -100,11 +103,12 @@ def cli_load(label: str, db: Path, path: Path) -> Run:
     return run
 
 
-def report(runs: list[Run], records: int) -> str:
+def report(runs: list[Run], records: int, mesh: list[Path]) -> str:
     small, grown = runs
+    vocabulary = ", ".join(path.name for path in mesh) if mesh else "none"
     lines = [
         f"A new file of {records:,} records, loaded by `pubmed-warehouse load` (parse, apply, "
-        "readers' snapshot):",
+        f"readers' snapshot); MeSH vocabulary of both warehouses: {vocabulary}",
         "",
         "| warehouse before | articles | wall s | CPU s | peak RSS MiB |",
         "| --- | ---: | ---: | ---: | ---: |",
@@ -129,24 +133,39 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.new_file_cli", description=__doc__)
     parser.add_argument("--db", type=Path, required=True, help="the grown warehouse (changed)")
     parser.add_argument("--file", type=Path, help="PubMed XML file (default the bench file)")
+    parser.add_argument(
+        "--mesh",
+        type=Path,
+        help="MeSH files the grown warehouse holds, loaded into the small one first "
+        "(default: the *.xml of the mesh/ folder beside --db, when there is one)",
+    )
     args = parser.parse_args(argv)
     if not args.db.exists():
         parser.error(f"no warehouse at {args.db}: grow one first (python -m bench.daily)")
+    mesh_dir = args.mesh or args.db.parent / "mesh"
+    if args.mesh is not None and not args.mesh.is_dir():
+        parser.error(f"--mesh {args.mesh}: no such folder")
+    mesh = sorted(mesh_dir.glob("*.xml")) if mesh_dir.is_dir() else []
     source = args.file or bench_file(1)
     compile_bytecode()
     top, _ = largest_pmid(args.db)
-    offset = 10 ** len(str(top)) * 2  # above the grown warehouse's range, a round number
+    offset = (top // 10**6 + 1) * 10**6  # above the grown warehouse's range, a round number
     new = OUT / f"new-{source.name}"
     records = shifted_file(source, offset, new)
     sys.stderr.write(f"{new}: {records:,} records, PMIDs moved by {offset:,}\n")
     shutil.rmtree(SMALL, ignore_errors=True)
     SMALL.mkdir(parents=True)
+    if mesh:
+        names = ", ".join(path.name for path in mesh)
+        cli_load(f"small: the MeSH vocabulary ({names})", SMALL / "warehouse.duckdb", *mesh)
+    else:
+        sys.stderr.write("no MeSH vocabulary beside the grown warehouse: none loaded\n")
     cli_load("small: the bench file itself", SMALL / "warehouse.duckdb", source)
     runs = [
         cli_load("small", SMALL / "warehouse.duckdb", new),
         cli_load("grown", args.db, new),
     ]
-    text = report(runs, records)
+    text = report(runs, records, mesh)
     (OUT / "new_file_cli.md").write_text(text + "\n", encoding="utf-8")
     print(text)
 

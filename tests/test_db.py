@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from warehouse.db import connect
 from warehouse.errors import ConfigError, WarehouseError
 from warehouse.loading import memory
-from warehouse.loading.memory import memory_limit_mib, restored_memory_limit
+from warehouse.loading.memory import memory_limit_mib, restored_memory_limit, within_memory
 from warehouse.schema import create_schema, declared_objects, schema_digest, table_schemas
+from warehouse.transaction import transaction
 
 
 def test_memory_limit_is_applied(db_path: Path) -> None:
@@ -43,6 +44,44 @@ def test_a_limit_refused_after_a_commit_is_restored_after_a_checkpoint(tmp_path:
         with pytest.raises(duckdb.OutOfMemoryException):
             con.execute("set memory_limit = '60MB'")  # what the restore meets
     assert memory_limit_mib(con) == pytest.approx(limit, abs=0.2)  # as DuckDB rounds it
+    con.close()
+
+
+SPREAD_ROWS, EVERY = 1_000_000, 50
+
+
+def _delete_spread(con: duckdb.DuckDBPyConnection, limits: list[float]) -> int:
+    """One transaction deleting a row in every 50 of `spread` (a row in each of its vectors)."""
+    limits.append(memory_limit_mib(con))
+    with transaction(con):
+        return con.execute(f"delete from spread where n % {EVERY} = 0").fetchone()[0]
+
+
+def test_a_delete_that_ran_out_of_memory_is_retried_on_the_warehouse_read_again(
+    tmp_path: Path,
+) -> None:
+    """DuckDB leaves the rows of a delete that ran out of memory marked by the failed
+    transaction, so that deleting them again fails ("Conflict on tuple deletion") until the
+    database is read from disk again: the retry reattaches the warehouse first."""
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))  # opened on the file itself: it cannot be reattached
+    con.execute(f"create table spread as select range as n from range({SPREAD_ROWS})")
+    con.execute("checkpoint")
+    con.execute("set memory_limit = '4MB'")
+    limits: list[float] = []
+    with pytest.raises(duckdb.TransactionException, match="Conflict on tuple deletion"):
+        within_memory(con, lambda: _delete_spread(con, limits), "the spread delete")
+    assert len(limits) == 2  # it ran out of memory once: the scene this test is about
+    con.close()
+
+    con = connect(path, memory_limit="4MB")
+    limit = memory_limit_mib(con)
+    limits = []
+    deleted = within_memory(con, lambda: _delete_spread(con, limits), "the spread delete")
+    assert deleted == SPREAD_ROWS // EVERY
+    assert len(limits) >= 2 and limits[1] == pytest.approx(2 * limits[0], abs=0.5)
+    assert con.execute("select count(*) from spread").fetchone()[0] == SPREAD_ROWS - deleted
+    assert memory_limit_mib(con) == pytest.approx(limit, abs=0.2)  # restored, as DuckDB rounds
     con.close()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.attachment import open_attached
 from warehouse.errors import ConfigError, StorageError, WarehouseError, WarehouseLocked
 from warehouse.loading import aggregates, vacuum
 from warehouse.storage import new_file_config
@@ -34,8 +35,10 @@ def connect(
             f"no warehouse at {path}: run `pubmed-warehouse load` first, or pass --db PATH"
         )
     try:
-        config = {} if read_only else new_file_config(path)
-        con = duckdb.connect(str(path), read_only=read_only, config=config)
+        if read_only:
+            con = duckdb.connect(str(path), read_only=True)
+        else:  # attached, so that a failed transaction can be dropped (`attachment.reattach`)
+            con = open_attached(path, new_file_config(path))
     except duckdb.Error as exc:
         raise storage_error(path, exc) from exc
     if memory_limit is not None:

@@ -19,6 +19,8 @@ from typing import TypeVar
 
 import duckdb
 
+from warehouse.attachment import reattach
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -142,7 +144,9 @@ def physical_memory_mib() -> float:
 def within_memory(con: duckdb.DuckDBPyConnection, attempt: Callable[[], T], what: str) -> T:
     """Run `attempt` (one transaction); when DuckDB runs out of memory (the transaction rolled
     back) try again with twice the memory limit, up to `MEMORY_CEILING_FRACTION` of the
-    machine's memory. The limit in force before is restored afterwards."""
+    machine's memory, on the database read from disk again (`attachment.reattach`: running out
+    of memory inside a `delete` can leave rows that no later transaction may delete until
+    then). The limit in force before is restored afterwards."""
     with restored_memory_limit(con):
         while True:
             try:
@@ -154,6 +158,7 @@ def within_memory(con: duckdb.DuckDBPyConnection, attempt: Callable[[], T], what
                 limit = memory_limit_mib(con)
                 if limit * 2 > physical_memory_mib() * MEMORY_CEILING_FRACTION:
                     raise
+                reattach(con)  # a delete cut short by it can leave rows poisoned in memory
                 log.warning(
                     "%s: out of memory at %.0f MiB, rolled back; trying again with %.0f MiB",
                     what,

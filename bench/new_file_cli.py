@@ -165,8 +165,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--mesh",
         type=Path,
-        help="MeSH files the grown warehouse holds, loaded into the small one first "
-        "(default: the *.xml of the mesh/ folder beside --db, when there is one)",
+        help="folder of the MeSH files (*.xml) the grown warehouse holds, loaded into the small "
+        "one first (default: the mesh/ folder beside --db, when there is one)",
     )
     parser.add_argument(
         "--pairs",

@@ -57,7 +57,7 @@ def reattach(con: duckdb.DuckDBPyConnection) -> bool:
         "select database_name, path from duckdb_databases() "
         "where database_name = current_database()"
     ).fetchone()
-    if not path or name in RESERVED_NAMES:
+    if not path:
         return False
     try:
         con.execute("use memory")
